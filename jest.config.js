@@ -1,0 +1,22 @@
+// Test tiers by folder: unit (fake Redis, injected platform), integration (real Redis
+// on 127.0.0.1 and real child processes). `pnpm test` builds first: integration
+// fixtures are plain JavaScript that require the built packages, as users would.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts', '<rootDir>/packages/*/test/contract/**/*.test.ts', '<rootDir>/examples/*/test/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/packages/*/test/integration/**/*.test.ts', '<rootDir>/examples/*/test/integration/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,52 @@
+export { ERROR_CODES, ClustrError, isClustrError } from './errors';
+export type { ErrorCode, ClustrErrorOptions } from './errors';
+
+export {
+  NAME_PATTERN,
+  MASTER_GROUP,
+  DEFAULT_NAMESPACE,
+  isValidName,
+  assertNamespace,
+  assertGroupName,
+  channels,
+} from './names';
+export type { Channels } from './names';
+
+export {
+  PROTOCOL_VERSION,
+  FRAME_KINDS,
+  FRAME_SCHEMAS,
+  MAX_EXIT_CODE,
+  MAX_IDENTIFIER_LENGTH,
+  Pid,
+  GroupName,
+  Meta,
+  ClusterInfo,
+  PublicFrame,
+  PrivateFrame,
+  GroupFrame,
+  KillFrame,
+  ConfirmationFrame,
+  RegisterFrame,
+  DeregisterFrame,
+  ClusterInfoRequestFrame,
+  ClusterInfoReplyFrame,
+} from './schema';
+export type { FrameKind, FrameOf, Frame, DataOf } from './schema';
+
+export {
+  DECODE_ERROR_REASONS,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_DEPTH,
+  createCodec,
+  decode,
+  encode,
+  createFrameIds,
+  toIssues,
+} from './codec';
+export type { Codec, CodecOptions, DecodeResult, DecodeSuccess, DecodeFailure, DecodeErrorReason, FrameIssue } from './codec';
+
+export { USER_MESSAGE_KINDS, compileMessageSchemas } from './messages';
+export type { MessageSchemas, MessageData, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
+
+export { exportJsonSchemas, renderJsonSchemas } from './json-schema';

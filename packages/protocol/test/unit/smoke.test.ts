@@ -1,0 +1,2 @@
+import { decode } from '@clustr/protocol';
+test('decodes', () => { expect(decode('x').ok).toBe(false); });

@@ -1,0 +1,23 @@
+export { Master } from './master/master';
+export type { MasterOptions } from './master/master';
+export { Worker } from './worker/worker';
+export type { WorkerOptions } from './worker/worker';
+export { ClusterProcess, DEFAULT_REDIS_URL } from './process/cluster-process';
+export type { ProcessOptions, ErrorContext, MessageHandler, KillHook, Handlers, EmitArgs, ProcessState } from './process/cluster-process';
+export type { ConfirmationMessage } from './process/confirmations';
+export type { Stats } from './process/stats';
+export type { Logger, LogFields, LogLevel } from './process/logger';
+export type { RejectReason, ReloadState } from './process/events';
+export type { SpawnDefinition, RestartPolicy } from './supervision/supervisor';
+export { DEFAULT_RESTART_POLICY } from './supervision/supervisor';
+export type { ReloadResult } from './reload/reload-machine';
+export { serveHttp } from './net/serve-http';
+export type { ServeHttpOptions } from './net/serve-http';
+export type { SharedSocketOptions } from './net/shared-socket';
+export { nodePlatform } from './platform/node-platform';
+export type { Platform, Clock, TimerHandle, SpawnSpec, ChildHandle, ChildExit, Signal } from './platform/platform';
+export type { RedisLike } from './transport/redis-like';
+
+// Re-exported so users need one import for the common cases.
+export { ClustrError, isClustrError, ERROR_CODES } from '@clustr/protocol';
+export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchemas, MessageData } from '@clustr/protocol';

@@ -1,0 +1,161 @@
+import { MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol';
+import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
+import { ReloadMachine, type ReloadResult } from '../reload/reload-machine';
+import { Registry } from './registry';
+import { bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
+import type { ReloadState } from '../process/events';
+
+export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
+  /** Milliseconds a replacement may take to register during a reload before the reload is abandoned. Default `30000`. */
+  readyTimeout?: number;
+}
+
+/** Exit codes of the master when a signal stops the cluster: 15 for SIGTERM (as the original clustr), 130 for SIGINT. */
+const STOP_SIGNALS = { SIGTERM: 15, SIGINT: 130 } as const;
+
+/**
+ * The root of a cluster. It spawns and supervises workers, keeps the registry
+ * behind cluster info, answers cluster-info requests, reloads every child one
+ * after another on SIGHUP and stops the whole tree on SIGTERM.
+ */
+export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterProcess<S> {
+  private readonly registry: Registry;
+  private readonly reloads: ReloadMachine;
+  private readonly startedHooks = new Set<() => void>();
+  private readonly reloadedHooks = new Set<(result: ReloadResult) => void>();
+  private readonly reloadFailedHooks = new Set<(result: ReloadResult) => void>();
+  private readonly disposers: Array<() => void> = [];
+  private readonly sockets: SharedSocket[] = [];
+  private started = false;
+
+  /** Creates the master synchronously; connections are made in the background. */
+  static create<S extends MessageSchemas = MessageSchemas>(options: MasterOptions<S> = {}): Master<S> {
+    return new Master<S>(options);
+  }
+
+  private constructor(options: MasterOptions<S>) {
+    super({ group: MASTER_GROUP, options, role: 'master' });
+    this.registry = new Registry(this.pid);
+    const readyTimeout = options.readyTimeout ?? 30_000;
+    this.reloads = new ReloadMachine({
+      events: this.events,
+      clock: this.platform.clock,
+      logger: this.logger,
+      reloadDelay: this.reloadDelay,
+      readyTimeout,
+      targets: () => this.supervisor.slots.filter((slot) => slot.state === 'running'),
+      duplicate: (slot) => this.supervisor.duplicate(slot),
+      retire: (slot) => this.supervisor.retire(slot),
+    });
+
+    this.events.on('register', (frame) => {
+      const added = this.registry.add({ pid: frame.meta.pid, group: frame.meta.group, parentPid: frame.data.parentPid });
+      if (added) this.logger.info({ event: 'registry.add', pid: frame.meta.pid, group: frame.meta.group }, 'process registered');
+      this.checkStarted();
+    });
+    this.events.on('deregister', (frame) => {
+      const removed = this.registry.remove(frame.data.pid);
+      if (removed.length > 0) this.logger.info({ event: 'registry.remove', pids: removed, by: frame.meta.pid }, 'process deregistered');
+    });
+    this.events.on('clusterInfoRequest', (frame) => {
+      void this.publish(this.channels.private(frame.meta.pid), { ...this.frame('clusterInfoReply', this.registry.info()), re: frame.id }).catch(() => 0);
+    });
+    this.events.on('childSpawned', () => this.checkStarted());
+    this.events.on('reloadState', ({ to }) => this.onReloadState(to));
+
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      this.disposers.push(
+        this.platform.onSignal(signal, () => {
+          this.logger.info({ event: 'signal', signal }, `received ${signal}; stopping the cluster`);
+          void this.shutdown(STOP_SIGNALS[signal], signal);
+        }),
+      );
+    }
+    this.disposers.push(
+      this.platform.onSignal('SIGHUP', () => {
+        this.logger.info({ event: 'signal', signal: 'SIGHUP' }, 'received SIGHUP; reloading');
+        void this.reload();
+      }),
+    );
+  }
+
+  /** Registered pids by group, the master under "master". Always current: a child that dies in any way leaves it. */
+  get clusterInfo(): ClusterInfo {
+    return this.registry.info();
+  }
+
+  /** The state of the rolling reload: `idle` unless one is running. */
+  get reloadState(): ReloadState {
+    return this.reloads.state;
+  }
+
+  /** Calls `callback` once, when every child the master spawned has registered (emitReady). */
+  onClusterStarted(callback: () => void): () => void {
+    this.startedHooks.add(callback);
+    return () => this.startedHooks.delete(callback);
+  }
+
+  /** Calls `callback` each time a rolling reload has replaced every child. */
+  onClusterReloaded(callback: (result: ReloadResult) => void): () => void {
+    this.reloadedHooks.add(callback);
+    return () => this.reloadedHooks.delete(callback);
+  }
+
+  /** Calls `callback` when a reload was abandoned because a replacement did not become ready; the old children keep serving. */
+  onReloadFailed(callback: (result: ReloadResult) => void): () => void {
+    this.reloadFailedHooks.add(callback);
+    return () => this.reloadFailedHooks.delete(callback);
+  }
+
+  /**
+   * Replaces every running child one after another (what SIGHUP does). A call
+   * during a reload queues exactly one more reload after it.
+   */
+  async reload(): Promise<ReloadResult> {
+    this.assertRunning('reload');
+    const result = await this.reloads.request();
+    const hooks = result.ok ? this.reloadedHooks : this.reloadFailedHooks;
+    for (const hook of hooks) this.invoke(result.ok ? 'onClusterReloaded' : 'onReloadFailed', () => hook(result));
+    return result;
+  }
+
+  /**
+   * Binds a TCP port once and hands the listening socket to every child
+   * spawned afterwards (as an inherited file descriptor, named in
+   * `CLUSTR_LISTEN_FD`). The master never accepts on it; workers do, with
+   * `serveHttp()`. The port stays open across reloads.
+   */
+  listen(options: SharedSocketOptions): { port: number; host: string } {
+    this.assertRunning('listen');
+    const socket = bindSharedSocket(options);
+    this.sockets.push(socket);
+    this.logger.info({ event: 'socket.bound', port: socket.port, host: socket.host }, 'bound shared listening socket');
+    return { port: socket.port, host: socket.host };
+  }
+
+  protected override inheritFds(): number[] {
+    return this.sockets.map((socket) => socket.fd);
+  }
+
+  protected override beforeStop(): void {
+    this.reloads.cancel();
+  }
+
+  protected override async beforeDisconnect(): Promise<void> {
+    for (const dispose of this.disposers.splice(0)) dispose();
+    for (const socket of this.sockets.splice(0)) socket.close();
+  }
+
+  private onReloadState(to: ReloadState): void {
+    if (to === 'completed' || to === 'failed') this.logger.info({ event: 'cluster.reload', result: to }, `reload ${to}`);
+  }
+
+  private checkStarted(): void {
+    if (this.started) return;
+    const slots = this.supervisor.slots.filter((slot) => slot.state === 'running' || slot.state === 'pending' || slot.state === 'backoff');
+    if (slots.length === 0 || !slots.every((slot) => slot.state === 'running' && this.registry.has(slot.pid))) return;
+    this.started = true;
+    this.logger.info({ event: 'cluster.started', children: slots.map((s) => s.pid) }, 'cluster started');
+    for (const hook of this.startedHooks) this.invoke('onClusterStarted', hook);
+  }
+}

@@ -1,0 +1,49 @@
+import { MASTER_GROUP, type ClusterInfo } from '@clustr/protocol';
+
+export interface Registration {
+  pid: number;
+  group: string;
+  parentPid: number;
+}
+
+/** Who is registered, by pid. The master's only source for cluster info. */
+export class Registry {
+  private readonly entries = new Map<number, Registration>();
+
+  constructor(masterPid: number) {
+    this.entries.set(masterPid, { pid: masterPid, group: MASTER_GROUP, parentPid: masterPid });
+  }
+
+  add(entry: Registration): boolean {
+    const known = this.entries.get(entry.pid);
+    this.entries.set(entry.pid, entry);
+    return known === undefined;
+  }
+
+  /** Removes `pid` and everything it spawned: descendants die with their parent. Returns the pids removed. */
+  remove(pid: number): number[] {
+    if (!this.entries.has(pid) || this.entries.get(pid)!.group === MASTER_GROUP) return [];
+    const removed = [pid];
+    this.entries.delete(pid);
+    for (let i = 0; i < removed.length; i++) {
+      for (const entry of this.entries.values()) {
+        if (entry.parentPid === removed[i] && entry.group !== MASTER_GROUP) {
+          this.entries.delete(entry.pid);
+          removed.push(entry.pid);
+        }
+      }
+    }
+    return removed;
+  }
+
+  has(pid: number): boolean {
+    return this.entries.has(pid);
+  }
+
+  /** `{ [group]: pids }`, the master included under "master". */
+  info(): ClusterInfo {
+    const info: ClusterInfo = {};
+    for (const { pid, group } of this.entries.values()) (info[group] ??= []).push(pid);
+    return info;
+  }
+}

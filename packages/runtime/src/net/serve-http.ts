@@ -1,0 +1,71 @@
+import http from 'node:http';
+import net from 'node:net';
+import { ClustrError } from '@clustr/protocol';
+import type { ClusterProcess } from '../process/cluster-process';
+
+export interface ServeHttpOptions {
+  /** Milliseconds to let open connections finish after a kill before closing them. Default `10000`. */
+  drainTimeout?: number;
+  /** File descriptor of the shared socket. Default: `CLUSTR_LISTEN_FD` from the environment. */
+  fd?: number;
+  /** Options for `http.createServer`. */
+  server?: http.ServerOptions;
+}
+
+/**
+ * Serves HTTP on the listening socket the master shared (Master.listen), and
+ * drains on kill without dropping a request:
+ *
+ * 1. stop accepting (only this worker: the socket stays open for the others);
+ * 2. every request still arriving on an open keep-alive connection is answered
+ *    with `Connection: close`, so the client opens its next connection to a
+ *    live worker — idle connections are never closed under a client that may
+ *    be sending on them, which is the race that drops requests elsewhere;
+ * 3. after `drainTimeout`, whatever is still open is closed, and the worker exits.
+ *
+ * Resolves with the server once it is listening; call `emitReady()` after.
+ */
+export function serveHttp(process: ClusterProcess, handler: http.RequestListener, options: ServeHttpOptions = {}): Promise<http.Server> {
+  const env = (process as unknown as { platform: { env: Record<string, string | undefined> } }).platform.env;
+  const fd = options.fd ?? Number(env['CLUSTR_LISTEN_FD']);
+  if (!Number.isInteger(fd) || fd < 0) {
+    return Promise.reject(
+      new ClustrError('CLUSTR_NO_SHARED_SOCKET', 'serveHttp() found no shared socket: CLUSTR_LISTEN_FD is not set. Call master.listen({ port }) before the master spawns this worker.', {
+        field: 'fd',
+      }),
+    );
+  }
+  const drainTimeout = options.drainTimeout ?? 10_000;
+  let draining = false;
+  const server = http.createServer(options.server ?? {}, (req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    handler(req, res);
+  });
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  process.onKill((done) => {
+    draining = true;
+    // http.Server#close also closes idle keep-alive connections (Node >= 19): exactly the race to avoid.
+    // net.Server#close only stops accepting and waits for open connections.
+    net.Server.prototype.close.call(server, () => {
+      clearTimeout(timer);
+      done();
+    });
+    const timer = setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+    }, drainTimeout);
+    timer.unref();
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ fd }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}

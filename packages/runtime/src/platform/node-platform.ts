@@ -1,0 +1,139 @@
+import { spawn as spawnChild, type StdioOptions } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import Redis from 'ioredis';
+import type { ChildExit, ChildHandle, Clock, Platform, Signal, SpawnSpec, TimerHandle } from './platform';
+import type { RedisLike } from '../transport/redis-like';
+import { LineSplitter } from '../internal/lines';
+
+const PARENT_POLL_MS = 500;
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms) as unknown as TimerHandle,
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+function forward(stream: NodeJS.ReadableStream | null, target: 'stdout' | 'stderr', label: string): void {
+  if (!stream) return;
+  const out = target === 'stdout' ? process.stdout : process.stderr;
+  const splitter = new LineSplitter((line) => out.write(`[${label}] ${line}\n`));
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => splitter.push(chunk));
+  stream.on('end', () => splitter.flush());
+}
+
+/** The real process boundary: child_process, process signals, ioredis. */
+export function nodePlatform(): Platform {
+  const main = require.main?.filename ?? process.argv[1];
+  return {
+    pid: process.pid,
+    ppid: process.ppid,
+    argv: process.argv.slice(2),
+    env: process.env,
+    execPath: process.execPath,
+    execArgv: process.execArgv,
+    baseDir: main ? dirname(main) : process.cwd(),
+    clock: realClock,
+    spawn(spec: SpawnSpec): ChildHandle {
+      const stdio: StdioOptions = ['ignore', spec.output === 'inherit' ? 'inherit' : 'pipe', spec.output === 'inherit' ? 'inherit' : 'pipe'];
+      if (spec.ipc) stdio.push('ipc');
+      for (const fd of spec.inheritFds) stdio.push(fd);
+      const child = spawnChild(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio });
+      if (spec.output === 'prefix') {
+        forward(child.stdout, 'stdout', `${spec.label} ${child.pid ?? '?'}`);
+        forward(child.stderr, 'stderr', `${spec.label} ${child.pid ?? '?'}`);
+      }
+      // A child that never started (ENOENT, EACCES) has no pid; it is reported as an exit.
+      const pid = child.pid ?? -1;
+      let exited: ChildExit | undefined;
+      const listeners: Array<(exit: ChildExit) => void> = [];
+      const finish = (exit: ChildExit) => {
+        if (exited) return;
+        exited = exit;
+        for (const listener of listeners) listener(exit);
+      };
+      child.once('exit', (code, signal) => finish({ code, signal }));
+      child.once('error', () => {
+        if (child.pid === undefined) finish({ code: 127, signal: null });
+      });
+      // The IPC channel is only for death detection; never let it keep us alive.
+      if (spec.ipc) child.channel?.unref();
+      return {
+        pid,
+        onExit(listener) {
+          if (exited) listener(exited);
+          else listeners.push(listener);
+        },
+        kill(signal: Signal) {
+          if (exited) return false;
+          try {
+            return child.kill(signal);
+          } catch {
+            return false;
+          }
+        },
+      };
+    },
+    exit(code: number) {
+      process.exit(code);
+    },
+    onSignal(signal, handler) {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    },
+    watchParent(onGone) {
+      const parent = process.ppid;
+      let done = false;
+      const fire = () => {
+        if (done) return;
+        done = true;
+        stop();
+        onGone();
+      };
+      // An IPC channel closes the instant the parent dies, even by SIGKILL; polling ppid covers non-IPC parents.
+      const channel = process.channel;
+      if (channel) {
+        process.on('disconnect', fire);
+        channel.unref();
+      }
+      const timer = setInterval(() => {
+        if (process.ppid !== parent) fire();
+      }, PARENT_POLL_MS);
+      timer.unref();
+      function stop() {
+        clearInterval(timer);
+        process.off('disconnect', fire);
+      }
+      return stop;
+    },
+    createRedis(url: string): RedisLike {
+      return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: null }) as unknown as RedisLike;
+    },
+    fileExists: (path) => existsSync(path),
+    findExecutable(name) {
+      for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+        const candidate = join(dir, name);
+        try {
+          accessSync(candidate, constants.X_OK);
+          return candidate;
+        } catch {
+          // not in this directory
+        }
+      }
+      return undefined;
+    },
+    cpuCount: () => availableParallelism(),
+    write(stream, text) {
+      (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+    },
+    signalPid(pid, signal) {
+      try {
+        return process.kill(pid, signal);
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { RedisLike } from '../transport/redis-like';
+
+/** Signals a clustr process reacts to. */
+export type Signal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGKILL';
+
+/** An opaque timer returned by a Clock. */
+export type TimerHandle = { readonly __clustrTimer: true } | object;
+
+/** Time, injected so the reload machine and backoff can be stepped in tests. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** How a spawned child should be started. Built by the supervisor, carried out by the platform. */
+export interface SpawnSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Give the child an IPC channel so it notices at once when its parent dies. Node children only. */
+  ipc: boolean;
+  /** Listening socket file descriptors handed to the child; it sees them from fd 3 (or 4 with ipc) on. */
+  inheritFds: number[];
+  /** Forward output line by line with a prefix (`prefix`) or let the child write straight to ours (`inherit`). */
+  output: 'prefix' | 'inherit';
+  /** Names the child in forwarded output; the platform adds the pid. */
+  label: string;
+}
+
+export interface ChildExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** A running child as the supervisor sees it. */
+export interface ChildHandle {
+  readonly pid: number;
+  /** Called once, when the child has exited (or failed to start). */
+  onExit(listener: (exit: ChildExit) => void): void;
+  /** Sends a signal; false when the child is already gone. */
+  kill(signal: Signal): boolean;
+}
+
+/**
+ * Every effect that crosses the process boundary comes through here: spawning,
+ * exiting, signals, parent-death detection, timers, Redis clients, the file
+ * system and output. `nodePlatform()` is the real one; @clustr/testkit provides
+ * an in-process one so clusters can be unit-tested without processes.
+ */
+export interface Platform {
+  readonly pid: number;
+  /** The parent's pid at start. */
+  readonly ppid: number;
+  /** Command-line arguments after the script, as `process.argv.slice(2)`. */
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The runtime children are started with by default (`process.execPath`). */
+  readonly execPath: string;
+  /** Flags children inherit by default (`process.execArgv`: loaders such as tsx carry over). */
+  readonly execArgv: readonly string[];
+  /** Directory spawn() resolves relative files against: the directory of the main script. */
+  readonly baseDir: string;
+  readonly clock: Clock;
+  spawn(spec: SpawnSpec): ChildHandle;
+  /** Ends this process. In-process platforms return; callers must not continue after it. */
+  exit(code: number): void;
+  /** Installs a signal handler; returns a function that removes it. */
+  onSignal(signal: Exclude<Signal, 'SIGKILL'>, handler: () => void): () => void;
+  /** Calls `onGone` once when the parent process dies; returns a function that stops watching. */
+  watchParent(onGone: () => void): () => void;
+  /** Creates a Redis client for `url` (ioredis by default). */
+  createRedis(url: string): RedisLike;
+  fileExists(path: string): boolean;
+  /** Absolute path of an executable on PATH, or undefined. */
+  findExecutable(name: string): string | undefined;
+  cpuCount(): number;
+  write(stream: 'stdout' | 'stderr', text: string): void;
+  /** Sends a signal to any pid; false when it does not exist. `0` only checks. */
+  signalPid(pid: number, signal: Signal | 0): boolean;
+}

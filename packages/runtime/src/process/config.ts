@@ -1,0 +1,41 @@
+import yargs from 'yargs/yargs';
+
+/** Keys yargs adds that are not the user's. */
+const YARGS_KEYS = new Set(['_', '$0']);
+
+/**
+ * Parses command-line args the way users write them (`--port=3000` gives
+ * `port: 3000`); both the dashed and the camel-case key are kept, as yargs does.
+ */
+export function parseArgs(argv: readonly string[]): Record<string, unknown> {
+  const parsed = yargs([...argv]).help(false).version(false).strict(false).parserConfiguration({ 'duplicate-arguments-array': false }).parseSync();
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!YARGS_KEYS.has(key)) result[key] = value;
+  }
+  return result;
+}
+
+export const CLUSTER_ARG_PREFIX = 'cluster-';
+
+/** The `--cluster-*` args of a parsed argv, dashed keys only (camel-case copies are dropped). */
+export function clusterArgs(parsed: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key.startsWith(CLUSTER_ARG_PREFIX)) result[key] = value;
+  }
+  return result;
+}
+
+/** Renders args as `--key=value` flags; arrays repeat the flag. */
+export function renderArgs(args: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      out.push(`--${key}=${typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)}`);
+    }
+  }
+  return out;
+}

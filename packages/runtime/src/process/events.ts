@@ -1,0 +1,46 @@
+import type { DecodeErrorReason, Frame, FrameIssue, FrameOf, Meta } from '@clustr/protocol';
+import type { ChildExit } from '../platform/platform';
+
+/** Why an incoming frame was dropped: a decode failure, or a rule the runtime adds. */
+export type RejectReason = DecodeErrorReason | 'invalid_data' | 'misrouted';
+
+export interface RejectedFrame {
+  reason: RejectReason;
+  channel: string;
+  message: string;
+  issues: FrameIssue[];
+}
+
+export interface ChildInfo {
+  /** Stable id of the supervised slot; survives respawns and reloads. */
+  slot: number;
+  pid: number;
+  file: string;
+}
+
+export type ReloadState = 'idle' | 'replacing' | 'settling' | 'retiring' | 'completed' | 'failed';
+
+/**
+ * The one internal event map. Every valid frame becomes an event named by its kind;
+ * stats, confirmation counting, the master's registry and the reload machine all
+ * listen here — nothing reads frames any other way.
+ */
+export type RuntimeEvents = {
+  public: FrameOf<'public'>;
+  private: FrameOf<'private'>;
+  group: FrameOf<'group'>;
+  kill: FrameOf<'kill'>;
+  confirmation: FrameOf<'confirmation'>;
+  register: FrameOf<'register'>;
+  deregister: FrameOf<'deregister'>;
+  clusterInfoRequest: FrameOf<'clusterInfoRequest'>;
+  clusterInfoReply: FrameOf<'clusterInfoReply'>;
+  rejected: RejectedFrame;
+  emitted: Frame;
+  confirmed: { identifier: string; metas: Meta[] };
+  listenerError: { listener: string; error: unknown };
+  childSpawned: ChildInfo & { respawn: boolean };
+  childExited: ChildInfo & ChildExit;
+  childGaveUp: ChildInfo & { restarts: number; windowMs: number };
+  reloadState: { from: ReloadState; to: ReloadState; slot?: number };
+};

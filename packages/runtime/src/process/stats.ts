@@ -1,0 +1,93 @@
+import type { Emitter } from 'mitt';
+import type { RejectReason, RuntimeEvents } from './events';
+
+/** Event statistics of one process. Counters only go up. */
+export interface Stats {
+  emitPublic: number;
+  emitPrivate: number;
+  emitGroup: number;
+  emitKill: number;
+  emitConfirmation: number;
+  /** Every user message received: public + private + group. */
+  onMessage: number;
+  onPublic: number;
+  onGroup: number;
+  onPrivate: number;
+  spawnChildProcess: number;
+  respawnChildProcess: number;
+  giveUpChildProcess: number;
+  receivedConfirmations: number;
+  successfulConfirmations: number;
+  /** Frames dropped, by reason. */
+  rejectedFrames: Partial<Record<RejectReason, number>>;
+  /** Exceptions thrown by user listeners (caught and reported). */
+  listenerErrors: number;
+}
+
+export function emptyStats(): Stats {
+  return {
+    emitPublic: 0,
+    emitPrivate: 0,
+    emitGroup: 0,
+    emitKill: 0,
+    emitConfirmation: 0,
+    onMessage: 0,
+    onPublic: 0,
+    onGroup: 0,
+    onPrivate: 0,
+    spawnChildProcess: 0,
+    respawnChildProcess: 0,
+    giveUpChildProcess: 0,
+    receivedConfirmations: 0,
+    successfulConfirmations: 0,
+    rejectedFrames: {},
+    listenerErrors: 0,
+  };
+}
+
+const EMIT_COUNTERS = {
+  public: 'emitPublic',
+  private: 'emitPrivate',
+  group: 'emitGroup',
+  kill: 'emitKill',
+  confirmation: 'emitConfirmation',
+} as const;
+
+/** Stats are one more subscriber of the internal emitter. */
+export function trackStats(events: Emitter<RuntimeEvents>, stats: Stats): void {
+  events.on('emitted', (frame) => {
+    const counter = EMIT_COUNTERS[frame.kind as keyof typeof EMIT_COUNTERS];
+    if (counter) stats[counter]++;
+  });
+  events.on('public', () => {
+    stats.onPublic++;
+    stats.onMessage++;
+  });
+  events.on('private', () => {
+    stats.onPrivate++;
+    stats.onMessage++;
+  });
+  events.on('group', () => {
+    stats.onGroup++;
+    stats.onMessage++;
+  });
+  events.on('confirmation', () => {
+    stats.receivedConfirmations++;
+  });
+  events.on('confirmed', () => {
+    stats.successfulConfirmations++;
+  });
+  events.on('childSpawned', ({ respawn }) => {
+    if (respawn) stats.respawnChildProcess++;
+    else stats.spawnChildProcess++;
+  });
+  events.on('childGaveUp', () => {
+    stats.giveUpChildProcess++;
+  });
+  events.on('rejected', ({ reason }) => {
+    stats.rejectedFrames[reason] = (stats.rejectedFrames[reason] ?? 0) + 1;
+  });
+  events.on('listenerError', () => {
+    stats.listenerErrors++;
+  });
+}

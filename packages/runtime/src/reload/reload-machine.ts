@@ -1,0 +1,178 @@
+import type { Emitter } from 'mitt';
+import type { Clock, TimerHandle } from '../platform/platform';
+import type { ReloadState, RuntimeEvents } from '../process/events';
+import type { Logger } from '../process/logger';
+import type { Slot } from '../supervision/supervisor';
+
+/** What the reload needs from the master: its children and how to start and stop them. */
+export interface ReloadDeps {
+  events: Emitter<RuntimeEvents>;
+  clock: Clock;
+  logger: Logger;
+  /** Children to replace, in order: the master's running children when the reload starts. */
+  targets(): Slot[];
+  /** Starts a new child with the definition of `slot`. */
+  duplicate(slot: Slot): Slot;
+  /** Stops a child for good and resolves when it has exited. */
+  retire(slot: Slot): Promise<void>;
+  /** Milliseconds to wait after a replacement registered before retiring the old child. */
+  reloadDelay: number;
+  /** Milliseconds a replacement may take to register before the reload is abandoned. */
+  readyTimeout: number;
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  /** Old pid -> new pid for every child replaced. */
+  replaced: Array<{ from: number; to: number }>;
+  /** Why the reload stopped early (`ready-timeout`, `replacement-exited`, `cancelled`). */
+  failure?: { reason: string; slot: number; pid: number };
+}
+
+const TRANSITIONS: Record<ReloadState, ReloadState[]> = {
+  idle: ['replacing', 'completed'],
+  replacing: ['settling', 'failed'],
+  settling: ['retiring', 'failed'],
+  retiring: ['replacing', 'completed', 'failed'],
+  completed: ['idle'],
+  failed: ['idle'],
+};
+
+/**
+ * Rolling reload, one child at a time: start its replacement, wait until the
+ * replacement has registered (emitReady) and `reloadDelay` has passed, then
+ * retire the old child and go on. The port never has fewer ready workers than
+ * before. A replacement that does not register in time (or dies) stops the
+ * reload: it is removed and every old child not yet replaced keeps serving.
+ *
+ * A reload requested while one runs is queued: exactly one more reload runs
+ * after the current one, so code deployed mid-reload is always picked up.
+ */
+export class ReloadMachine {
+  private current: ReloadState = 'idle';
+  private queued = false;
+  private cancelled = false;
+  private running: Promise<ReloadResult> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly deps: ReloadDeps) {}
+
+  get state(): ReloadState {
+    return this.current;
+  }
+
+  /** Starts a reload, or queues one if a reload is running. Resolves with the result of the reload that covers this request. */
+  request(): Promise<ReloadResult> {
+    if (this.running) {
+      this.queued = true;
+      this.deps.logger.info({ event: 'reload.queued' }, 'reload requested during a reload; one more will run after it');
+      return this.running;
+    }
+    this.running = this.loop();
+    return this.running;
+  }
+
+  /** Abandons a running reload (the master is stopping). */
+  cancel(): void {
+    this.cancelled = true;
+    this.queued = false;
+    this.wake?.();
+  }
+
+  private async loop(): Promise<ReloadResult> {
+    let result: ReloadResult;
+    do {
+      this.queued = false;
+      result = await this.runOnce();
+    } while (this.queued && !this.cancelled);
+    this.running = undefined;
+    return result;
+  }
+
+  private setState(next: ReloadState, slot?: number): void {
+    const from = this.current;
+    if (!TRANSITIONS[from].includes(next)) {
+      throw new Error(`clustr internal error: reload state ${from} -> ${next} is not a valid transition`);
+    }
+    this.current = next;
+    this.deps.logger.info({ event: 'reload.state', from, to: next, ...(slot === undefined ? {} : { slot }) }, `reload ${from} -> ${next}`);
+    this.deps.events.emit('reloadState', slot === undefined ? { from, to: next } : { from, to: next, slot });
+  }
+
+  private async runOnce(): Promise<ReloadResult> {
+    const replaced: ReloadResult['replaced'] = [];
+    const targets = this.deps.targets();
+    this.deps.logger.info({ event: 'reload.start', children: targets.map((s) => s.pid) }, `reloading ${targets.length} children`);
+    for (const old of targets) {
+      if (this.cancelled) return this.fail(replaced, { reason: 'cancelled', slot: old.id, pid: old.pid });
+      if (old.state !== 'running') continue;
+      this.setState('replacing', old.id);
+      const fresh = this.deps.duplicate(old);
+      const outcome = await this.waitForRegistration(fresh);
+      if (outcome !== 'registered') {
+        this.deps.logger.error(
+          { event: 'reload.failed', reason: outcome, slot: old.id, pid: fresh.pid, timeoutMs: this.deps.readyTimeout },
+          `replacement of pid ${old.pid} did not become ready (${outcome}); stopping the reload, old workers keep serving`,
+        );
+        await this.deps.retire(fresh);
+        return this.fail(replaced, { reason: outcome, slot: fresh.id, pid: fresh.pid });
+      }
+      this.setState('settling', old.id);
+      if ((await this.sleep(this.deps.reloadDelay)) === 'cancelled') {
+        return this.fail(replaced, { reason: 'cancelled', slot: old.id, pid: old.pid });
+      }
+      this.setState('retiring', old.id);
+      const oldPid = old.pid;
+      await this.deps.retire(old);
+      replaced.push({ from: oldPid, to: fresh.pid });
+    }
+    this.setState('completed');
+    this.setState('idle');
+    this.deps.logger.info({ event: 'reload.completed', replaced }, `reload completed: ${replaced.length} children replaced`);
+    return { ok: true, replaced };
+  }
+
+  private fail(replaced: ReloadResult['replaced'], failure: NonNullable<ReloadResult['failure']>): ReloadResult {
+    this.setState('failed');
+    this.setState('idle');
+    return { ok: false, replaced, failure };
+  }
+
+  private waitForRegistration(slot: Slot): Promise<'registered' | 'ready-timeout' | 'replacement-exited' | 'cancelled'> {
+    const { events, clock, readyTimeout } = this.deps;
+    return new Promise((resolve) => {
+      let timer: TimerHandle | undefined;
+      const finish = (outcome: 'registered' | 'ready-timeout' | 'replacement-exited' | 'cancelled') => {
+        events.off('register', onRegister);
+        events.off('childExited', onExit);
+        if (timer !== undefined) clock.clearTimeout(timer);
+        this.wake = undefined;
+        resolve(outcome);
+      };
+      const onRegister = (frame: RuntimeEvents['register']) => {
+        if (frame.meta.pid === slot.pid) finish('registered');
+      };
+      const onExit = (exit: RuntimeEvents['childExited']) => {
+        if (exit.slot === slot.id) finish('replacement-exited');
+      };
+      events.on('register', onRegister);
+      events.on('childExited', onExit);
+      this.wake = () => finish('cancelled');
+      timer = clock.setTimeout(() => finish('ready-timeout'), readyTimeout);
+    });
+  }
+
+  private sleep(ms: number): Promise<'slept' | 'cancelled'> {
+    return new Promise((resolve) => {
+      const timer = this.deps.clock.setTimeout(() => {
+        this.wake = undefined;
+        resolve('slept');
+      }, ms);
+      this.wake = () => {
+        this.deps.clock.clearTimeout(timer);
+        this.wake = undefined;
+        resolve('cancelled');
+      };
+    });
+  }
+}

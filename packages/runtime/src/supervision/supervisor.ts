@@ -1,0 +1,334 @@
+import { isAbsolute, resolve, basename } from 'node:path';
+import type { Emitter } from 'mitt';
+import { ClustrError } from '@clustr/protocol';
+import type { ChildExit, ChildHandle, Platform, TimerHandle } from '../platform/platform';
+import type { ChildInfo, RuntimeEvents } from '../process/events';
+import type { Logger } from '../process/logger';
+import { renderArgs, CLUSTER_ARG_PREFIX } from '../process/config';
+
+/** One process to start and keep alive. */
+export interface SpawnDefinition {
+  /** The script to run, resolved against the directory of the spawning script (absolute paths as they are). Required. */
+  file: string;
+  /**
+   * The program that runs `file`. Default: this process's own runtime
+   * (`process.execPath` with its `execArgv`, so loaders such as tsx carry over).
+   * Any other program on PATH works too, e.g. `"bash"`.
+   */
+  command?: string;
+  /** Pin the child to this CPU with `taskset -c`. Default: no affinity. */
+  cpu?: number;
+  /** Start the child again when it exits with a non-zero code or a signal. Default `true`. */
+  respawn?: boolean;
+  /**
+   * Command-line args for the child, as `--key=value`. Keys starting with
+   * `cluster-` also reach every descendant of the child. Default `{}`.
+   */
+  args?: Record<string, string | number | boolean>;
+  /** Extra environment variables for the child. Default `{}`. */
+  env?: Record<string, string>;
+  /**
+   * `prefix` (default): every line the child writes reaches our stdout/stderr
+   * as `[file pid] line`. `inherit`: the child writes to ours directly.
+   */
+  output?: 'prefix' | 'inherit';
+}
+
+/** How a crashing child is restarted, and when the supervisor gives up on it. */
+export interface RestartPolicy {
+  /** Delay before the first restart, in ms. Default `100`. */
+  initialDelay?: number;
+  /** Longest delay between restarts, in ms. Default `30000`. */
+  maxDelay?: number;
+  /** Each restart within the window multiplies the delay by this. Default `2`. */
+  factor?: number;
+  /** Restarts allowed within `window` before the child is given up and reported. Default `10`. */
+  maxRestarts?: number;
+  /** The sliding window restarts are counted in, in ms. Default `60000`. */
+  window?: number;
+}
+
+export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
+  initialDelay: 100,
+  maxDelay: 30_000,
+  factor: 2,
+  maxRestarts: 10,
+  window: 60_000,
+};
+
+export type SlotState = 'pending' | 'running' | 'backoff' | 'stopped' | 'gaveUp' | 'retiring';
+
+/** A supervised place for one child: it keeps its id across respawns. */
+export interface Slot {
+  readonly id: number;
+  readonly definition: Readonly<SpawnDefinition>;
+  readonly file: string;
+  state: SlotState;
+  child: ChildHandle | undefined;
+  /** Pid of the current (or last) child. */
+  pid: number;
+  restarts: number[];
+  timer: TimerHandle | undefined;
+  exited: Promise<ChildExit>;
+}
+
+export interface SupervisorContext {
+  platform: Platform;
+  events: Emitter<RuntimeEvents>;
+  logger: Logger;
+  restart: Required<RestartPolicy>;
+  /** How long a child may take to exit after SIGTERM before it is killed with SIGKILL, in ms. */
+  stopTimeout: number;
+  /** Environment every child gets: the cluster identity. */
+  childEnv(): Record<string, string>;
+  /** `--cluster-*` args this process hands down. */
+  inheritedArgs: Record<string, unknown>;
+  /** Listening sockets handed to every child (master only). */
+  inheritFds(): number[];
+  /** First launches wait for this (the parent's subscriptions), so no child registers before its parent can hear it. */
+  gate: Promise<void>;
+}
+
+export function validateRestartPolicy(policy: RestartPolicy | undefined): Required<RestartPolicy> {
+  const merged = { ...DEFAULT_RESTART_POLICY, ...policy };
+  for (const [key, value] of Object.entries(merged)) {
+    const min = key === 'factor' ? 1 : key === 'maxRestarts' ? 0 : key === 'initialDelay' ? 0 : 1;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      throw new ClustrError('CLUSTR_INVALID_OPTION', `restart.${key} must be a number of at least ${min}; got ${String(value)}.`, { field: `restart.${key}` });
+    }
+  }
+  return merged;
+}
+
+/**
+ * Starts children and keeps them alive: a child that exits 0 (or has
+ * `respawn: false`) stays dead; any other exit is restarted after an
+ * exponential backoff, until it has restarted `maxRestarts` times within
+ * `window` — then it is given up and reported, never restarted in a hot loop.
+ */
+export class Supervisor {
+  private readonly slotsById = new Map<number, Slot>();
+  private nextSlot = 1;
+  private stopping = false;
+
+  constructor(private readonly ctx: SupervisorContext) {}
+
+  get slots(): Slot[] {
+    return [...this.slotsById.values()];
+  }
+
+  /** Validates every definition first, so a bad one spawns nothing. */
+  spawn(definitions: SpawnDefinition[]): Slot[] {
+    if (!Array.isArray(definitions)) {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', 'spawn() takes an array of definitions, e.g. spawn([{ file: "worker.js" }]).', { field: 'definitions' });
+    }
+    if (this.stopping) {
+      throw new ClustrError('CLUSTR_CLOSED', 'spawn() was called while this process is stopping.');
+    }
+    const resolved = definitions.map((definition, index) => this.resolve(definition, index));
+    return resolved.map((r) => this.start(r.definition, r.file));
+  }
+
+  /** A fresh slot running the same definition as `slot` (used by the reload). */
+  duplicate(slot: Slot): Slot {
+    return this.start(slot.definition, slot.file);
+  }
+
+  /** Stops one child for good: SIGTERM, then SIGKILL after the stop timeout. Resolves when it has exited. */
+  async retire(slot: Slot): Promise<void> {
+    this.cancelTimer(slot);
+    if (slot.state === 'stopped' || slot.state === 'gaveUp') return;
+    if (slot.state === 'pending') {
+      slot.state = 'stopped';
+      return;
+    }
+    slot.state = 'retiring';
+    await this.terminate(slot);
+  }
+
+  /** Stops every child (no more restarts) and resolves when all have exited. */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.slots.map((slot) => this.retire(slot)));
+  }
+
+  /** Pids of children that are alive now. */
+  livePids(): number[] {
+    return this.slots.filter((s) => s.child !== undefined).map((s) => s.pid);
+  }
+
+  private resolve(definition: SpawnDefinition, index: number): { definition: SpawnDefinition; file: string } {
+    const field = `definitions[${index}]`;
+    if (definition === null || typeof definition !== 'object') {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field} must be an object such as { file: "worker.js" }.`, { field });
+    }
+    const { platform } = this.ctx;
+    if (typeof definition.file !== 'string' || definition.file === '') {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.file is required: the path of the script to run, e.g. "worker.js".`, { field: `${field}.file` });
+    }
+    const file = isAbsolute(definition.file) ? definition.file : resolve(platform.baseDir, definition.file);
+    if (!platform.fileExists(file)) {
+      throw new ClustrError(
+        'CLUSTR_SPAWN_FILE_NOT_FOUND',
+        `${field}.file ${JSON.stringify(definition.file)} does not exist (looked for ${file}). Relative paths are resolved against ${platform.baseDir}, the directory of the spawning script.`,
+        { field: `${field}.file` },
+      );
+    }
+    if (definition.command !== undefined) {
+      if (typeof definition.command !== 'string' || definition.command === '') {
+        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.command must be a program name or path, e.g. "bash".`, { field: `${field}.command` });
+      }
+      const found = definition.command.includes('/') ? platform.fileExists(definition.command) : platform.findExecutable(definition.command) !== undefined;
+      if (!found) {
+        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.command ${JSON.stringify(definition.command)} was not found on PATH. Install it or give its full path.`, {
+          field: `${field}.command`,
+        });
+      }
+    }
+    if (definition.cpu !== undefined) {
+      const cpus = platform.cpuCount();
+      if (!Number.isInteger(definition.cpu) || definition.cpu < 0 || definition.cpu >= cpus) {
+        throw new ClustrError('CLUSTR_INVALID_CPU', `${field}.cpu is ${String(definition.cpu)}, but this machine has CPUs 0 to ${cpus - 1}. Pick one of those, or leave cpu out.`, {
+          field: `${field}.cpu`,
+        });
+      }
+      if (platform.findExecutable('taskset') === undefined) {
+        throw new ClustrError('CLUSTR_TASKSET_MISSING', `${field}.cpu needs the taskset program, which is not on PATH. Install util-linux (e.g. apt-get install util-linux), or leave cpu out.`, {
+          field: `${field}.cpu`,
+        });
+      }
+    }
+    if (definition.respawn !== undefined && typeof definition.respawn !== 'boolean') {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.respawn must be true or false.`, { field: `${field}.respawn` });
+    }
+    if (definition.args !== undefined && (definition.args === null || typeof definition.args !== 'object' || Array.isArray(definition.args))) {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.args must be an object of flags, e.g. { port: 3000 }.`, { field: `${field}.args` });
+    }
+    return { definition: { ...definition }, file };
+  }
+
+  private start(definition: SpawnDefinition, file: string): Slot {
+    const slot: Slot = {
+      id: this.nextSlot++,
+      definition,
+      file,
+      state: 'pending',
+      child: undefined,
+      pid: -1,
+      restarts: [],
+      timer: undefined,
+      exited: Promise.resolve({ code: null, signal: null }),
+    };
+    this.slotsById.set(slot.id, slot);
+    void this.ctx.gate.then(() => {
+      if (slot.state === 'pending' && !this.stopping) this.launch(slot, false);
+    });
+    return slot;
+  }
+
+  private launch(slot: Slot, respawn: boolean): void {
+    const { platform, logger } = this.ctx;
+    const definition = slot.definition;
+    const args = renderArgs({ ...this.ctx.inheritedArgs, ...clusterOnly(definition.args), ...plainOnly(definition.args) });
+    const ownRuntime = definition.command === undefined;
+    let command = ownRuntime ? platform.execPath : definition.command!;
+    let commandArgs = ownRuntime ? [...platform.execArgv, slot.file, ...args] : [slot.file, ...args];
+    if (definition.cpu !== undefined) {
+      commandArgs = ['-c', String(definition.cpu), command, ...commandArgs];
+      command = 'taskset';
+    }
+    const fds = this.ctx.inheritFds();
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(platform.env)) if (value !== undefined) env[key] = value;
+    Object.assign(env, definition.env, this.ctx.childEnv());
+    if (fds.length > 0) env['CLUSTR_LISTEN_FD'] = String(ownRuntime ? 4 : 3);
+    const child = platform.spawn({
+      command,
+      args: commandArgs,
+      env,
+      cwd: platform.baseDir,
+      ipc: ownRuntime,
+      inheritFds: fds,
+      output: definition.output ?? 'prefix',
+      label: basename(slot.file),
+    });
+    slot.child = child;
+    slot.pid = child.pid;
+    slot.state = 'running';
+    const info: ChildInfo = { slot: slot.id, pid: child.pid, file: slot.file };
+    slot.exited = new Promise((resolveExit) => child.onExit((exit) => {
+      this.onChildExit(slot, child, exit);
+      resolveExit(exit);
+    }));
+    logger.info({ event: respawn ? 'child.respawn' : 'child.spawn', ...info, command }, respawn ? 'respawned child' : 'spawned child');
+    this.ctx.events.emit('childSpawned', { ...info, respawn });
+  }
+
+  private onChildExit(slot: Slot, child: ChildHandle, exit: ChildExit): void {
+    if (slot.child !== child) return;
+    slot.child = undefined;
+    const info: ChildInfo = { slot: slot.id, pid: child.pid, file: slot.file };
+    const { logger, platform, restart } = this.ctx;
+    const failed = exit.code !== 0;
+    logger[failed && slot.state === 'running' ? 'warn' : 'info']({ event: 'child.exit', ...info, ...exit }, 'child exited');
+    this.ctx.events.emit('childExited', { ...info, ...exit });
+
+    if (this.stopping || slot.state === 'retiring' || !failed || slot.definition.respawn === false) {
+      slot.state = 'stopped';
+      return;
+    }
+    const now = platform.clock.now();
+    slot.restarts = slot.restarts.filter((at) => now - at < restart.window);
+    if (slot.restarts.length >= restart.maxRestarts) {
+      slot.state = 'gaveUp';
+      logger.error(
+        { event: 'child.giveup', ...info, restarts: slot.restarts.length, windowMs: restart.window },
+        `gave up on ${basename(slot.file)}: it failed ${slot.restarts.length} times within ${restart.window} ms`,
+      );
+      this.ctx.events.emit('childGaveUp', { ...info, restarts: slot.restarts.length, windowMs: restart.window });
+      return;
+    }
+    const delay = Math.min(restart.maxDelay, restart.initialDelay * restart.factor ** slot.restarts.length);
+    slot.restarts.push(now);
+    slot.state = 'backoff';
+    logger.info({ event: 'child.backoff', ...info, delayMs: delay }, `restarting in ${delay} ms`);
+    slot.timer = platform.clock.setTimeout(() => {
+      slot.timer = undefined;
+      if (slot.state === 'backoff' && !this.stopping) this.launch(slot, true);
+    }, delay);
+  }
+
+  private cancelTimer(slot: Slot): void {
+    if (slot.timer !== undefined) {
+      this.ctx.platform.clock.clearTimeout(slot.timer);
+      slot.timer = undefined;
+    }
+    if (slot.state === 'backoff') slot.state = 'stopped';
+  }
+
+  private async terminate(slot: Slot): Promise<void> {
+    const child = slot.child;
+    if (!child) return;
+    const { platform, logger, stopTimeout } = this.ctx;
+    child.kill('SIGTERM');
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<'timeout'>((resolveTimeout) => {
+      timer = platform.clock.setTimeout(() => resolveTimeout('timeout'), stopTimeout);
+    });
+    const outcome = await Promise.race([slot.exited.then(() => 'exited' as const), timedOut]);
+    if (timer !== undefined) platform.clock.clearTimeout(timer);
+    if (outcome === 'timeout') {
+      logger.warn({ event: 'child.kill-straggler', slot: slot.id, pid: child.pid, timeoutMs: stopTimeout }, 'child did not exit after SIGTERM; sending SIGKILL');
+      child.kill('SIGKILL');
+      await slot.exited;
+    }
+  }
+}
+
+function clusterOnly(args: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args ?? {}).filter(([key]) => key.startsWith(CLUSTER_ARG_PREFIX)));
+}
+
+function plainOnly(args: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args ?? {}).filter(([key]) => !key.startsWith(CLUSTER_ARG_PREFIX)));
+}

@@ -1,0 +1,84 @@
+import { ClustrError, MASTER_GROUP, type MessageSchemas } from '@clustr/protocol';
+import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
+
+export interface WorkerOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
+  /** The group this worker belongs to; group messages and cluster info are keyed by it. Required; `"master"` is reserved. */
+  group: string;
+}
+
+/** Exit codes a worker uses when a signal stops it (128 + signal number, as shells report). */
+const SIGNAL_EXIT_CODES = { SIGTERM: 143, SIGINT: 130 } as const;
+
+/**
+ * A process of the cluster other than the master. It registers with the master
+ * when it calls emitReady(), deregisters when it stops, and stops by itself when
+ * its parent dies, so no worker outlives its cluster.
+ */
+export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterProcess<S> {
+  /** The pid of the process that spawned this one. */
+  readonly parentPid: number;
+  private registered = false;
+  private readonly disposers: Array<() => void> = [];
+
+  /** Creates the worker synchronously; connections are made in the background and nothing sent meanwhile is lost. */
+  static create<S extends MessageSchemas = MessageSchemas>(options: WorkerOptions<S>): Worker<S> {
+    return new Worker<S>(options);
+  }
+
+  private constructor(options: WorkerOptions<S>) {
+    const group = (options as Partial<WorkerOptions<S>> | undefined)?.group;
+    if (group === undefined || group === null || group === '') {
+      throw new ClustrError('CLUSTR_MISSING_GROUP', 'Worker.create() needs a group, e.g. Worker.create({ group: "web" }).', { field: 'group' });
+    }
+    if (group === MASTER_GROUP) {
+      throw new ClustrError('CLUSTR_RESERVED_GROUP', `the group "${MASTER_GROUP}" is reserved for the master; give this worker another group, e.g. "web".`, { field: 'group' });
+    }
+    super({ group, options, role: 'worker' });
+    const fromEnv = Number(this.platform.env['CLUSTR_PARENT_PID']);
+    this.parentPid = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : this.platform.ppid;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      this.disposers.push(
+        this.platform.onSignal(signal, () => {
+          this.logger.info({ event: 'signal', signal }, `received ${signal}`);
+          void this.shutdown(SIGNAL_EXIT_CODES[signal], signal);
+        }),
+      );
+    }
+    this.disposers.push(
+      this.platform.watchParent(() => {
+        this.logger.warn({ event: 'parent.gone', parentPid: this.parentPid }, 'parent process is gone; stopping');
+        void this.shutdown(1, 'parent-gone');
+      }),
+    );
+  }
+
+  /**
+   * Registers this worker with the master after `reloadDelay` ms, once its
+   * subscriptions are confirmed: from then on it is reachable. The master's
+   * onClusterStarted and a rolling reload wait for this.
+   */
+  emitReady(): Promise<void> {
+    this.assertRunning('emitReady');
+    return new Promise<void>((resolve, reject) => {
+      this.platform.clock.setTimeout(() => {
+        this.subscribed
+          .then(() => {
+            if (this.status !== 'running') return 0;
+            this.registered = true;
+            return this.publish(this.channels.master, this.frame('register', { parentPid: this.parentPid }));
+          })
+          .then(() => {
+            this.logger.info({ event: 'worker.ready' }, 'registered with the master');
+            resolve();
+          }, reject);
+      }, this.reloadDelay);
+    });
+  }
+
+  protected override async beforeDisconnect(): Promise<void> {
+    for (const dispose of this.disposers.splice(0)) dispose();
+    if (this.registered) {
+      await this.publish(this.channels.master, this.frame('deregister', { pid: this.pid })).catch(() => 0);
+    }
+  }
+}
