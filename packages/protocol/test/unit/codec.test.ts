@@ -1,0 +1,285 @@
+import {
+  ClustrError,
+  DECODE_ERROR_REASONS,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_FRAME_BYTES,
+  FRAME_KINDS,
+  createCodec,
+  createFrameIds,
+  decode,
+  encode,
+  type DecodeResult,
+  type ErrorCode,
+  type Frame,
+} from '../../src';
+import { BAD_SAMPLES, GOOD_SAMPLES, prng, rawText, type BadSample } from '../fixtures/samples';
+
+const PUBLIC: Frame = { v: 1, kind: 'public', id: 'f-1', meta: { pid: 4242, group: 'web' }, data: { hello: 'world' } };
+
+/** Runs fn and returns what it threw, failing the test when it throws nothing or not a ClustrError. */
+function thrown(fn: () => unknown): ClustrError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ClustrError);
+    return error as ClustrError;
+  }
+  throw new Error('expected a ClustrError, nothing was thrown');
+}
+
+function expectClustrError(fn: () => unknown, code: ErrorCode, field?: string): ClustrError {
+  const error = thrown(fn);
+  expect(error.code).toBe(code);
+  if (field !== undefined) expect(error.field).toBe(field);
+  return error;
+}
+
+function failure(result: DecodeResult) {
+  if (result.ok) throw new Error(`expected a decode failure, got a frame of kind ${result.frame.kind}`);
+  return result;
+}
+
+/** A bad sample's raw text parsed as a JSON object, or undefined when it is not one. */
+function parsedObject(sample: BadSample): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(rawText(sample.raw));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Short test titles: some samples are a megabyte long. */
+const named = <T extends { name: string }>(samples: T[]): Array<[string, T]> => samples.map((s) => [s.name, s]);
+
+describe('the sample table', () => {
+  test('has a good sample of every kind and a bad sample of every decode reason', () => {
+    expect(new Set(GOOD_SAMPLES.map((s) => s.frame.kind))).toEqual(new Set(FRAME_KINDS));
+    expect(new Set(BAD_SAMPLES.map((s) => s.reason))).toEqual(new Set(DECODE_ERROR_REASONS));
+    expect(BAD_SAMPLES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  test('has unique names', () => {
+    const names = [...GOOD_SAMPLES, ...BAD_SAMPLES].map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('decode', () => {
+  test('reasons are the stable strings stats count by', () => {
+    expect(DECODE_ERROR_REASONS).toEqual(['too_large', 'not_json', 'unsupported_version', 'unknown_kind', 'invalid_frame', 'forbidden_key', 'too_deep']);
+  });
+
+  test.each(named(GOOD_SAMPLES))('accepts %s', (_name, sample) => {
+    expect(decode(sample.raw)).toStrictEqual({ ok: true, frame: sample.frame });
+  });
+
+  test.each(named(BAD_SAMPLES))('rejects %s', (_name, sample) => {
+    let result: DecodeResult | undefined;
+    expect(() => {
+      result = decode(sample.raw);
+    }).not.toThrow();
+    const rejected = failure(result!);
+    expect(rejected.reason).toBe(sample.reason);
+    expect(rejected.issues.length).toBeGreaterThan(0);
+    expect(rejected.issues[0]!.path).toBe(sample.path);
+    expect(rejected.message.startsWith(`${sample.reason}:`)).toBe(true);
+    if (sample.reason === 'unsupported_version') expect(rejected.version).toBe(sample.version);
+    else expect('version' in rejected).toBe(false);
+  });
+
+  test('does not pollute Object.prototype while reading prototype-pollution payloads', () => {
+    for (const sample of BAD_SAMPLES.filter((s) => s.reason === 'forbidden_key')) decode(sample.raw);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  test('returns not_json for input that is neither a string nor a Buffer', () => {
+    for (const input of [undefined, null, 42, {}, [], new Uint8Array([123, 125])]) {
+      const result = failure(decode(input as unknown as string));
+      expect(result.reason).toBe('not_json');
+      expect(result.issues[0]).toMatchObject({ path: '', keyword: 'type' });
+    }
+  });
+
+  test('never throws on mutated frames, and what it accepts survives encode', () => {
+    const random = prng(42);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const seeds = GOOD_SAMPLES.map((s) => rawText(s.raw)).filter((raw) => raw.length < 4096);
+    const alphabet = ['{', '}', '[', ']', '"', ':', ',', '\\', '\\u', '0', '-1', '1e9', '.', 'null', 'true', ' ', 'é', '\ud800', '__proto__', 'v', 'kind'];
+    const reasons = new Set<string>(DECODE_ERROR_REASONS);
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      let raw = pick(seeds);
+      for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+        const at = Math.floor(random() * raw.length);
+        const op = random();
+        if (op < 0.4) raw = raw.slice(0, at) + raw.slice(at + 1);
+        else if (op < 0.8) raw = raw.slice(0, at) + pick(alphabet) + raw.slice(at);
+        else raw = raw.slice(0, at) + raw.slice(at, at + 8) + raw.slice(at);
+      }
+      const result = decode(random() < 0.5 ? raw : Buffer.from(raw));
+      if (result.ok) {
+        accepted++;
+        const again = decode(encode(result.frame));
+        expect(again.ok && encode(again.frame)).toBe(encode(result.frame));
+      } else {
+        expect(reasons.has(result.reason)).toBe(true);
+        expect(result.issues[0]!.path === '' || result.issues[0]!.path.startsWith('/')).toBe(true);
+      }
+    }
+    // Some mutations (inside data strings, say) leave a valid frame: both branches ran.
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(3000);
+  });
+});
+
+describe('encode', () => {
+  test.each(named(GOOD_SAMPLES))('round-trips %s', (_name, sample) => {
+    const raw = encode(sample.frame);
+    expect(typeof raw).toBe('string');
+    expect(decode(raw)).toStrictEqual({ ok: true, frame: sample.frame });
+  });
+
+  const invalidObjects = BAD_SAMPLES.flatMap((sample): Array<[string, BadSample, Record<string, unknown>]> => {
+    const value = parsedObject(sample);
+    // not_json samples that parse here are invalid UTF-8 that rawText() papered over.
+    return value && sample.reason !== 'too_large' && sample.reason !== 'not_json' ? [[sample.name, sample, value]] : [];
+  });
+
+  test('has invalid frames of every kind of mistake to throw on', () => {
+    expect(new Set(invalidObjects.map(([, s]) => s.reason))).toEqual(
+      new Set(['unsupported_version', 'unknown_kind', 'invalid_frame', 'forbidden_key', 'too_deep']),
+    );
+  });
+
+  test.each(invalidObjects)('throws CLUSTR_INVALID_FRAME naming the field for %s', (_name, sample, value) => {
+    const field = sample.encodeField ?? sample.path;
+    const error = expectClustrError(() => encode(value as unknown as Frame), 'CLUSTR_INVALID_FRAME', field);
+    // The message names the field, so a log line alone says what to fix.
+    expect(error.message).toContain(field === '/kind' ? 'frame.kind' : field.slice(0, 200));
+  });
+
+  test.each(named(BAD_SAMPLES.filter((s) => s.reason === 'too_large' && parsedObject(s))))('throws CLUSTR_FRAME_TOO_LARGE for %s', (_name, sample) => {
+    const error = expectClustrError(() => encode(parsedObject(sample) as unknown as Frame), 'CLUSTR_FRAME_TOO_LARGE', '/data');
+    expect(error.message).toContain(`${DEFAULT_MAX_FRAME_BYTES}-byte`);
+  });
+
+  test('throws CLUSTR_INVALID_FRAME for a missing frame or kind', () => {
+    expectClustrError(() => encode(null as unknown as Frame), 'CLUSTR_INVALID_FRAME', '/kind');
+    expectClustrError(() => encode({ ...PUBLIC, kind: 'shout' } as unknown as Frame), 'CLUSTR_INVALID_FRAME', '/kind');
+  });
+
+  test('throws CLUSTR_NOT_SERIALIZABLE for BigInt data, keeping the cause', () => {
+    const error = expectClustrError(() => encode({ ...PUBLIC, data: { n: 10n } }), 'CLUSTR_NOT_SERIALIZABLE', '/data');
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/BigInt/);
+  });
+
+  test('throws CLUSTR_NOT_SERIALIZABLE for circular data, keeping the cause', () => {
+    const data: Record<string, unknown> = { a: 1 };
+    data['self'] = data;
+    const error = expectClustrError(() => encode({ ...PUBLIC, data }), 'CLUSTR_NOT_SERIALIZABLE', '/data');
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).toMatch(/circular/);
+  });
+
+  test('throws CLUSTR_INVALID_FRAME, not a stack overflow, for data nested 10 000 levels deep', () => {
+    let data: unknown = [];
+    for (let i = 0; i < 10_000; i++) data = [data];
+    const error = expectClustrError(() => encode({ ...PUBLIC, data }), 'CLUSTR_INVALID_FRAME');
+    expect(error.field).toBe(`/data${'/0'.repeat(DEFAULT_MAX_DEPTH - 1)}`);
+    expect(error.message).toContain(`deeper than ${DEFAULT_MAX_DEPTH} levels`);
+  });
+
+  test('refuses frames readers would drop: forbidden keys built in code, not parsed', () => {
+    const data = { ['__proto__']: { polluted: true } };
+    expect(Object.keys(data)).toEqual(['__proto__']);
+    expectClustrError(() => encode({ ...PUBLIC, data }), 'CLUSTR_INVALID_FRAME', '/data/__proto__');
+    expectClustrError(() => encode({ ...PUBLIC, data: { constructor: { prototype: {} } } }), 'CLUSTR_INVALID_FRAME', '/data/constructor/prototype');
+  });
+
+  test('writes plain JSON that decode reads back', () => {
+    expect(encode(PUBLIC)).toBe(JSON.stringify(PUBLIC));
+  });
+});
+
+describe('createCodec', () => {
+  test('defaults to 1 MiB and depth 64', () => {
+    const codec = createCodec();
+    expect(codec.maxBytes).toBe(DEFAULT_MAX_FRAME_BYTES);
+    expect(codec.maxDepth).toBe(DEFAULT_MAX_DEPTH);
+    expect(DEFAULT_MAX_FRAME_BYTES).toBe(1024 * 1024);
+    expect(DEFAULT_MAX_DEPTH).toBe(64);
+  });
+
+  test.each([63, 0, -1, 100.5, Number.NaN, Number.POSITIVE_INFINITY, '4096'])('rejects maxBytes %p', (maxBytes) => {
+    const error = expectClustrError(() => createCodec({ maxBytes: maxBytes as number }), 'CLUSTR_INVALID_OPTION', 'maxBytes');
+    expect(error.message).toMatch(/^maxBytes must be an integer of at least 64/);
+  });
+
+  test.each([1, 0, -3, 2.5, Number.NaN, '8'])('rejects maxDepth %p', (maxDepth) => {
+    const error = expectClustrError(() => createCodec({ maxDepth: maxDepth as number }), 'CLUSTR_INVALID_OPTION', 'maxDepth');
+    expect(error.message).toMatch(/^maxDepth must be an integer of at least 2/);
+  });
+
+  test('enforces a custom byte limit on both sides, counting UTF-8 bytes', () => {
+    const codec = createCodec({ maxBytes: 128 });
+    const overhead = Buffer.byteLength(JSON.stringify({ ...PUBLIC, data: '' }));
+    const fits: Frame = { ...PUBLIC, data: 'a'.repeat(128 - overhead) };
+    const over: Frame = { ...PUBLIC, data: `${'a'.repeat(128 - overhead - 1)}é` };
+    expect(Buffer.byteLength(encode(fits))).toBe(128);
+    expect(codec.decode(codec.encode(fits))).toStrictEqual({ ok: true, frame: fits });
+    expect(failure(codec.decode(JSON.stringify(over))).reason).toBe('too_large');
+    expect(failure(codec.decode(Buffer.from(JSON.stringify(over)))).reason).toBe('too_large');
+    expectClustrError(() => codec.encode(over), 'CLUSTR_FRAME_TOO_LARGE');
+    // The default codec is not affected.
+    expect(decode(JSON.stringify(over)).ok).toBe(true);
+  });
+
+  test('maxDepth counts the frame as level 1, on both sides', () => {
+    const codec = createCodec({ maxDepth: 3 });
+    const fits: Frame = { ...PUBLIC, data: { a: [1] } };
+    const deep: Frame = { ...PUBLIC, data: { a: { b: [1] } } };
+    expect(codec.decode(codec.encode(fits))).toStrictEqual({ ok: true, frame: fits });
+    const rejected = failure(codec.decode(JSON.stringify(deep)));
+    expect(rejected).toMatchObject({ reason: 'too_deep', issues: [{ path: '/data/a/b', keyword: 'maxDepth' }] });
+    expectClustrError(() => codec.encode(deep), 'CLUSTR_INVALID_FRAME', '/data/a/b');
+    // The smallest limit still carries the envelope and one level of data.
+    const flattest = createCodec({ maxDepth: 2 });
+    expect(flattest.decode(JSON.stringify(PUBLIC)).ok).toBe(true);
+    expect(failure(flattest.decode(JSON.stringify({ ...PUBLIC, data: { a: {} } }))).issues[0]!.path).toBe('/data/a');
+  });
+
+  test('a huge maxDepth cannot make decode overflow the stack', () => {
+    const codec = createCodec({ maxDepth: 100_000, maxBytes: 4 * 1024 * 1024 });
+    const levels = 150_000;
+    const raw = `{"v":1,"kind":"public","id":"f-1","meta":{"pid":1,"group":"web"},"data":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+    let result: DecodeResult | undefined;
+    expect(() => {
+      result = codec.decode(raw);
+    }).not.toThrow();
+    expect(failure(result!).reason).toBe('too_deep');
+  });
+});
+
+describe('createFrameIds', () => {
+  test('gives unique ids that are valid frame ids', () => {
+    const next = createFrameIds(4242);
+    const ids = Array.from({ length: 20_000 }, () => next());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of [ids[0]!, ids[ids.length - 1]!]) {
+      expect(decode(JSON.stringify({ ...PUBLIC, id })).ok).toBe(true);
+    }
+  });
+
+  test('ids of different senders never collide, even at the largest pid', () => {
+    const a = createFrameIds(4242);
+    const b = createFrameIds(4243);
+    const c = createFrameIds(2147483647);
+    const fromA = new Set(Array.from({ length: 1000 }, () => a()));
+    const others = [...Array.from({ length: 1000 }, () => b()), ...Array.from({ length: 1000 }, () => c())];
+    expect(others.filter((id) => fromA.has(id))).toEqual([]);
+    expect(others[others.length - 1]!.length).toBeLessThanOrEqual(64);
+  });
+});

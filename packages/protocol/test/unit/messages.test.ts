@@ -1,0 +1,97 @@
+import Ajv from 'ajv';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ClustrError, USER_MESSAGE_KINDS, compileMessageSchemas, type DataValidationFailure } from '../../src';
+
+const Order = Type.Object({
+  orderId: Type.String({ minLength: 1 }),
+  items: Type.Array(Type.Object({ sku: Type.String(), qty: Type.Integer({ minimum: 1 }) }), { minItems: 1 }),
+  note: Type.Optional(Type.String()),
+});
+
+function rejected(result: ReturnType<ReturnType<typeof compileMessageSchemas>['public']>): DataValidationFailure {
+  if (result.ok) throw new Error('expected the data to be rejected');
+  return result;
+}
+
+describe('compileMessageSchemas', () => {
+  test('the user message kinds are public, private and group', () => {
+    expect(USER_MESSAGE_KINDS).toEqual(['public', 'private', 'group']);
+  });
+
+  test('accepts data matching the TypeBox schema', () => {
+    const validators = compileMessageSchemas({ public: Order, group: Type.Union([Type.Literal('ping'), Type.Literal('pong')]) });
+    expect(validators.public({ orderId: 'o-1', items: [{ sku: 'A', qty: 2 }] })).toEqual({ ok: true });
+    expect(validators.public({ orderId: 'o-1', items: [{ sku: 'A', qty: 2 }], note: 'gift' })).toEqual({ ok: true });
+    expect(validators.group('pong')).toEqual({ ok: true });
+  });
+
+  test.each([
+    ['a nested wrong type', { orderId: 'o-1', items: [{ sku: 'A', qty: 'two' }] }, '/data/items/0/qty', 'type'],
+    ['a nested value out of range', { orderId: 'o-1', items: [{ sku: 'A', qty: 0 }] }, '/data/items/0/qty', 'minimum'],
+    ['a missing field', { items: [{ sku: 'A', qty: 1 }] }, '/data/orderId', 'required'],
+    ['a missing nested field', { orderId: 'o-1', items: [{ qty: 1 }] }, '/data/items/0/sku', 'required'],
+    ['an empty array', { orderId: 'o-1', items: [] }, '/data/items', 'minItems'],
+    ['the wrong root type', 'not an order', '/data', 'type'],
+    ['null', null, '/data', 'type'],
+  ])('reports %s with a /data path', (_name, data, path, keyword) => {
+    const validators = compileMessageSchemas({ private: Order });
+    const result = rejected(validators.private(data));
+    expect(result.issues[0]).toMatchObject({ path, keyword });
+    expect(result.message.startsWith(`${path} `)).toBe(true);
+  });
+
+  test('kinds without a schema accept any value', () => {
+    const validators = compileMessageSchemas({ public: Order });
+    for (const data of [undefined, null, 5, 'x', [], { anything: true }]) {
+      expect(validators.private(data)).toEqual({ ok: true });
+      expect(validators.group(data)).toEqual({ ok: true });
+    }
+    const none = compileMessageSchemas(undefined);
+    for (const kind of USER_MESSAGE_KINDS) expect(none[kind]({ whatever: 1 })).toEqual({ ok: true });
+  });
+
+  test('compiles each schema once, not once per message', () => {
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    try {
+      const validators = compileMessageSchemas({ public: Order, private: Order, group: Type.String() });
+      expect(compile).toHaveBeenCalledTimes(3);
+      for (let i = 0; i < 100; i++) {
+        validators.public({ orderId: `o-${i}`, items: [{ sku: 'A', qty: 1 }] });
+        validators.group(i);
+      }
+      expect(compile).toHaveBeenCalledTimes(3);
+    } finally {
+      compile.mockRestore();
+    }
+  });
+
+  test('equal schemas with the same $id can be compiled again (one process per test, say)', () => {
+    const build = () => Type.Object({ n: Type.Number() }, { $id: 'Counter' });
+    const first = compileMessageSchemas({ public: build(), group: build() });
+    const second = compileMessageSchemas({ public: build() });
+    expect(first.public({ n: 1 })).toEqual({ ok: true });
+    expect(first.group({ n: 1 })).toEqual({ ok: true });
+    expect(rejected(second.public({ n: 'one' })).issues[0]!.path).toBe('/data/n');
+  });
+
+  test.each([
+    ['an unknown type', { type: 'nope' }],
+    ['a TypeBox type that is not JSON', Type.BigInt()],
+    ['a broken pattern', Type.String({ pattern: '([' })],
+    ['an unresolvable $ref', Type.Ref('Missing')],
+  ])('throws CLUSTR_INVALID_OPTION for %s, naming the kind and keeping the cause', (_name, schema) => {
+    let caught: unknown;
+    try {
+      compileMessageSchemas({ public: Order, group: schema as TSchema });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ClustrError);
+    const error = caught as ClustrError;
+    expect(error.code).toBe('CLUSTR_INVALID_OPTION');
+    expect(error.field).toBe('messages.group');
+    expect(error.message).toMatch(/^messages\.group is not a valid schema: /);
+    expect(error.message).toContain("TypeBox's Type.*");
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+});

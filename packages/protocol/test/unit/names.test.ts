@@ -1,0 +1,180 @@
+import {
+  ClustrError,
+  DEFAULT_NAMESPACE,
+  FRAME_KINDS,
+  GroupName,
+  MASTER_GROUP,
+  NAME_PATTERN,
+  assertGroupName,
+  assertNamespace,
+  channels,
+  isValidName,
+  type Channels,
+  type FrameKind,
+  type FrameOf,
+} from '../../src';
+
+/**
+ * Where each kind is published, as docs/protocol.md describes it. Typed over every
+ * kind, so a new kind does not compile until someone decides its channel.
+ */
+const ROUTES: { [K in FrameKind]: (c: Channels, frame: FrameOf<K>) => string } = {
+  public: (c) => c.public,
+  private: (c) => c.private(7),
+  group: (c, f) => c.group(f.meta.group),
+  kill: (c, f) => c.private(f.data.pid),
+  confirmation: (c) => c.confirmation,
+  register: (c) => c.master,
+  deregister: (c) => c.master,
+  clusterInfoRequest: (c) => c.master,
+  clusterInfoReply: (c) => c.private(7),
+};
+
+const META = { pid: 7, group: 'web' };
+const SAMPLE_FRAMES: { [K in FrameKind]: FrameOf<K> } = {
+  public: { v: 1, kind: 'public', id: 'a', meta: META, data: 1 },
+  private: { v: 1, kind: 'private', id: 'a', meta: META, data: 1 },
+  group: { v: 1, kind: 'group', id: 'a', meta: META, data: 1 },
+  kill: { v: 1, kind: 'kill', id: 'a', meta: META, data: { pid: 9, code: 0 } },
+  confirmation: { v: 1, kind: 'confirmation', id: 'a', meta: META, data: { identifier: 'x' } },
+  register: { v: 1, kind: 'register', id: 'a', meta: META, data: { parentPid: 1 } },
+  deregister: { v: 1, kind: 'deregister', id: 'a', meta: META, data: { pid: 7 } },
+  clusterInfoRequest: { v: 1, kind: 'clusterInfoRequest', id: 'a', meta: META, data: {} },
+  clusterInfoReply: { v: 1, kind: 'clusterInfoReply', id: 'a', meta: META, data: {} },
+};
+
+function route<K extends FrameKind>(c: Channels, kind: K): string {
+  return ROUTES[kind](c, SAMPLE_FRAMES[kind]);
+}
+
+/** Every channel a namespace can produce for the given pids and groups. */
+function channelSet(namespace: string, pids: number[], groups: string[]): Set<string> {
+  const c = channels(namespace);
+  return new Set([c.public, c.confirmation, c.master, ...pids.map((pid) => c.private(pid)), ...groups.map((g) => c.group(g))]);
+}
+
+const BAD_NAMES: unknown[] = ['', 'a:b', 'a*', 'a?', 'a[1]', 'back\\slash', 'my app', '-app', '.app', '_app', 'x'.repeat(65), 'app\n', 'äpp', 'a/b', 42, null, undefined, {}];
+const GOOD_NAMES = ['a', 'Z', '0', 'shop-prod', 'jobs.email', 'snake_case', 'a-b_c.d-1', 'x'.repeat(64)];
+
+describe('channels', () => {
+  test('builds every fixed channel under the namespace prefix', () => {
+    const c = channels('shop');
+    expect(c.namespace).toBe('shop');
+    expect(c.public).toBe('shop:public');
+    expect(c.confirmation).toBe('shop:confirmation');
+    expect(c.master).toBe('shop:master');
+    expect(c.private(4242)).toBe('shop:private:4242');
+    expect(c.group('web')).toBe('shop:group:web');
+    expect(c.group(MASTER_GROUP)).toBe('shop:group:master');
+  });
+
+  test.each(FRAME_KINDS.map((kind) => [kind]))('routes %s frames to a channel of the namespace', (kind) => {
+    const expected: Record<FrameKind, string> = {
+      public: 'ns-1:public',
+      private: 'ns-1:private:7',
+      group: 'ns-1:group:web',
+      kill: 'ns-1:private:9',
+      confirmation: 'ns-1:confirmation',
+      register: 'ns-1:master',
+      deregister: 'ns-1:master',
+      clusterInfoRequest: 'ns-1:master',
+      clusterInfoReply: 'ns-1:private:7',
+    };
+    expect(route(channels('ns-1'), kind)).toBe(expected[kind]);
+    expect(route(channels('other'), kind).startsWith('other:')).toBe(true);
+  });
+
+  test('the master channel is not the channel of a group called "master"', () => {
+    const c = channels('shop');
+    expect(c.master).not.toBe(c.group(MASTER_GROUP));
+  });
+
+  test.each([
+    ['shop', 'shop-prod'],
+    ['a', 'a.b'],
+    ['app', 'app1'],
+    ['x', 'X'],
+    ['clustr', 'clustr_test'],
+  ])('namespaces %s and %s have disjoint channel sets, and neither matches the other\'s prefix', (first, second) => {
+    const pids = [1, 7, 4242, 2147483647];
+    const groups = ['web', 'master', 'public', 'private', 'group', 'jobs.email'];
+    const one = channelSet(first, pids, groups);
+    const two = channelSet(second, pids, groups);
+    expect([...one].filter((ch) => two.has(ch))).toEqual([]);
+    // A PSUBSCRIBE to `<ns>:*` must hear only its own cluster.
+    expect([...one].filter((ch) => ch.startsWith(`${second}:`))).toEqual([]);
+    expect([...two].filter((ch) => ch.startsWith(`${first}:`))).toEqual([]);
+  });
+
+  test('a group channel never equals a fixed channel of the same namespace', () => {
+    const c = channels('shop');
+    const fixed = new Set([c.public, c.confirmation, c.master, c.private(1)]);
+    for (const group of ['public', 'confirmation', 'master', 'private', 'group', '1']) expect(fixed.has(c.group(group))).toBe(false);
+  });
+
+  test.each(BAD_NAMES.map((name) => [name]))('refuses namespace %p with CLUSTR_INVALID_NAME', (name) => {
+    expect(() => channels(name as string)).toThrow(ClustrError);
+    try {
+      channels(name as string);
+    } catch (error) {
+      const e = error as ClustrError;
+      expect(e.code).toBe('CLUSTR_INVALID_NAME');
+      expect(e.field).toBe('namespace');
+      expect(e.message).toMatch(/^namespace must be 1-64 characters/);
+      expect(e.message).toContain('Pick a name');
+      expect(e.message).toContain(typeof name === 'string' ? JSON.stringify(name) : 'a value of type');
+    }
+  });
+
+  test.each(BAD_NAMES.map((name) => [name]))('refuses group %p with CLUSTR_INVALID_NAME', (name) => {
+    const c = channels('shop');
+    try {
+      c.group(name as string);
+      throw new Error('group() accepted a bad name');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ClustrError);
+      const e = error as ClustrError;
+      expect(e.code).toBe('CLUSTR_INVALID_NAME');
+      expect(e.field).toBe('group');
+      expect(e.message).toMatch(/^group must be 1-64 characters/);
+      expect(e.message).toContain('Pick a group name such as "web"');
+    }
+  });
+});
+
+describe('name checks', () => {
+  test.each(GOOD_NAMES.map((name) => [name]))('accepts %p', (name) => {
+    expect(isValidName(name)).toBe(true);
+    expect(() => assertNamespace(name)).not.toThrow();
+    expect(() => assertGroupName(name)).not.toThrow();
+  });
+
+  test.each(BAD_NAMES.map((name) => [name]))('rejects %p', (name) => {
+    expect(isValidName(name)).toBe(false);
+  });
+
+  test('the asserts name the field they were given', () => {
+    expect(() => assertNamespace('a:b', 'options.namespace')).toThrow(/^options\.namespace must be/);
+    try {
+      assertGroupName('a b', 'spawn.group');
+    } catch (error) {
+      expect((error as ClustrError).field).toBe('spawn.group');
+    }
+    expect.assertions(2);
+  });
+
+  test('the defaults are valid names', () => {
+    expect(isValidName(DEFAULT_NAMESPACE)).toBe(true);
+    expect(isValidName(MASTER_GROUP)).toBe(true);
+  });
+
+  test('the schema checks group names with the same pattern, which has no end-of-line loophole', () => {
+    expect(GroupName.pattern).toBe(NAME_PATTERN);
+    const re = new RegExp(NAME_PATTERN, 'u');
+    for (const name of [...GOOD_NAMES, ...BAD_NAMES.filter((n): n is string => typeof n === 'string')]) {
+      expect(re.test(name)).toBe(isValidName(name));
+    }
+    // Python's re, PCRE and Java let `$` match before a final newline; the exported pattern must not use it.
+    expect(NAME_PATTERN.endsWith('$')).toBe(false);
+  });
+});
