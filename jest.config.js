@@ -6,6 +6,8 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // jest-circus reads the timeout from the top level only; integration tests start real processes.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -16,7 +18,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/packages/*/test/integration/**/*.test.ts', '<rootDir>/examples/*/test/integration/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -24,7 +24,6 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private readonly startedHooks = new Set<() => void>();
   private readonly reloadedHooks = new Set<(result: ReloadResult) => void>();
   private readonly reloadFailedHooks = new Set<(result: ReloadResult) => void>();
-  private readonly disposers: Array<() => void> = [];
   private readonly sockets: SharedSocket[] = [];
   private started = false;
 
@@ -73,8 +72,14 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     }
     this.disposers.push(
       this.platform.onSignal('SIGHUP', () => {
+        // The handler lives until the connections close; reload() rejects once stopping, and an
+        // unhandled rejection here would crash the master mid-shutdown and orphan its children.
+        if (this.status !== 'running') {
+          this.logger.info({ event: 'signal.ignored', signal: 'SIGHUP', state: this.status }, 'received SIGHUP while stopping; not reloading');
+          return;
+        }
         this.logger.info({ event: 'signal', signal: 'SIGHUP' }, 'received SIGHUP; reloading');
-        void this.reload();
+        this.reload().catch((error: Error) => this.report(error, { event: 'reload' }));
       }),
     );
   }
@@ -142,7 +147,6 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   }
 
   protected override async beforeDisconnect(): Promise<void> {
-    for (const dispose of this.disposers.splice(0)) dispose();
     for (const socket of this.sockets.splice(0)) socket.close();
   }
 

@@ -29,7 +29,7 @@ import type { RedisLike } from '../transport/redis-like';
 import { Transport } from '../transport/transport';
 import { Confirmations, type ConfirmationMessage } from './confirmations';
 import { clusterArgs, parseArgs } from './config';
-import type { RejectedFrame, RuntimeEvents } from './events';
+import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, RejectedFrame, RuntimeEvents } from './events';
 import { jsonLogger, safeLogger, silentLogger, type Logger } from './logger';
 import { emptyStats, trackStats, type Stats } from './stats';
 import { Supervisor, validateRestartPolicy, type RestartPolicy, type SpawnDefinition } from '../supervision/supervisor';
@@ -155,6 +155,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   protected readonly subscribed: Promise<void>;
   protected readonly nextId: () => string;
   protected readonly stopTimeout: number;
+  /** Undo process-level effects (signal handlers, parent watch); run just before exit so a second signal during shutdown is still handled. */
+  protected readonly disposers: Array<() => void> = [];
 
   private state: ProcessState = 'running';
   private readonly validators: { [K in UserMessageKind]: DataValidator };
@@ -321,6 +323,21 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return () => {
       this.errorHooks.delete(handler);
     };
+  }
+
+  /** Calls `callback` each time a child this process supervises is started, first launch or respawn. */
+  onChildSpawn(callback: (child: ChildSpawnInfo) => void): () => void {
+    return this.addChildListener('childSpawned', 'onChildSpawn', callback);
+  }
+
+  /** Calls `callback` each time a child this process supervises exits, however it ends (exit code, signal, failed start). */
+  onChildExit(callback: (exit: ChildExitInfo) => void): () => void {
+    return this.addChildListener('childExited', 'onChildExit', callback);
+  }
+
+  /** Calls `callback` when the supervisor gives up on a crashing child (`restart.maxRestarts` within `restart.window`); it is not restarted again. */
+  onChildGaveUp(callback: (child: ChildGiveUpInfo) => void): () => void {
+    return this.addChildListener('childGaveUp', 'onChildGaveUp', callback);
   }
 
   /** Typed alias of onPublic/onPrivate/onGroup/onKill/onError. */
@@ -514,6 +531,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       this.events.all.clear();
       this.confirmations.clear();
       await this.transport.close();
+      for (const dispose of this.disposers.splice(0)) dispose();
       this.setState('closed', { code });
       this.platform.exit(code);
     })();
@@ -544,6 +562,13 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private addMessageListener(kind: UserMessageKind, name: string, handler: MessageHandler<unknown>): () => void {
     this.assertFunction(handler, name);
     const listener = (frame: FrameOf<UserMessageKind>) => this.invoke(name, () => handler({ meta: frame.meta, data: frame.data }));
+    this.events.on(kind, listener);
+    return () => this.events.off(kind, listener);
+  }
+
+  private addChildListener<K extends 'childSpawned' | 'childExited' | 'childGaveUp'>(kind: K, name: string, callback: (event: RuntimeEvents[K]) => void): () => void {
+    this.assertFunction(callback, name);
+    const listener = (event: RuntimeEvents[K]) => this.invoke(name, () => callback({ ...event }));
     this.events.on(kind, listener);
     return () => this.events.off(kind, listener);
   }

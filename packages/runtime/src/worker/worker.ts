@@ -18,7 +18,6 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   /** The pid of the process that spawned this one. */
   readonly parentPid: number;
   private registered = false;
-  private readonly disposers: Array<() => void> = [];
 
   /** Creates the worker synchronously; connections are made in the background and nothing sent meanwhile is lost. */
   static create<S extends MessageSchemas = MessageSchemas>(options: WorkerOptions<S>): Worker<S> {
@@ -76,7 +75,6 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   }
 
   protected override async beforeDisconnect(): Promise<void> {
-    for (const dispose of this.disposers.splice(0)) dispose();
     if (this.registered) {
       await this.publish(this.channels.master, this.frame('deregister', { pid: this.pid })).catch(() => 0);
     }
