@@ -7,7 +7,7 @@ export type { ProcessOptions, ErrorContext, MessageHandler, KillHook, Handlers, 
 export type { ConfirmationMessage } from './process/confirmations';
 export type { Stats } from './process/stats';
 export type { Logger, LogFields, LogLevel } from './process/logger';
-export type { RejectReason, ReloadState } from './process/events';
+export type { RejectReason, ReloadState, ChildInfo, ChildSpawnInfo, ChildExitInfo, ChildGiveUpInfo } from './process/events';
 export type { SpawnDefinition, RestartPolicy } from './supervision/supervisor';
 export { DEFAULT_RESTART_POLICY } from './supervision/supervisor';
 export type { ReloadResult } from './reload/reload-machine';

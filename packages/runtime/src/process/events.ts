@@ -18,6 +18,13 @@ export interface ChildInfo {
   file: string;
 }
 
+/** What onChildSpawn reports: a child was started (`respawn: true` when the supervisor restarted it after a crash). */
+export type ChildSpawnInfo = ChildInfo & { respawn: boolean };
+/** What onChildExit reports: how a child ended (`code` null when a signal ended it; 127 when it never started). */
+export type ChildExitInfo = ChildInfo & ChildExit;
+/** What onChildGaveUp reports: the supervisor stopped restarting a child after `restarts` restarts within `windowMs`. */
+export type ChildGiveUpInfo = ChildInfo & { restarts: number; windowMs: number };
+
 export type ReloadState = 'idle' | 'replacing' | 'settling' | 'retiring' | 'completed' | 'failed';
 
 /**
@@ -39,8 +46,8 @@ export type RuntimeEvents = {
   emitted: Frame;
   confirmed: { identifier: string; metas: Meta[] };
   listenerError: { listener: string; error: unknown };
-  childSpawned: ChildInfo & { respawn: boolean };
-  childExited: ChildInfo & ChildExit;
-  childGaveUp: ChildInfo & { restarts: number; windowMs: number };
+  childSpawned: ChildSpawnInfo;
+  childExited: ChildExitInfo;
+  childGaveUp: ChildGiveUpInfo;
   reloadState: { from: ReloadState; to: ReloadState; slot?: number };
 };

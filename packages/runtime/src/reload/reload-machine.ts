@@ -141,14 +141,14 @@ export class ReloadMachine {
   private waitForRegistration(slot: Slot): Promise<'registered' | 'ready-timeout' | 'replacement-exited' | 'cancelled'> {
     const { events, clock, readyTimeout } = this.deps;
     return new Promise((resolve) => {
-      let timer: TimerHandle | undefined;
       const finish = (outcome: 'registered' | 'ready-timeout' | 'replacement-exited' | 'cancelled') => {
         events.off('register', onRegister);
         events.off('childExited', onExit);
-        if (timer !== undefined) clock.clearTimeout(timer);
+        clock.clearTimeout(timer);
         this.wake = undefined;
         resolve(outcome);
       };
+      const timer: TimerHandle = clock.setTimeout(() => finish('ready-timeout'), readyTimeout);
       const onRegister = (frame: RuntimeEvents['register']) => {
         if (frame.meta.pid === slot.pid) finish('registered');
       };
@@ -158,7 +158,6 @@ export class ReloadMachine {
       events.on('register', onRegister);
       events.on('childExited', onExit);
       this.wake = () => finish('cancelled');
-      timer = clock.setTimeout(() => finish('ready-timeout'), readyTimeout);
     });
   }
 
