@@ -1,0 +1,76 @@
+import type { Clock, TimerHandle } from '@clustr/runtime';
+
+interface Timer {
+  id: number;
+  due: number;
+  callback: () => void;
+  owner: number | undefined;
+}
+
+/**
+ * A clock that only moves when the test moves it. Timers fire in due order,
+ * ties in the order they were set, so a run is the same every time.
+ */
+export class ManualClock {
+  private current: number;
+  private nextId = 1;
+  private readonly timers = new Map<number, Timer>();
+
+  constructor(start = 1_700_000_000_000) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  /** A Clock whose timers belong to one simulated process, so they die with it. */
+  view(owner?: number): Clock {
+    return {
+      now: () => this.current,
+      setTimeout: (callback, ms) => this.add(callback, ms, owner),
+      clearTimeout: (handle) => {
+        this.timers.delete((handle as { id: number }).id);
+      },
+    };
+  }
+
+  /** Cancels every timer of one simulated process. */
+  cancelOwner(owner: number): void {
+    for (const timer of this.timers.values()) if (timer.owner === owner) this.timers.delete(timer.id);
+  }
+
+  /** Timers not yet fired. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  /** The due time of the next timer, if any. */
+  nextDue(): number | undefined {
+    let next: Timer | undefined;
+    for (const timer of this.timers.values()) if (!next || timer.due < next.due || (timer.due === next.due && timer.id < next.id)) next = timer;
+    return next?.due;
+  }
+
+  /** Fires the earliest timer due at or before `limit`; false when there is none. */
+  fireNext(limit: number): boolean {
+    let next: Timer | undefined;
+    for (const timer of this.timers.values()) if (!next || timer.due < next.due || (timer.due === next.due && timer.id < next.id)) next = timer;
+    if (!next || next.due > limit) return false;
+    this.timers.delete(next.id);
+    this.current = Math.max(this.current, next.due);
+    next.callback();
+    return true;
+  }
+
+  /** Moves time forward without firing anything (used after the last timer of a step). */
+  set(to: number): void {
+    this.current = Math.max(this.current, to);
+  }
+
+  private add(callback: () => void, ms: number, owner: number | undefined): TimerHandle {
+    const timer: Timer = { id: this.nextId++, due: this.current + Math.max(0, ms), callback, owner };
+    this.timers.set(timer.id, timer);
+    return { id: timer.id } as TimerHandle;
+  }
+}

@@ -1,0 +1,341 @@
+import { isAbsolute, resolve } from 'node:path';
+import {
+  Master,
+  Worker,
+  type ChildExit,
+  type ChildHandle,
+  type MasterOptions,
+  type Platform,
+  type RedisLike,
+  type Signal,
+  type SpawnSpec,
+  type WorkerOptions,
+} from '@clustr/runtime';
+import type { MessageSchemas } from '@clustr/protocol';
+import { FakeRedis, FakeRedisServer } from '../fake-redis';
+import { ManualClock } from './manual-clock';
+
+/** What a simulated program gets instead of `process`. */
+export interface ProgramContext {
+  readonly pid: number;
+  readonly parentPid: number;
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The in-process platform; pass it as the `platform` option of Master/Worker.create. */
+  readonly platform: Platform;
+  /** Worker.create with this process's platform; the harness keeps the instance so tests can reach it. */
+  createWorker<S extends MessageSchemas = MessageSchemas>(options: WorkerOptions<S>): Worker<S>;
+}
+
+/** The body of a simulated script: what its file would run at start. */
+export type Program = (context: ProgramContext) => void;
+
+export type SimState = 'running' | 'exited';
+
+/** One simulated OS process. */
+export interface SimProcess {
+  readonly pid: number;
+  readonly parentPid: number;
+  readonly file: string | undefined;
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Master or Worker the program created, once it has. */
+  instance: Master | Worker | undefined;
+  state: SimState;
+  exit: ChildExit | undefined;
+  /** The CPU a `cpu` option pinned it to (through taskset). */
+  cpu: number | undefined;
+}
+
+export interface TestClusterOptions {
+  /** Scripts by path (relative to `baseDir`). More can be added with `program()`. */
+  programs?: Record<string, Program>;
+  /** Directory relative spawn files resolve against. Default `/app`. */
+  baseDir?: string;
+  /** Namespace handed to processes through the environment. Default: a fresh one per cluster. */
+  namespace?: string;
+  /** CPUs the simulated machine has. Default `2`. */
+  cpus?: number;
+  /** Programs on the simulated PATH. Default `node`, `bash`, `taskset`. */
+  executables?: string[];
+  /** The in-memory Redis; default a new one per cluster. */
+  server?: FakeRedisServer;
+  /** First pid handed out. Default `1000`. */
+  firstPid?: number;
+}
+
+let clusterCount = 0;
+
+/**
+ * A whole clustr cluster in one process, on FakeRedis, with spawn, exit,
+ * signals, parent death and timers simulated. Time moves only when the test
+ * moves it (`advance`, `until`), so every run is the same.
+ */
+export class TestCluster {
+  readonly server: FakeRedisServer;
+  readonly clock = new ManualClock();
+  readonly baseDir: string;
+  readonly namespace: string;
+  /** Every line simulated processes wrote through the platform. */
+  readonly output: Array<{ pid: number; stream: 'stdout' | 'stderr'; text: string }> = [];
+
+  private readonly programs = new Map<string, Program>();
+  private readonly sims = new Map<number, InternalSim>();
+  private nextPid: number;
+  private readonly cpus: number;
+  private readonly executables: Set<string>;
+
+  constructor(options: TestClusterOptions = {}) {
+    this.server = options.server ?? new FakeRedisServer();
+    this.baseDir = options.baseDir ?? '/app';
+    this.namespace = options.namespace ?? `test-${++clusterCount}`;
+    this.nextPid = options.firstPid ?? 1000;
+    this.cpus = options.cpus ?? 2;
+    this.executables = new Set(options.executables ?? ['node', 'bash', 'taskset']);
+    for (const [file, program] of Object.entries(options.programs ?? {})) this.program(file, program);
+  }
+
+  /** Registers the script `file` (relative to baseDir) so spawn() can start it. */
+  program(file: string, program: Program): this {
+    this.programs.set(this.resolve(file), program);
+    return this;
+  }
+
+  /** Creates the master in its own simulated process. */
+  createMaster<S extends MessageSchemas = MessageSchemas>(options: Omit<MasterOptions<S>, 'platform'> = {}, argv: string[] = []): Master<S> {
+    const sim = this.createSim({ parentPid: 1, file: undefined, argv, env: { CLUSTR_NAMESPACE: this.namespace }, cpu: undefined });
+    const master = Master.create<S>({ ...options, platform: sim.platform } as MasterOptions<S>);
+    sim.instance = master as unknown as Master;
+    return master;
+  }
+
+  /** Creates a worker in its own simulated process, as if a parent with pid `parentPid` had spawned it. */
+  createWorker<S extends MessageSchemas = MessageSchemas>(options: Omit<WorkerOptions<S>, 'platform'>, parent?: { pid: number; masterPid?: number }): Worker<S> {
+    const parentPid = parent?.pid ?? 1;
+    const env: Record<string, string> = { CLUSTR_NAMESPACE: this.namespace, CLUSTR_PARENT_PID: String(parentPid) };
+    if (parent?.masterPid !== undefined) env['CLUSTR_MASTER_PID'] = String(parent.masterPid);
+    const sim = this.createSim({ parentPid, file: undefined, argv: [], env, cpu: undefined });
+    return sim.context.createWorker(options as WorkerOptions<S>);
+  }
+
+  /** The simulated process `pid`. Throws when there is none. */
+  process(pid: number): SimProcess {
+    const sim = this.sims.get(pid);
+    if (!sim) throw new Error(`no simulated process with pid ${pid}`);
+    return sim;
+  }
+
+  /** The Worker running as `pid`. */
+  worker(pid: number): Worker {
+    const instance = this.process(pid).instance;
+    if (!(instance instanceof Worker)) throw new Error(`pid ${pid} runs no Worker`);
+    return instance;
+  }
+
+  /** Every simulated process ever started, in pid order. */
+  get processes(): SimProcess[] {
+    return [...this.sims.values()];
+  }
+
+  /** Pids of processes still running. */
+  alivePids(): number[] {
+    return this.processes.filter((p) => p.state === 'running').map((p) => p.pid);
+  }
+
+  /** Delivers a signal as the OS would: to the handlers, or the default action (death) when there are none. */
+  signal(pid: number, signal: Signal): boolean {
+    const sim = this.sims.get(pid);
+    if (!sim || sim.state !== 'running') return false;
+    if (signal === 'SIGKILL') {
+      this.die(sim, { code: null, signal: 'SIGKILL' });
+      return true;
+    }
+    const handlers = sim.signals.get(signal);
+    if (handlers && handlers.size > 0) {
+      queueMicrotask(() => {
+        if (sim.state === 'running') for (const handler of [...handlers]) handler();
+      });
+    } else {
+      queueMicrotask(() => this.die(sim, { code: null, signal }));
+    }
+    return true;
+  }
+
+  /** Lets every pending delivery and promise chain run, without moving time. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) await new Promise<void>((done) => setImmediate(done));
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order and settling after each. */
+  async advance(ms: number): Promise<void> {
+    const target = this.clock.now() + ms;
+    await this.settle();
+    while (this.clock.fireNext(target)) await this.settle();
+    this.clock.set(target);
+    await this.settle();
+  }
+
+  /**
+   * Moves time forward until `predicate` holds, firing timers in order.
+   * Throws when it still does not hold after `maxMs` of simulated time.
+   */
+  async until(predicate: () => boolean, maxMs = 120_000): Promise<void> {
+    const limit = this.clock.now() + maxMs;
+    await this.settle();
+    while (!predicate()) {
+      const due = this.clock.nextDue();
+      if (due === undefined || due > limit) {
+        throw new Error(`TestCluster.until: condition still false after ${maxMs} ms of simulated time (${due === undefined ? 'no timers pending' : 'next timer too late'})`);
+      }
+      this.clock.fireNext(due);
+      await this.settle();
+    }
+  }
+
+  /** Ends every simulated process still running (SIGKILL) and closes their connections. */
+  async close(): Promise<void> {
+    for (const sim of [...this.sims.values()].reverse()) if (sim.state === 'running') this.die(sim, { code: null, signal: 'SIGKILL' });
+    await this.settle();
+  }
+
+  private resolve(file: string): string {
+    return isAbsolute(file) ? file : resolve(this.baseDir, file);
+  }
+
+  private createSim(init: { parentPid: number; file: string | undefined; argv: string[]; env: Record<string, string | undefined>; cpu: number | undefined }): InternalSim {
+    const pid = this.nextPid++;
+    const sim: InternalSim = {
+      pid,
+      parentPid: init.parentPid,
+      file: init.file,
+      argv: init.argv,
+      env: init.env,
+      cpu: init.cpu,
+      instance: undefined,
+      state: 'running',
+      exit: undefined,
+      signals: new Map(),
+      exitListeners: [],
+      parentWatchers: new Set(),
+      clients: [],
+      platform: undefined as unknown as Platform,
+      context: undefined as unknown as ProgramContext,
+    };
+    sim.platform = {
+      pid,
+      ppid: init.parentPid,
+      argv: init.argv,
+      env: init.env,
+      execPath: '/usr/bin/node',
+      execArgv: [],
+      baseDir: this.baseDir,
+      clock: this.clock.view(pid),
+      spawn: (spec) => this.spawnFrom(sim, spec),
+      exit: (code) => this.die(sim, { code, signal: null }),
+      onSignal(signal, handler) {
+        let set = sim.signals.get(signal);
+        if (!set) sim.signals.set(signal, (set = new Set()));
+        set.add(handler);
+        return () => set!.delete(handler);
+      },
+      watchParent(onGone) {
+        sim.parentWatchers.add(onGone);
+        return () => sim.parentWatchers.delete(onGone);
+      },
+      createRedis: () => {
+        const client = new FakeRedis({ server: this.server });
+        sim.clients.push(client);
+        return client as unknown as RedisLike;
+      },
+      fileExists: (path) => this.programs.has(path),
+      findExecutable: (name) => (this.executables.has(name) ? `/usr/bin/${name}` : undefined),
+      cpuCount: () => this.cpus,
+      write: (stream, text) => {
+        this.output.push({ pid, stream, text });
+      },
+      signalPid: (target, signal) => (signal === 0 ? this.sims.get(target)?.state === 'running' : this.signal(target, signal)),
+    };
+    sim.context = {
+      pid,
+      parentPid: init.parentPid,
+      argv: init.argv,
+      env: init.env,
+      platform: sim.platform,
+      createWorker<S extends MessageSchemas = MessageSchemas>(options: WorkerOptions<S>): Worker<S> {
+        const worker = Worker.create<S>({ ...options, platform: sim.platform });
+        sim.instance = worker as unknown as Worker;
+        return worker;
+      },
+    };
+    this.sims.set(pid, sim);
+    return sim;
+  }
+
+  private spawnFrom(parent: InternalSim, spec: SpawnSpec): ChildHandle {
+    let args = [...spec.args];
+    let cpu: number | undefined;
+    if (spec.command === 'taskset') {
+      cpu = Number(args[1]);
+      args = args.slice(3);
+    }
+    const file = args.find((arg) => this.programs.has(arg));
+    const sim = this.createSim({
+      parentPid: parent.pid,
+      file,
+      argv: file === undefined ? [] : args.slice(args.indexOf(file) + 1),
+      env: spec.env,
+      cpu,
+    });
+    const program = file === undefined ? undefined : this.programs.get(file);
+    queueMicrotask(() => {
+      if (sim.state !== 'running') return;
+      if (!program) {
+        this.die(sim, { code: 127, signal: null });
+        return;
+      }
+      try {
+        program(sim.context);
+      } catch (error) {
+        this.output.push({ pid: sim.pid, stream: 'stderr', text: `uncaught: ${(error as Error).stack ?? String(error)}\n` });
+        this.die(sim, { code: 1, signal: null });
+      }
+    });
+    return {
+      pid: sim.pid,
+      onExit(listener) {
+        if (sim.exit) listener(sim.exit);
+        else sim.exitListeners.push(listener);
+      },
+      kill: (signal) => this.signal(sim.pid, signal),
+    };
+  }
+
+  private die(sim: InternalSim, exit: ChildExit): void {
+    if (sim.state !== 'running') return;
+    sim.state = 'exited';
+    sim.exit = exit;
+    this.clock.cancelOwner(sim.pid);
+    for (const client of sim.clients) client.disconnect();
+    sim.signals.clear();
+    queueMicrotask(() => {
+      for (const listener of sim.exitListeners.splice(0)) listener(exit);
+      for (const child of this.sims.values()) {
+        if (child.parentPid === sim.pid && child.state === 'running') for (const watcher of [...child.parentWatchers]) watcher();
+      }
+    });
+  }
+}
+
+interface InternalSim extends SimProcess {
+  signals: Map<string, Set<() => void>>;
+  exitListeners: Array<(exit: ChildExit) => void>;
+  parentWatchers: Set<() => void>;
+  clients: FakeRedis[];
+  platform: Platform;
+  context: ProgramContext;
+}
+
+/** A TestCluster with fresh FakeRedis, clock and namespace. */
+export function createTestCluster(options: TestClusterOptions = {}): TestCluster {
+  return new TestCluster(options);
+}

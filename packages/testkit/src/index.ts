@@ -1,0 +1,23 @@
+export {
+  FakeRedis,
+  FakeRedisMaxRetriesPerRequestError,
+  FakeRedisReplyError,
+  FakeRedisServer,
+  defaultFakeRedisServer,
+  resetDefaultFakeRedisServer,
+} from './fake-redis';
+export type {
+  DropConnectionOptions,
+  FakeRedisEvents,
+  FakeRedisOptions,
+  FakeRedisRetryStrategy,
+  FakeRedisServerOptions,
+  FakeRedisStatus,
+  FakeRedisTimers,
+  FakeRedisValue,
+  ReleaseChannelOptions,
+} from './fake-redis';
+
+export { TestCluster, createTestCluster } from './harness/test-cluster';
+export type { Program, ProgramContext, SimProcess, SimState, TestClusterOptions } from './harness/test-cluster';
+export { ManualClock } from './harness/manual-clock';
