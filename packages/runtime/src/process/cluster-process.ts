@@ -12,6 +12,7 @@ import {
   MAX_EXIT_CODE,
   MAX_IDENTIFIER_LENGTH,
   type Channels,
+  type Codec,
   type ClusterInfo,
   type DataValidator,
   type Frame,
@@ -124,6 +125,15 @@ function nonNegativeInteger(value: unknown, field: string, fallback: number): nu
   return value;
 }
 
+function createFrameCodec(maxFrameBytes: number | undefined): Codec {
+  if (maxFrameBytes === undefined) return createCodec();
+  try {
+    return createCodec({ maxBytes: maxFrameBytes });
+  } catch (error) {
+    throw new ClustrError('CLUSTR_INVALID_OPTION', `maxFrameBytes must be a whole number of bytes (64 or more); got ${String(maxFrameBytes)}.`, { field: 'maxFrameBytes', cause: error });
+  }
+}
+
 /**
  * What the master and every worker share: identity, the typed messaging API,
  * spawning, stats and shutdown. Incoming frames are decoded by the transport
@@ -216,7 +226,10 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       clusterInfoReply: own,
     };
 
-    const codecOptions = options.maxFrameBytes === undefined ? {} : { maxBytes: options.maxFrameBytes };
+    // Every option is checked before a Redis client exists: a throw after that leaked two
+    // connections (and live subscriptions) that the caller has no handle to close.
+    const codec = createFrameCodec(options.maxFrameBytes);
+    const restart = validateRestartPolicy(options.restart);
     const ownsClients = options.publisher === undefined && options.subscriber === undefined;
     const publisher = options.publisher ?? this.platform.createRedis(this.redisUrl);
     const subscriber = options.subscriber ?? (options.publisher ? options.publisher.duplicate() : this.platform.createRedis(this.redisUrl));
@@ -224,7 +237,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       publisher,
       subscriber,
       ownsClients,
-      codec: createCodec(codecOptions),
+      codec,
       onFrame: (frame, channel) => this.receive(frame, channel),
       onReject: (rejected) => this.reject(rejected),
     });
@@ -259,7 +272,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       platform: this.platform,
       events: this.events,
       logger: this.logger,
-      restart: validateRestartPolicy(options.restart),
+      restart,
       stopTimeout: this.stopTimeout,
       inheritedArgs: clusterArgs(argv),
       childEnv: () => ({

@@ -5,13 +5,16 @@ const YARGS_KEYS = new Set(['_', '$0']);
 
 /**
  * Parses command-line args the way users write them (`--port=3000` gives
- * `port: 3000`); both the dashed and the camel-case key are kept, as yargs does.
+ * `port: 3000`, `--flag=true` gives `flag: true`); both the dashed and the
+ * camel-case key are kept, as yargs does.
  */
 export function parseArgs(argv: readonly string[]): Record<string, unknown> {
   const parsed = yargs([...argv]).help(false).version(false).strict(false).parserConfiguration({ 'duplicate-arguments-array': false }).parseSync();
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (!YARGS_KEYS.has(key)) result[key] = value;
+    // renderArgs hands booleans down as `--key=true`, which yargs leaves a string: without
+    // this, `--cluster-verbose` (and any boolean spawn arg) arrived in children as "true".
+    if (!YARGS_KEYS.has(key)) result[key] = value === 'true' ? true : value === 'false' ? false : value;
   }
   return result;
 }

@@ -86,7 +86,8 @@ export class TestCluster {
   private readonly executables: Set<string>;
 
   constructor(options: TestClusterOptions = {}) {
-    this.server = options.server ?? new FakeRedisServer();
+    // Reconnect delays and delayed channels follow the simulated clock too.
+    this.server = options.server ?? new FakeRedisServer({ timers: this.clock.view() });
     this.baseDir = options.baseDir ?? '/app';
     this.namespace = options.namespace ?? `test-${++clusterCount}`;
     this.nextPid = options.firstPid ?? 1000;
@@ -245,7 +246,7 @@ export class TestCluster {
       createRedis: () => {
         const client = new FakeRedis({ server: this.server });
         sim.clients.push(client);
-        return client as unknown as RedisLike;
+        return client satisfies RedisLike;
       },
       fileExists: (path) => this.programs.has(path),
       findExecutable: (name) => (this.executables.has(name) ? `/usr/bin/${name}` : undefined),
