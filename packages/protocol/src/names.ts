@@ -25,26 +25,22 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : `a value of type ${value === null ? 'null' : typeof value}`;
 }
 
-export function assertNamespace(namespace: unknown, field = 'namespace'): asserts namespace is string {
-  if (!isValidName(namespace)) {
+function assertName(value: unknown, field: string, example: string): asserts value is string {
+  if (!isValidName(value)) {
     throw new ClustrError(
       'CLUSTR_INVALID_NAME',
-      `${field} must be 1-64 characters of letters, digits, '_', '.' or '-', starting with a letter or digit; got ${describe(namespace)}. ` +
-        'Pick a name without spaces, colons or glob characters, e.g. "shop-prod".',
+      `${field} must be 1-64 characters of letters, digits, '_', '.' or '-', starting with a letter or digit; got ${describe(value)}. ${example}`,
       { field },
     );
   }
 }
 
+export function assertNamespace(namespace: unknown, field = 'namespace'): asserts namespace is string {
+  assertName(namespace, field, 'Pick a name without spaces, colons or glob characters, e.g. "shop-prod".');
+}
+
 export function assertGroupName(group: unknown, field = 'group'): asserts group is string {
-  if (!isValidName(group)) {
-    throw new ClustrError(
-      'CLUSTR_INVALID_NAME',
-      `${field} must be 1-64 characters of letters, digits, '_', '.' or '-', starting with a letter or digit; got ${describe(group)}. ` +
-        'Pick a group name such as "web" or "jobs.email".',
-      { field },
-    );
-  }
+  assertName(group, field, 'Pick a group name such as "web" or "jobs.email".');
 }
 
 /**
