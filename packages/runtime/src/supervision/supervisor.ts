@@ -58,11 +58,21 @@ export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
 
 export type SlotState = 'pending' | 'running' | 'backoff' | 'stopped' | 'gaveUp' | 'retiring';
 
+const SLOT_TRANSITIONS: Record<SlotState, SlotState[]> = {
+  pending: ['running', 'stopped'],
+  running: ['backoff', 'stopped', 'gaveUp', 'retiring'],
+  backoff: ['running', 'stopped'],
+  retiring: ['stopped'],
+  stopped: [],
+  gaveUp: [],
+};
+
 /** A supervised place for one child: it keeps its id across respawns. */
 export interface Slot {
   readonly id: number;
   readonly definition: Readonly<SpawnDefinition>;
   readonly file: string;
+  /** Changed only by Supervisor#setState. */
   state: SlotState;
   child: ChildHandle | undefined;
   /** Pid of the current (or last) child. */
@@ -139,10 +149,10 @@ export class Supervisor {
     this.cancelTimer(slot);
     if (slot.state === 'stopped' || slot.state === 'gaveUp') return;
     if (slot.state === 'pending') {
-      slot.state = 'stopped';
+      this.setState(slot, 'stopped');
       return;
     }
-    slot.state = 'retiring';
+    this.setState(slot, 'retiring');
     await this.terminate(slot);
   }
 
@@ -254,7 +264,7 @@ export class Supervisor {
     });
     slot.child = child;
     slot.pid = child.pid;
-    slot.state = 'running';
+    this.setState(slot, 'running');
     const info: ChildInfo = { slot: slot.id, pid: child.pid, file: slot.file };
     slot.exited = new Promise((resolveExit) => child.onExit((exit) => {
       this.onChildExit(slot, child, exit);
@@ -274,13 +284,13 @@ export class Supervisor {
     this.ctx.events.emit('childExited', { ...info, ...exit });
 
     if (this.stopping || slot.state === 'retiring' || !failed || slot.definition.respawn === false) {
-      slot.state = 'stopped';
+      this.setState(slot, 'stopped');
       return;
     }
     const now = platform.clock.now();
     slot.restarts = slot.restarts.filter((at) => now - at < restart.window);
     if (slot.restarts.length >= restart.maxRestarts) {
-      slot.state = 'gaveUp';
+      this.setState(slot, 'gaveUp');
       logger.error(
         { event: 'child.giveup', ...info, restarts: slot.restarts.length, windowMs: restart.window },
         `gave up on ${basename(slot.file)}: it failed ${slot.restarts.length} times within ${restart.window} ms`,
@@ -290,7 +300,7 @@ export class Supervisor {
     }
     const delay = Math.min(restart.maxDelay, restart.initialDelay * restart.factor ** slot.restarts.length);
     slot.restarts.push(now);
-    slot.state = 'backoff';
+    this.setState(slot, 'backoff');
     logger.info({ event: 'child.backoff', ...info, delayMs: delay }, `restarting in ${delay} ms`);
     slot.timer = platform.clock.setTimeout(() => {
       slot.timer = undefined;
@@ -298,12 +308,22 @@ export class Supervisor {
     }, delay);
   }
 
+  /** The only place a slot changes state: checked against SLOT_TRANSITIONS and logged. */
+  private setState(slot: Slot, next: SlotState): void {
+    const from = slot.state;
+    if (!SLOT_TRANSITIONS[from].includes(next)) {
+      throw new Error(`clustr internal error: slot ${slot.id} state ${from} -> ${next} is not a valid transition`);
+    }
+    slot.state = next;
+    this.ctx.logger.debug({ event: 'slot.state', slot: slot.id, pid: slot.pid, from, to: next }, `slot ${slot.id} ${from} -> ${next}`);
+  }
+
   private cancelTimer(slot: Slot): void {
     if (slot.timer !== undefined) {
       this.ctx.platform.clock.clearTimeout(slot.timer);
       slot.timer = undefined;
     }
-    if (slot.state === 'backoff') slot.state = 'stopped';
+    if (slot.state === 'backoff') this.setState(slot, 'stopped');
   }
 
   private async terminate(slot: Slot): Promise<void> {
