@@ -1,0 +1,112 @@
+/**
+ * What every child process of the bench shares. Deliberately free of @clustr
+ * imports: the raw-ioredis and node:cluster baselines must not pay for loading
+ * clustr.
+ */
+import Redis, { type RedisOptions } from 'ioredis';
+
+/** A message a child sends to the bench over IPC. */
+export interface ChildEvent {
+  ev: string;
+  [field: string]: unknown;
+}
+
+/** Parameters the bench hands to a child (BENCH_PARAMS, JSON). */
+export function params<T>(): T {
+  return JSON.parse(process.env['BENCH_PARAMS'] ?? '{}') as T;
+}
+
+export function send(event: ChildEvent): void {
+  process.send?.(event);
+}
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes on one machine. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export const REDIS_URL = process.env['CLUSTR_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The one set of client options used on both sides of every comparison: the
+ * same as clustr's default clients (node-platform.ts), so clustr gets exactly
+ * the client it would create itself and the baseline gets the same.
+ */
+export const REDIS_OPTIONS: RedisOptions = {
+  // BENCH_AUTO_PIPELINING=0 turns it off on both sides, for a look at what auto-pipelining costs.
+  enableAutoPipelining: process.env['BENCH_AUTO_PIPELINING'] !== '0',
+  maxRetriesPerRequest: null,
+};
+
+export function redis(): Redis {
+  return new Redis(REDIS_URL, REDIS_OPTIONS);
+}
+
+/** Filler that makes `JSON.stringify(payload(n))` about 100 bytes for 5- to 6-digit sequence numbers. */
+const BODY = 'clustr-bench-payload-'.padEnd(72, 'x');
+
+/** The ~100-byte `data` every throughput and latency message carries. */
+export interface Payload {
+  seq: number;
+  body: string;
+}
+
+export function payload(seq: number): Payload {
+  return { seq, body: BODY };
+}
+
+/**
+ * JSON Schema of Payload. Written out rather than built with TypeBox (which
+ * produces exactly this object) so the bench needs no TypeBox of its own; clustr
+ * compiles it with Ajv once per process and validates `data` on emit and on
+ * receipt, as it does for a user's schema.
+ */
+export const PAYLOAD_SCHEMA = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer', minimum: 0 },
+    body: { type: 'string', maxLength: 256 },
+  },
+  required: ['seq', 'body'],
+  additionalProperties: false,
+} as const;
+
+/** Channel names as clustr builds them, written out for the raw baseline (which must not load clustr). */
+export const rawChannels = {
+  public: (ns: string) => `${ns}:public`,
+  private: (ns: string, pid: number) => `${ns}:private:${pid}`,
+};
+
+/** The same envelope clustr puts on the wire, built by hand for the raw baseline. */
+export function envelope(kind: 'public' | 'private', id: string, pid: number, group: string, data: unknown): string {
+  return JSON.stringify({ v: 1, kind, id, meta: { pid, group }, data });
+}
+
+/** Frame ids the way clustr makes them: a per-process prefix and a base-36 counter. */
+export function frameIds(pid: number): () => string {
+  const prefix = `${pid.toString(36)}.${Date.now().toString(36)}.`;
+  let seq = 0;
+  return () => prefix + (seq++).toString(36);
+}
+
+/** A child never outlives the bench: when the IPC channel closes, it exits. */
+export function exitWithParent(onGone: () => void = () => process.exit(1)): void {
+  process.on('disconnect', onGone);
+}
+
+/** Calls `handler` with every command the bench sends. */
+export function onCommand(handler: (command: { cmd: string; [field: string]: unknown }) => void): void {
+  process.on('message', (message: unknown) => {
+    if (message !== null && typeof message === 'object' && typeof (message as { cmd?: unknown }).cmd === 'string') {
+      handler(message as { cmd: string });
+    }
+  });
+}
+
+/** Reports an unexpected failure to the bench and exits non-zero. */
+export function fail(error: unknown): never {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  send({ ev: 'error', message });
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,43 @@
+/** Round-trip responder (B): sends every private message straight back to its sender. */
+import type { MessageSchemas } from '@clustr/runtime';
+import { envelope, exitWithParent, fail, frameIds, params, PAYLOAD_SCHEMA, rawChannels, redis, send } from './common';
+
+interface Params {
+  impl: 'clustr' | 'raw';
+  ns: string;
+}
+
+const p = params<Params>();
+exitWithParent();
+
+async function main(): Promise<void> {
+  if (p.impl === 'clustr') {
+    const { Worker } = await import('@clustr/runtime');
+    const worker = Worker.create({
+      group: 'echo',
+      namespace: p.ns,
+      reloadDelay: 0,
+      publisher: redis(),
+      subscriber: redis(),
+      messages: { private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,
+    });
+    worker.onPrivate((message) => {
+      worker.emitPrivate(message.meta.pid, message.data).catch(fail);
+    });
+    await worker.emitReady();
+  } else {
+    // A graceful exit on SIGTERM, as clustr's Worker does, so exit hooks (e.g. --cpu-prof) run alike.
+    process.on('SIGTERM', () => process.exit(0));
+    const publisher = redis();
+    const subscriber = redis();
+    const nextId = frameIds(process.pid);
+    subscriber.on('message', (_channel: string, raw: string) => {
+      const frame = JSON.parse(raw) as { meta: { pid: number }; data: unknown };
+      publisher.publish(rawChannels.private(p.ns, frame.meta.pid), envelope('private', nextId(), process.pid, 'echo', frame.data)).catch(fail);
+    });
+    await Promise.all([subscriber.subscribe(rawChannels.private(p.ns, process.pid)), publisher.ping()]);
+  }
+  send({ ev: 'ready', pid: process.pid });
+}
+
+main().catch(fail);

@@ -1,0 +1,300 @@
+/**
+ * Scenario 1 (throughput: point-to-point and fan-out), scenario 2 (round-trip
+ * latency) and the fan-out half of scenario 7 (scaling).
+ *
+ * This machine is shared: other work comes and goes within seconds, so a
+ * clustr run followed by a raw run would compare two different machines. Both
+ * setups are therefore started side by side and measured in short alternating
+ * rounds (raw, clustr, clustr, raw, ...), and the median round is reported.
+ * CPU time per message, which is far less sensitive to other load than
+ * wall-clock rates, is reported alongside.
+ */
+import type { BenchContext } from '../lib/context';
+import { forkChild, type ChildEvent, type Proc } from '../lib/proc';
+import { figure, type Figure } from '../lib/report';
+import { median, summarize } from '../lib/stats';
+
+export type Impl = 'clustr' | 'raw';
+type Kind = 'public' | 'private';
+
+const WINDOW = 1024;
+const LEAD = 20_000;
+const PROGRESS_EVERY = 1_000;
+const STALL_MS = 5_000;
+
+export interface RoundResult {
+  /** Messages received per second, all subscribers together. */
+  rate: number;
+  received: number;
+  expected: number;
+  ms: number;
+  publishErrors: number;
+  /** CPU microseconds per message published, in the publisher process. */
+  pubCpuPerMsg: number;
+  /** CPU microseconds per message received, over all subscriber processes. */
+  subCpuPerMsg: number;
+}
+
+/** One publisher process and its subscriber processes, kept for several rounds. */
+interface FlowGroup {
+  impl: Impl;
+  subs: Proc[];
+  pub: Proc;
+}
+
+let rounds = 0;
+
+async function openGroup(ctx: BenchContext, impl: Impl, kind: Kind, subscribers: number): Promise<FlowGroup> {
+  const ns = ctx.ns(`tp-${impl}-${kind}-${subscribers}`);
+  const subs = Array.from({ length: subscribers }, (_, i) => forkChild(`${impl}-sub${i}`, 'tp-sub.js', { impl, kind, ns, progressEvery: PROGRESS_EVERY }));
+  await Promise.all(subs.map((s) => s.waitFor('ready', 30_000 + subscribers * 1_000)));
+  const pub = forkChild(`${impl}-pub`, 'tp-pub.js', { impl, kind, ns, target: subs[0]!.pid, window: WINDOW, lead: LEAD });
+  await pub.waitFor('ready', 30_000);
+  return { impl, subs, pub };
+}
+
+async function closeGroup(group: FlowGroup | undefined): Promise<void> {
+  if (group) await Promise.all([group.pub, ...group.subs].map((p) => p.stop('SIGTERM', 10_000)));
+}
+
+/**
+ * One round: `messages` published, each received by every subscriber. The
+ * rate is every message received divided by the time from the publisher's
+ * first send to the last receipt.
+ */
+async function runRound(ctx: BenchContext, group: FlowGroup, messages: number): Promise<RoundResult> {
+  const round = rounds++;
+  const { subs, pub } = group;
+  const ofRound = (e: ChildEvent) => e['round'] === round;
+  for (const sub of subs) sub.send({ cmd: 'expect', round, n: messages });
+  await Promise.all(subs.map((s) => s.waitFor('expecting', 10_000, ofRound)));
+
+  // Credit: the publisher may run at most LEAD messages ahead of the slowest subscriber.
+  const progress = new Map<Proc, number>(subs.map((s) => [s, 0]));
+  let granted = LEAD;
+  let lastMove = Date.now();
+  const disposers = subs.map((sub) =>
+    sub.onEvent((event) => {
+      if ((event.ev !== 'progress' && event.ev !== 'done') || event['round'] !== round) return;
+      const n = Number(event['n'] ?? event['count']);
+      if (n <= (progress.get(sub) ?? 0)) return;
+      progress.set(sub, n);
+      lastMove = Date.now();
+      const slowest = Math.min(...progress.values());
+      if (slowest + LEAD >= granted + PROGRESS_EVERY) {
+        granted = slowest + LEAD;
+        pub.send({ cmd: 'credit', round, upTo: granted });
+      }
+    }),
+  );
+  try {
+    pub.send({ cmd: 'go', round, messages });
+    const allDone = Promise.all(subs.map((s) => s.waitFor('done', 10 * 60_000, ofRound)));
+    let finished = false;
+    void allDone.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
+    while (!finished) {
+      await Promise.race([allDone.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
+      if (!finished && Date.now() - lastMove > STALL_MS) {
+        ctx.log(`  ${group.impl}: no progress for ${STALL_MS} ms; collecting partial counts`);
+        for (const sub of subs) sub.send({ cmd: 'report' });
+        break;
+      }
+    }
+    const results = await Promise.all(subs.map((s) => s.waitFor('done', 10_000, ofRound)));
+    const sent = await pub.waitFor('sent', 30_000, ofRound);
+    const start = Number(sent['start']);
+    const received = results.reduce((sum, r) => sum + Number(r['count']), 0);
+    const ms = Math.max(...results.map((r) => Number(r['last']))) - start;
+    const subCpu = results.reduce((sum, r) => sum + Number(r['cpuMicros']), 0);
+    return {
+      rate: (received / ms) * 1000,
+      received,
+      expected: messages * subs.length,
+      ms,
+      publishErrors: Number(sent['errors']),
+      pubCpuPerMsg: Number(sent['cpuMicros']) / messages,
+      subCpuPerMsg: subCpu / Math.max(1, received),
+    };
+  } finally {
+    for (const dispose of disposers) dispose();
+  }
+}
+
+export interface FlowComparison {
+  clustr: FlowSummary;
+  raw: FlowSummary;
+}
+
+interface FlowSummary {
+  /** Median of the rounds' rates. */
+  rate: number;
+  pubCpuPerMsg: number;
+  subCpuPerMsg: number;
+  received: number;
+  expected: number;
+  publishErrors: number;
+  rounds: RoundResult[];
+}
+
+function summarizeRounds(results: RoundResult[]): FlowSummary {
+  return {
+    rate: median(results.map((r) => r.rate)),
+    pubCpuPerMsg: median(results.map((r) => r.pubCpuPerMsg)),
+    subCpuPerMsg: median(results.map((r) => r.subCpuPerMsg)),
+    received: results.reduce((sum, r) => sum + r.received, 0),
+    expected: results.reduce((sum, r) => sum + r.expected, 0),
+    publishErrors: results.reduce((sum, r) => sum + r.publishErrors, 0),
+    rounds: results,
+  };
+}
+
+/** Both setups side by side; a warm-up round each, then `roundCount` alternating rounds of `perRound` messages. */
+export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: number, perRound: number, roundCount: number): Promise<FlowComparison> {
+  const groups: Partial<Record<Impl, FlowGroup>> = {};
+  try {
+    groups.raw = await openGroup(ctx, 'raw', kind, subscribers);
+    groups.clustr = await openGroup(ctx, 'clustr', kind, subscribers);
+    const warmup = ctx.sizes.warmupMessages;
+    await runRound(ctx, groups.raw, warmup);
+    await runRound(ctx, groups.clustr, warmup);
+    const results: Record<Impl, RoundResult[]> = { clustr: [], raw: [] };
+    for (let i = 0; i < roundCount; i++) {
+      const order: Impl[] = i % 2 === 0 ? ['raw', 'clustr'] : ['clustr', 'raw'];
+      for (const impl of order) results[impl].push(await runRound(ctx, groups[impl]!, perRound));
+    }
+    const out = { clustr: summarizeRounds(results.clustr), raw: summarizeRounds(results.raw) };
+    for (const impl of ['raw', 'clustr'] as const) {
+      const s = out[impl];
+      ctx.log(
+        `  ${kind} x${subscribers} ${impl}: ${Math.round(s.rate)}/s median of ${roundCount} rounds [${s.rounds.map((r) => Math.round(r.rate)).join(' ')}], ` +
+          `received ${s.received}/${s.expected}; CPU µs/msg publisher ${s.pubCpuPerMsg.toFixed(2)}, subscribers ${s.subCpuPerMsg.toFixed(2)}`,
+      );
+    }
+    return out;
+  } finally {
+    await Promise.all([closeGroup(groups.raw), closeGroup(groups.clustr)]);
+  }
+}
+
+function cpuFigures(scenario: string, id: string, what: string, cmp: FlowComparison): Figure[] {
+  const common = { scenario, unit: 'CPU µs/msg', better: 'lower' as const };
+  return [
+    figure({ ...common, id: `${id}.pubCpu`, label: `${what}: publisher CPU per message sent`, clustr: cmp.clustr.pubCpuPerMsg, baselines: [{ name: 'ioredis', value: cmp.raw.pubCpuPerMsg }] }),
+    figure({ ...common, id: `${id}.subCpu`, label: `${what}: subscriber CPU per message received`, clustr: cmp.clustr.subCpuPerMsg, baselines: [{ name: 'ioredis', value: cmp.raw.subCpuPerMsg }] }),
+  ];
+}
+
+function detailOf(cmp: FlowComparison, extra: Record<string, unknown>): Record<string, unknown> {
+  const strip = (s: FlowSummary) => ({ ...s, rounds: s.rounds.map((r) => ({ rate: Math.round(r.rate), ms: Math.round(r.ms), received: r.received, pubCpuPerMsg: r.pubCpuPerMsg, subCpuPerMsg: r.subCpuPerMsg })) });
+  return { ...extra, window: WINDOW, lead: LEAD, clustr: strip(cmp.clustr), raw: strip(cmp.raw) };
+}
+
+export async function throughput(ctx: BenchContext): Promise<Figure[]> {
+  const { p2pMessages, fanoutMessages, throughputRounds: n } = ctx.sizes;
+  const p2p = await compareFlow(ctx, 'private', 1, Math.round(p2pMessages / n), n);
+  const fan = await compareFlow(ctx, 'public', 4, Math.round(fanoutMessages / n), n);
+  return [
+    figure({
+      scenario: 'throughput',
+      id: 'throughput.p2p',
+      label: `point-to-point, ${p2pMessages} msgs in ${n} rounds (emitPrivate vs publish)`,
+      unit: 'msg/s',
+      better: 'higher',
+      clustr: p2p.clustr.rate,
+      baselines: [{ name: 'ioredis', value: p2p.raw.rate }],
+      target: { kind: 'ratioAtLeast', value: 0.9 },
+      detail: detailOf(p2p, { messages: p2pMessages, rounds: n }),
+    }),
+    ...cpuFigures('throughput', 'throughput.p2p', 'point-to-point', p2p),
+    figure({
+      scenario: 'throughput',
+      id: 'throughput.fanout4',
+      label: `fan-out to 4 processes, ${fanoutMessages} msgs in ${n} rounds (emitPublic vs publish)`,
+      unit: 'delivered/s',
+      better: 'higher',
+      clustr: fan.clustr.rate,
+      baselines: [{ name: 'ioredis', value: fan.raw.rate }],
+      target: { kind: 'ratioAtLeast', value: 0.9 },
+      detail: detailOf(fan, { messages: fanoutMessages, rounds: n }),
+    }),
+    ...cpuFigures('throughput', 'throughput.fanout4', 'fan-out to 4', fan),
+  ];
+}
+
+interface PingPair {
+  ping: Proc;
+  echo: Proc;
+}
+
+async function openPair(ctx: BenchContext, impl: Impl): Promise<PingPair> {
+  const ns = ctx.ns(`rtt-${impl}`);
+  const echo = forkChild(`${impl}-echo`, 'rtt-echo.js', { impl, ns });
+  await echo.waitFor('ready', 30_000);
+  const ping = forkChild(`${impl}-ping`, 'rtt-ping.js', { impl, ns, target: echo.pid });
+  await ping.waitFor('ready', 30_000);
+  return { ping, echo };
+}
+
+let blocks = 0;
+
+/** `count` sequential round trips A -> B -> A; microseconds each. */
+async function block(pair: PingPair, count: number): Promise<number[]> {
+  const id = blocks++;
+  pair.ping.send({ cmd: 'go', block: id, count });
+  const done = await pair.ping.waitFor('done', 60_000 + count * 20, (e) => e['block'] === id);
+  return done['samples'] as number[];
+}
+
+export async function latency(ctx: BenchContext): Promise<Figure[]> {
+  const { rttCount, rttBlocks, rttWarmup } = ctx.sizes;
+  const pairs: Partial<Record<Impl, PingPair>> = {};
+  const samples: Record<Impl, number[]> = { clustr: [], raw: [] };
+  try {
+    pairs.raw = await openPair(ctx, 'raw');
+    pairs.clustr = await openPair(ctx, 'clustr');
+    await block(pairs.raw, rttWarmup);
+    await block(pairs.clustr, rttWarmup);
+    const perBlock = Math.round(rttCount / rttBlocks);
+    for (let i = 0; i < rttBlocks; i++) {
+      const order: Impl[] = i % 2 === 0 ? ['raw', 'clustr'] : ['clustr', 'raw'];
+      for (const impl of order) samples[impl].push(...(await block(pairs[impl]!, perBlock)));
+    }
+  } finally {
+    await Promise.all(Object.values(pairs).flatMap((pair) => [pair.ping.stop('SIGTERM', 10_000), pair.echo.stop('SIGTERM', 10_000)]));
+  }
+  const raw = summarize(samples.raw);
+  const clustr = summarize(samples.clustr);
+  ctx.log(`  raw p50 ${raw.p50.toFixed(0)} µs p99 ${raw.p99.toFixed(0)}; clustr p50 ${clustr.p50.toFixed(0)} µs p99 ${clustr.p99.toFixed(0)}`);
+  const detail = { count: rttCount, blocks: rttBlocks, warmup: rttWarmup, clustr, raw };
+  const common = { scenario: 'latency', unit: 'µs', better: 'lower' as const, detail };
+  return [
+    figure({ ...common, id: 'latency.p50', label: `round trip p50, ${rttCount} sequential A→B→A in ${rttBlocks} blocks`, clustr: clustr.p50, baselines: [{ name: 'ioredis', value: raw.p50 }], target: { kind: 'ratioAtMost', value: 1.1 } }),
+    figure({ ...common, id: 'latency.p99', label: 'round trip p99', clustr: clustr.p99, baselines: [{ name: 'ioredis', value: raw.p99 }] }),
+    figure({ ...common, id: 'latency.max', label: 'round trip max', clustr: clustr.max, baselines: [{ name: 'ioredis', value: raw.max }] }),
+  ];
+}
+
+export async function scalingFanout(ctx: BenchContext): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const n = ctx.sizes.scalingRounds;
+  for (const subscribers of ctx.sizes.scaling) {
+    const messages = Math.round(ctx.sizes.scalingDelivered / subscribers);
+    const cmp = await compareFlow(ctx, 'public', subscribers, Math.round(messages / n), n);
+    figures.push(
+      figure({
+        scenario: 'scaling',
+        id: `scaling.fanout${subscribers}`,
+        label: `fan-out to ${subscribers} processes, ${messages} msgs in ${n} rounds`,
+        unit: 'delivered/s',
+        better: 'higher',
+        clustr: cmp.clustr.rate,
+        baselines: [{ name: 'ioredis', value: cmp.raw.rate }],
+        detail: detailOf(cmp, { messages, rounds: n }),
+      }),
+    );
+  }
+  return figures;
+}
