@@ -161,8 +161,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   protected readonly reloadDelay: number;
   protected readonly redisUrl: string;
   protected readonly meta: Meta;
-  /** Resolves once every subscription is confirmed by Redis. */
-  protected readonly subscribed: Promise<void>;
+  private subscriptions: Promise<void>;
+  private readonly subscribedChannels = new Set<string>();
   protected readonly nextId: () => string;
   protected readonly stopTimeout: number;
   /** Undo process-level effects (signal handlers, parent watch); run just before exit so a second signal during shutdown is still handled. */
@@ -263,10 +263,11 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       if (this.state !== 'closed' && pid > 0) void this.publish(this.channels.master, this.frame('deregister', { pid })).catch(() => undefined);
     });
 
-    const subscriptions = [this.channels.public, own, this.channels.group(this.group), this.channels.confirmation];
-    if (role === 'master') subscriptions.push(this.channels.master);
-    this.subscribed = this.transport.subscribe(subscriptions);
-    this.subscribed.catch((error: Error) => this.report(error, { event: 'subscribe' }));
+    // The private (and master) channel always: kills and replies must arrive. Public, group and
+    // confirmation channels are subscribed with their first listener, so Redis sends a process
+    // nothing it would only decode and drop.
+    this.subscriptions = Promise.resolve();
+    this.subscribeTo(role === 'master' ? [own, this.channels.master] : [own]);
 
     this.supervisor = new Supervisor({
       platform: this.platform,
@@ -289,10 +290,21 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     });
   }
 
+  /** Resolves once every subscription asked for so far is confirmed by Redis. */
+  protected get subscribed(): Promise<void> {
+    return this.subscriptions;
+  }
+
   // ---- listeners -------------------------------------------------------------------------
 
-  /** Calls `handler` with every public message (including this process's own). Returns a function that removes it. */
+  /**
+   * Calls `handler` with every public message (this process's own included) sent
+   * after the first public listener was added: the process subscribes to the
+   * public channel then, so one that never listens is never sent them. Returns a
+   * function that removes the handler.
+   */
   onPublic(handler: MessageHandler<MessageData<S, 'public'>>): () => void {
+    this.subscribeTo([this.channels.public]);
     return this.addMessageListener('public', 'onPublic', handler as MessageHandler<unknown>);
   }
 
@@ -301,8 +313,9 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return this.addMessageListener('private', 'onPrivate', handler as MessageHandler<unknown>);
   }
 
-  /** Calls `handler` with every message sent to this process's group. */
+  /** Calls `handler` with every message sent to this process's group (subscribed with the first group listener, as for onPublic). */
   onGroup(handler: MessageHandler<MessageData<S, 'group'>>): () => void {
+    this.subscribeTo([this.channels.group(this.group)]);
     return this.addMessageListener('group', 'onGroup', handler as MessageHandler<unknown>);
   }
 
@@ -326,6 +339,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     }
     this.assertIdentifier(identifier);
     this.assertFunction(callback, 'onConfirmation');
+    this.subscribeTo([this.channels.confirmation]);
     return this.confirmations.add(count, identifier, callback);
   }
 
@@ -572,6 +586,15 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return sent;
   }
 
+  private subscribeTo(channels: string[]): void {
+    const fresh = channels.filter((channel) => !this.subscribedChannels.has(channel));
+    if (fresh.length === 0) return;
+    for (const channel of fresh) this.subscribedChannels.add(channel);
+    const done = this.transport.subscribe(fresh);
+    done.catch((error: Error) => this.report(error, { event: 'subscribe', channels: fresh }));
+    this.subscriptions = Promise.all([this.subscriptions, done]).then(() => undefined);
+  }
+
   private addMessageListener(kind: UserMessageKind, name: string, handler: MessageHandler<unknown>): () => void {
     this.assertFunction(handler, name);
     const listener = (frame: FrameOf<UserMessageKind>) => this.invoke(name, () => handler({ meta: frame.meta, data: frame.data }));
@@ -663,6 +686,9 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   }
 
   private assertData(kind: UserMessageKind, data: unknown): void {
+    if (data === undefined) {
+      throw new ClustrError('CLUSTR_INVALID_DATA', `emit${kind[0]!.toUpperCase()}${kind.slice(1)}: data is undefined, which JSON cannot carry. Send null or a value.`, { field: '/data' });
+    }
     const verdict = this.validators[kind](data);
     if (!verdict.ok) {
       const issue = verdict.issues[0]!;

@@ -48,12 +48,16 @@ export class Transport {
     }
   }
 
-  /** Encodes (throwing a ClustrError on an invalid frame) and publishes; resolves to the number of receivers. */
+  /**
+   * Encodes and publishes a frame the runtime built from checked parts; resolves
+   * to the number of receivers. Throws a ClustrError when the frame breaks a rule
+   * every reader enforces (size, depth, forbidden keys).
+   */
   publish(channel: string, frame: Frame): Promise<number> {
     if (this.closed) {
       return Promise.reject(new ClustrError('CLUSTR_CLOSED', `cannot publish a ${frame.kind} frame: this process has been closed.`));
     }
-    const raw = this.options.codec.encode(frame);
+    const raw = this.options.codec.encodeTrusted(frame);
     return this.publisher.publish(channel, raw);
   }
 
