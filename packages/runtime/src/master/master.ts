@@ -45,6 +45,12 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       targets: () => this.supervisor.slots.filter((slot) => slot.state === 'running'),
       duplicate: (slot) => this.supervisor.duplicate(slot),
       retire: (slot) => this.supervisor.retire(slot),
+      // Per reload that ran, not per request: SIGHUPs queued behind one reload must not each
+      // report the last result (the first reload's result was lost, the hooks ran N times).
+      onResult: (result) => {
+        const hooks = result.ok ? this.reloadedHooks : this.reloadFailedHooks;
+        for (const hook of hooks) this.invoke(result.ok ? 'onClusterReloaded' : 'onReloadFailed', () => hook(result));
+      },
     });
 
     this.events.on('register', (frame) => {
@@ -72,7 +78,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     }
     this.disposers.push(
       this.platform.onSignal('SIGHUP', () => {
-        // The handler lives until the connections close; reload() rejects once stopping, and an
+        // The handler lives until the process exits; reload() rejects once stopping, and an
         // unhandled rejection here would crash the master mid-shutdown and orphan its children.
         if (this.status !== 'running') {
           this.logger.info({ event: 'signal.ignored', signal: 'SIGHUP', state: this.status }, 'received SIGHUP while stopping; not reloading');
@@ -118,10 +124,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
    */
   async reload(): Promise<ReloadResult> {
     this.assertRunning('reload');
-    const result = await this.reloads.request();
-    const hooks = result.ok ? this.reloadedHooks : this.reloadFailedHooks;
-    for (const hook of hooks) this.invoke(result.ok ? 'onClusterReloaded' : 'onReloadFailed', () => hook(result));
-    return result;
+    return this.reloads.request();
   }
 
   /**
