@@ -8,6 +8,8 @@ import type { RedisLike } from '../transport/redis-like';
 import { LineSplitter } from '../internal/lines';
 
 const PARENT_POLL_MS = 500;
+/** How long an exit waits for the child's remaining output. */
+const OUTPUT_DRAIN_MS = 250;
 
 const realClock: Clock = {
   now: () => Date.now(),
@@ -54,7 +56,16 @@ export function nodePlatform(): Platform {
         exited = exit;
         for (const listener of listeners) listener(exit);
       };
-      child.once('exit', (code, signal) => finish({ code, signal }));
+      child.once('exit', (code, signal) => {
+        // Report the exit once the child's output has been forwarded ('close'), so its last
+        // lines are never lost; bounded, because a grandchild may still hold the pipe open.
+        if (spec.output !== 'prefix') return finish({ code, signal });
+        const timer = setTimeout(() => finish({ code, signal }), OUTPUT_DRAIN_MS);
+        child.once('close', () => {
+          clearTimeout(timer);
+          finish({ code, signal });
+        });
+      });
       child.once('error', () => {
         if (child.pid === undefined) finish({ code: 127, signal: null });
       });
