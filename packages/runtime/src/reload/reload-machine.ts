@@ -19,6 +19,8 @@ export interface ReloadDeps {
   reloadDelay: number;
   /** Milliseconds a replacement may take to register before the reload is abandoned. */
   readyTimeout: number;
+  /** Called once at the end of every reload that ran (a queued one included), with its own result. */
+  onResult(result: ReloadResult): void;
 }
 
 export interface ReloadResult {
@@ -66,10 +68,15 @@ export class ReloadMachine {
     if (this.running) {
       this.queued = true;
       this.deps.logger.info({ event: 'reload.queued' }, 'reload requested during a reload; one more will run after it');
+      // The loop ends with the queued reload: the one that covers this request.
       return this.running;
     }
-    this.running = this.loop();
-    return this.running;
+    const results = this.loop();
+    this.running = results.then((all) => all[all.length - 1]!);
+    // Only queued requests await `running`; without them a failure must not go unhandled.
+    this.running.catch(() => undefined);
+    // The request that started the loop is covered by its first reload, not by a queued one.
+    return results.then((all) => all[0]!);
   }
 
   /** Abandons a running reload (the master is stopping). */
@@ -79,14 +86,19 @@ export class ReloadMachine {
     this.wake?.();
   }
 
-  private async loop(): Promise<ReloadResult> {
-    let result: ReloadResult;
-    do {
-      this.queued = false;
-      result = await this.runOnce();
-    } while (this.queued && !this.cancelled);
-    this.running = undefined;
-    return result;
+  private async loop(): Promise<ReloadResult[]> {
+    const results: ReloadResult[] = [];
+    try {
+      do {
+        this.queued = false;
+        const result = await this.runOnce();
+        results.push(result);
+        this.deps.onResult(result);
+      } while (this.queued && !this.cancelled);
+    } finally {
+      this.running = undefined;
+    }
+    return results;
   }
 
   private setState(next: ReloadState, slot?: number): void {

@@ -152,6 +152,12 @@ export class Supervisor {
       this.setState(slot, 'stopped');
       return;
     }
+    // Already being stopped (a reload retiring it when stopAll comes): wait for the same exit.
+    // A second retiring -> retiring transition threw and made stopAll exit before its children.
+    if (slot.state === 'retiring') {
+      await slot.exited;
+      return;
+    }
     this.setState(slot, 'retiring');
     await this.terminate(slot);
   }

@@ -4,6 +4,7 @@ import {
   Worker,
   type ChildExit,
   type ChildHandle,
+  type Clock,
   type MasterOptions,
   type Platform,
   type RedisLike,
@@ -230,7 +231,7 @@ export class TestCluster {
       execPath: '/usr/bin/node',
       execArgv: [],
       baseDir: this.baseDir,
-      clock: this.clock.view(pid),
+      clock: this.processClock(sim),
       spawn: (spec) => this.spawnFrom(sim, spec),
       exit: (code) => this.die(sim, { code, signal: null }),
       onSignal(signal, handler) {
@@ -304,10 +305,25 @@ export class TestCluster {
     return {
       pid: sim.pid,
       onExit(listener) {
-        if (sim.exit) listener(sim.exit);
-        else sim.exitListeners.push(listener);
+        // A dead parent hears nothing: without this, close() (children die first) let dead
+        // parents schedule respawns that later started new processes.
+        const deliver = (exit: ChildExit) => {
+          if (parent.state === 'running') listener(exit);
+        };
+        if (sim.exit) deliver(sim.exit);
+        else sim.exitListeners.push(deliver);
       },
       kill: (signal) => this.signal(sim.pid, signal),
+    };
+  }
+
+  /** The clock of one process: its timers die with it, and a dead process cannot set new ones. */
+  private processClock(sim: InternalSim): Clock {
+    const view = this.clock.view(sim.pid);
+    return {
+      now: view.now,
+      setTimeout: (callback, ms) => (sim.state === 'running' ? view.setTimeout(callback, ms) : { id: -1 }),
+      clearTimeout: view.clearTimeout,
     };
   }
 

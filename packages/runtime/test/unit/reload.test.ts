@@ -1,0 +1,336 @@
+// The rolling reload state machine, driven deterministically on the manual clock.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestCluster, type TestCluster } from '@clustr/testkit';
+import type { Master, MasterOptions, ReloadResult } from '@clustr/runtime';
+import { recordingLogger, type RecordingLogger } from './helpers';
+
+/** How long a worker's emitReady() waits before registering. */
+const READY_DELAY = 50;
+/** The master's reloadDelay: how long it lets a registered replacement settle. */
+const SETTLE = 200;
+
+type Mode = 'ready' | 'never-ready' | 'crash';
+
+interface Fixture {
+  cluster: TestCluster;
+  master: Master;
+  logger: RecordingLogger;
+  /** What the next app.js processes to start do, in order; then `mode`. */
+  queue: Mode[];
+  /** What an app.js process does when `queue` is empty. */
+  mode: Mode;
+  /** How long onKill takes to call done() in app.js processes (0: at once). */
+  killDelay: number;
+  reloaded: ReloadResult[];
+  failed: ReloadResult[];
+  /** Pids of the first generation, in slot order. */
+  initial: number[];
+}
+
+/** Every master logger of this file: the transitions they saw are checked against TRANSITIONS at the end. */
+const loggers: RecordingLogger[] = [];
+
+async function fixture(count: number, options: Omit<MasterOptions, 'platform' | 'logger'> = {}): Promise<Fixture> {
+  const cluster = createTestCluster();
+  const logger = recordingLogger(() => cluster.clock.now());
+  loggers.push(logger);
+  const f = { cluster, logger, queue: [], mode: 'ready', killDelay: 0, reloaded: [], failed: [], initial: [] } as unknown as Fixture;
+  cluster.program('app.js', (ctx) => {
+    const mode = f.queue.shift() ?? f.mode;
+    if (mode === 'crash') {
+      ctx.platform.exit(1);
+      return;
+    }
+    const worker = ctx.createWorker({ group: 'app', reloadDelay: READY_DELAY });
+    worker.onKill((done) => {
+      if (f.killDelay === 0) done();
+      else ctx.platform.clock.setTimeout(done, f.killDelay);
+    });
+    if (mode === 'ready') void worker.emitReady();
+  });
+  f.master = cluster.createMaster({ reloadDelay: SETTLE, ...options, logger });
+  f.master.onClusterReloaded((result) => f.reloaded.push(result));
+  f.master.onReloadFailed((result) => f.failed.push(result));
+  if (count > 0) {
+    f.master.spawn(Array.from({ length: count }, () => ({ file: 'app.js' })));
+    await cluster.until(() => (f.master.clusterInfo['app']?.length ?? 0) === count);
+  }
+  f.initial = logger.events('child.spawn').map((r) => r['pid'] as number);
+  return f;
+}
+
+function transitions(logger: RecordingLogger): string[] {
+  return logger.events('reload.state').map((r) => `${String(r['from'])}->${String(r['to'])}`);
+}
+
+function appPids(f: Fixture): number[] {
+  return [...(f.master.clusterInfo['app'] ?? [])].sort((a, b) => a - b);
+}
+
+/** The running app.js processes. */
+function aliveApps(f: Fixture): number[] {
+  return f.cluster.alivePids().filter((pid) => pid !== f.master.pid);
+}
+
+test('SIGHUP replaces every worker one at a time: register, settle reloadDelay, retire the old one, then the next', async () => {
+  const f = await fixture(3);
+  const slots = f.logger.events('child.spawn').map((r) => r['slot'] as number);
+  expect(slots).toEqual([1, 2, 3]);
+  const t0 = f.cluster.clock.now();
+  const from = f.logger.records.length;
+  f.cluster.signal(f.master.pid, 'SIGHUP');
+  await f.cluster.until(() => f.reloaded.length === 1);
+  await f.cluster.settle();
+
+  const [result] = f.reloaded as [ReloadResult];
+  expect(result.ok).toBe(true);
+  expect(result.replaced.map((r) => r.from)).toEqual(f.initial);
+  const fresh = result.replaced.map((r) => r.to);
+  expect(new Set([...fresh, ...f.initial]).size).toBe(6);
+  expect(appPids(f)).toEqual([...fresh].sort((a, b) => a - b));
+  expect(aliveApps(f)).toEqual(fresh);
+  for (const pid of f.initial) expect(f.cluster.process(pid).exit).toEqual({ code: 143, signal: null });
+
+  // The exact order and timing of every step.
+  const step = READY_DELAY + SETTLE;
+  const expected: string[] = [];
+  f.initial.forEach((old, i) => {
+    const at = i * step;
+    expected.push(
+      `${at} state ${i === 0 ? 'idle' : 'retiring'}->replacing slot ${slots[i]!}`,
+      `${at} spawn ${fresh[i]!}`,
+      `${at + READY_DELAY} register ${fresh[i]!}`,
+      `${at + READY_DELAY} state replacing->settling slot ${slots[i]!}`,
+      `${at + step} state settling->retiring slot ${slots[i]!}`,
+      `${at + step} exit ${old} 143`,
+    );
+  });
+  expected.push(`${3 * step} state retiring->completed`, `${3 * step} state completed->idle`);
+  const seen = f.logger.records
+    .slice(from)
+    .flatMap((r) => {
+      const at = r.at! - t0;
+      const e = r.fields;
+      switch (e.event) {
+        case 'reload.state':
+          return [`${at} state ${String(e['from'])}->${String(e['to'])}${e['slot'] === undefined ? '' : ` slot ${String(e['slot'])}`}`];
+        case 'child.spawn':
+          return [`${at} spawn ${String(e['pid'])}`];
+        case 'registry.add':
+          return [`${at} register ${String(e['pid'])}`];
+        case 'child.exit':
+          return [`${at} exit ${String(e['pid'])} ${String(e['code'])}`];
+        default:
+          return [];
+      }
+    });
+  expect(seen).toEqual(expected);
+  expect(transitions(f.logger)).toEqual([
+    'idle->replacing',
+    'replacing->settling',
+    'settling->retiring',
+    'retiring->replacing',
+    'replacing->settling',
+    'settling->retiring',
+    'retiring->replacing',
+    'replacing->settling',
+    'settling->retiring',
+    'retiring->completed',
+    'completed->idle',
+  ]);
+  expect(f.failed).toEqual([]);
+  expect(f.master.reloadState).toBe('idle');
+  expect(f.logger.events('reload.completed')).toEqual([{ event: 'reload.completed', replaced: result.replaced }]);
+  expect(f.logger.events('cluster.reload')).toEqual([{ event: 'cluster.reload', result: 'completed' }]);
+  // Replacements are not respawns: they are new children.
+  expect(f.master.stats).toMatchObject({ spawnChildProcess: 6, respawnChildProcess: 0 });
+
+  // The reloaded cluster reloads again.
+  const again = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 2)]);
+  expect(again[0].replaced.map((r) => r.from)).toEqual(fresh);
+  await f.cluster.close();
+});
+
+test('a replacement that never calls emitReady fails the reload at readyTimeout; it is removed and the old workers keep running', async () => {
+  const f = await fixture(3, { readyTimeout: 1_000 });
+  f.mode = 'never-ready';
+  const t0 = f.cluster.clock.now();
+  const reload = f.master.reload();
+  await f.cluster.advance(999);
+  expect(f.master.reloadState).toBe('replacing');
+  const replacement = f.logger.events('child.spawn')[3]!['pid'] as number;
+  expect(f.cluster.process(replacement).state).toBe('running');
+  await f.cluster.advance(1);
+  const result = await reload;
+
+  expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'ready-timeout', slot: 4, pid: replacement } });
+  expect(f.failed).toEqual([result]);
+  expect(f.reloaded).toEqual([]);
+  expect(f.cluster.process(replacement).exit).toEqual({ code: 143, signal: null });
+  expect(aliveApps(f)).toEqual(f.initial);
+  expect(appPids(f)).toEqual(f.initial);
+  expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->failed', 'failed->idle']);
+  const failed = f.logger.records.find((r) => r.fields.event === 'reload.failed')!;
+  expect(failed).toMatchObject({ level: 'error', at: t0 + 1_000, fields: { reason: 'ready-timeout', slot: 1, pid: replacement, timeoutMs: 1_000 } });
+  expect(f.master.reloadState).toBe('idle');
+
+  // The removed replacement is not respawned.
+  await f.cluster.advance(60_000);
+  expect(f.logger.events('child.spawn')).toHaveLength(4);
+  await f.cluster.close();
+});
+
+test('a failure after some workers were replaced keeps the replaced ones and the old ones not yet reached', async () => {
+  const f = await fixture(3, { readyTimeout: 1_000 });
+  // The first replacement gets ready; every later one never registers.
+  f.queue = ['ready'];
+  f.mode = 'never-ready';
+  const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+  const [first, second] = f.logger.events('child.spawn').slice(3).map((r) => r['pid'] as number) as [number, number];
+  expect(result).toEqual({ ok: false, replaced: [{ from: f.initial[0], to: first }], failure: { reason: 'ready-timeout', slot: 5, pid: second } });
+  expect(aliveApps(f)).toEqual([f.initial[1], f.initial[2], first]);
+  expect(appPids(f)).toEqual([f.initial[1]!, f.initial[2]!, first].sort((a, b) => a - b));
+  expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->retiring', 'retiring->replacing', 'replacing->failed', 'failed->idle']);
+  await f.cluster.close();
+});
+
+test('a replacement that exits fails the reload (replacement-exited) and is not respawned', async () => {
+  const f = await fixture(2);
+  f.mode = 'crash';
+  const t0 = f.cluster.clock.now();
+  const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+  const replacement = f.logger.events('child.spawn')[2]!['pid'] as number;
+  expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 3, pid: replacement } });
+  expect(f.cluster.clock.now()).toBe(t0);
+  expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->failed', 'failed->idle']);
+  await f.cluster.advance(60_000);
+  expect(f.logger.events('child.spawn')).toHaveLength(3);
+  expect(f.master.stats.respawnChildProcess).toBe(0);
+  expect(aliveApps(f)).toEqual(f.initial);
+  await f.cluster.close();
+});
+
+test('SIGHUPs during a reload queue exactly one more reload', async () => {
+  const f = await fixture(2);
+  f.cluster.signal(f.master.pid, 'SIGHUP');
+  await f.cluster.advance(READY_DELAY); // first replacement registered, settling
+  expect(f.master.reloadState).toBe('settling');
+  f.cluster.signal(f.master.pid, 'SIGHUP');
+  f.cluster.signal(f.master.pid, 'SIGHUP');
+  await f.cluster.until(() => f.master.reloadState === 'idle' && f.reloaded.length > 0);
+  await f.cluster.advance(10 * (READY_DELAY + SETTLE));
+
+  expect(f.logger.events('reload.start')).toHaveLength(2);
+  expect(f.logger.events('reload.queued')).toHaveLength(2);
+  expect(f.logger.events('reload.completed')).toHaveLength(2);
+  expect(transitions(f.logger).filter((t) => t === 'completed->idle')).toHaveLength(2);
+  const [firstRun, secondRun] = f.logger.events('reload.completed').map((r) => r['replaced'] as ReloadResult['replaced']) as [ReloadResult['replaced'], ReloadResult['replaced']];
+  expect(firstRun.map((r) => r.from)).toEqual(f.initial);
+  expect(secondRun.map((r) => r.from)).toEqual(firstRun.map((r) => r.to));
+  expect(aliveApps(f)).toEqual(secondRun.map((r) => r.to));
+  // One onClusterReloaded per reload that ran, each with its own pid map.
+  expect(f.reloaded).toEqual([
+    { ok: true, replaced: firstRun },
+    { ok: true, replaced: secondRun },
+  ]);
+  await f.cluster.close();
+});
+
+test('each reload() resolves with the reload that covers it: the first with its own, a queued one with the next', async () => {
+  const f = await fixture(1);
+  const first = f.master.reload();
+  await f.cluster.advance(READY_DELAY);
+  const second = f.master.reload();
+  const [a, b] = await Promise.all([first, second, f.cluster.until(() => f.logger.events('reload.completed').length === 2)]);
+  expect(a.replaced[0]!.from).toBe(f.initial[0]);
+  expect(b.replaced[0]!.from).toBe(a.replaced[0]!.to);
+  expect(f.reloaded).toEqual([a, b]);
+  await f.cluster.close();
+});
+
+describe('the master stopping during a reload cancels it', () => {
+  test('while replacing: the replacement is removed, the reload fails as cancelled, master exits 15', async () => {
+    const f = await fixture(2);
+    f.mode = 'never-ready';
+    const reload = f.master.reload();
+    await f.cluster.advance(10);
+    f.cluster.signal(f.master.pid, 'SIGTERM');
+    const result = await reload;
+    expect(result).toMatchObject({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 3 } });
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->failed', 'failed->idle']);
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+    expect(f.cluster.process(f.master.pid).exit).toEqual({ code: 15, signal: null });
+    expect(f.failed).toEqual([result]);
+  });
+
+  test('while settling', async () => {
+    const f = await fixture(2);
+    const reload = f.master.reload();
+    await f.cluster.advance(READY_DELAY + 10);
+    expect(f.master.reloadState).toBe('settling');
+    f.cluster.signal(f.master.pid, 'SIGTERM');
+    const result = await reload;
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 1, pid: f.initial[0] } });
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->failed', 'failed->idle']);
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('while retiring (with children left to replace)', async () => {
+    const f = await fixture(2);
+    f.killDelay = 1_000;
+    const reload = f.master.reload();
+    await f.cluster.advance(READY_DELAY + SETTLE + 10);
+    expect(f.master.reloadState).toBe('retiring');
+    f.cluster.signal(f.master.pid, 'SIGTERM');
+    await f.cluster.settle();
+    expect(f.master.reloadState).toBe('retiring');
+    await f.cluster.advance(1_000);
+    const result = await reload;
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'cancelled', slot: 2, pid: f.initial[1] } });
+    expect(result.replaced).toEqual([{ from: f.initial[0], to: expect.any(Number) }]);
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->retiring', 'retiring->failed', 'failed->idle']);
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('reload() after the master stopped rejects with CLUSTR_CLOSED', async () => {
+    const f = await fixture(0);
+    await f.master.close(0);
+    await expect(f.master.reload()).rejects.toMatchObject({ code: 'CLUSTR_CLOSED' });
+  });
+});
+
+test('reloading a cluster with no children goes idle -> completed -> idle', async () => {
+  const f = await fixture(0);
+  await expect(f.master.reload()).resolves.toEqual({ ok: true, replaced: [] });
+  expect(transitions(f.logger)).toEqual(['idle->completed', 'completed->idle']);
+  expect(f.reloaded).toEqual([{ ok: true, replaced: [] }]);
+  expect(f.master.reloadState).toBe('idle');
+  await f.cluster.close();
+});
+
+test('children that are not running (given up, exited 0) are skipped', async () => {
+  const f = await fixture(1, { restart: { maxRestarts: 0 } });
+  f.mode = 'crash';
+  f.master.spawn([{ file: 'app.js' }]);
+  await f.cluster.until(() => f.master.stats.giveUpChildProcess === 1);
+  f.mode = 'ready';
+  const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+  expect(result.replaced.map((r) => r.from)).toEqual(f.initial);
+  expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->retiring', 'retiring->completed', 'completed->idle']);
+  await f.cluster.close();
+});
+
+// Runs last: the tests above must between them have taken every allowed transition.
+test('every transition of TRANSITIONS in reload-machine.ts was exercised, and no other', () => {
+  const source = readFileSync(join(__dirname, '../../src/reload/reload-machine.ts'), 'utf8');
+  const table = /const TRANSITIONS[^=]*=\s*\{([\s\S]*?)\};/.exec(source)?.[1];
+  expect(table).toBeDefined();
+  const allowed = new Set<string>();
+  for (const [, from, targets] of table!.matchAll(/(\w+):\s*\[([^\]]*)\]/g)) {
+    for (const [, to] of targets!.matchAll(/'(\w+)'/g)) allowed.add(`${from!}->${to!}`);
+  }
+  expect(allowed.size).toBe(11);
+  const seen = new Set(loggers.flatMap(transitions));
+  expect([...seen].sort()).toEqual([...allowed].sort());
+});

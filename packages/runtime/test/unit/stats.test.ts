@@ -1,0 +1,176 @@
+// Every counter of process/stats.ts after scripted traffic, and frames rejected on the way in.
+import { Type } from '@sinclair/typebox';
+import { channels, type FrameKind } from '@clustr/protocol';
+import type { ErrorContext, Stats, Worker } from '@clustr/runtime';
+import { startCluster, type Started } from './helpers';
+
+const zero: Stats = {
+  emitPublic: 0,
+  emitPrivate: 0,
+  emitGroup: 0,
+  emitKill: 0,
+  emitConfirmation: 0,
+  onMessage: 0,
+  onPublic: 0,
+  onGroup: 0,
+  onPrivate: 0,
+  spawnChildProcess: 0,
+  respawnChildProcess: 0,
+  giveUpChildProcess: 0,
+  receivedConfirmations: 0,
+  successfulConfirmations: 0,
+  rejectedFrames: {},
+  listenerErrors: 0,
+};
+
+function raw(kind: FrameKind | string, data: unknown, meta = { pid: 4242, group: 'outside' }, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ v: 1, kind, id: 'test.1', meta, data, ...extra });
+}
+
+test('every counter is exact after a scripted traffic pattern', async () => {
+  const c = await startCluster({ groups: ['web', 'jobs'] });
+  const [a, b] = c.workers as [Worker, Worker];
+  // Every process listens to every kind: a process hears only what it listens to.
+  for (const p of [c.master, a, b]) {
+    p.onPublic(() => undefined);
+    p.onPrivate(() => undefined);
+    p.onGroup(() => undefined);
+  }
+  c.master.onConfirmation(2, 'c', () => undefined);
+  a.onConfirmation(1, 'unrelated', () => undefined);
+  b.onConfirmation(1, 'unrelated', () => undefined);
+  b.onPublic(() => {
+    throw new Error('listener bug');
+  });
+  await c.cluster.settle();
+
+  await a.emitPublic(1);
+  await a.emitPublic(2);
+  await a.emitPrivate(b.pid, 'p');
+  await a.emitGroup('jobs', 'g');
+  await b.emitGroup('web', 'g');
+  await a.emitKill(99_999, 4);
+  await c.master.emitConfirmation('c');
+  await a.emitConfirmation('c');
+  await a.emitConfirmation('other');
+  await c.cluster.settle();
+
+  expect(c.master.stats).toEqual({ ...zero, emitConfirmation: 1, onPublic: 2, onMessage: 2, receivedConfirmations: 3, successfulConfirmations: 1, spawnChildProcess: 2 });
+  expect(a.stats).toEqual({ ...zero, emitPublic: 2, emitPrivate: 1, emitGroup: 1, emitKill: 1, emitConfirmation: 2, onPublic: 2, onGroup: 1, onMessage: 3, receivedConfirmations: 3 });
+  expect(b.stats).toEqual({ ...zero, emitGroup: 1, onPublic: 2, onPrivate: 1, onGroup: 1, onMessage: 4, receivedConfirmations: 3, listenerErrors: 2 });
+  await c.cluster.close();
+});
+
+test('runtime frames (register, cluster info, deregister) are not counted as user traffic', async () => {
+  const c = await startCluster({ groups: ['web'] });
+  const [a] = c.workers as [Worker];
+  await a.fetchClusterInfo();
+  await a.close(0);
+  await c.cluster.settle();
+  expect(c.master.clusterInfo).toEqual({ master: [c.master.pid] });
+  expect(c.master.stats).toEqual({ ...zero, spawnChildProcess: 1 });
+  expect(a.stats).toEqual(zero);
+  await c.cluster.close();
+});
+
+describe('rejected frames', () => {
+  let c: Started;
+  let b: Worker;
+  let handled: unknown[];
+  let errors: Array<{ code: unknown; context: ErrorContext }>;
+  beforeEach(async () => {
+    c = await startCluster({
+      groups: ['web', 'jobs'],
+      worker: { messages: { private: Type.String(), public: Type.Object({ n: Type.Integer() }) }, maxFrameBytes: 4096 },
+    });
+    b = c.workers[1]!;
+    handled = [];
+    errors = [];
+    b.onPublic((m) => handled.push(m));
+    b.onPrivate((m) => handled.push(m));
+    b.onGroup((m) => handled.push(m));
+    b.onError((error, context) => errors.push({ code: (error as { code?: unknown }).code, context }));
+    await c.cluster.settle();
+  });
+  afterEach(() => c.cluster.close());
+
+  test('are counted by reason, reported, never handled, and the process keeps working', async () => {
+    const ch = channels(c.cluster.namespace);
+    const own = ch.private(b.pid);
+    const a = c.workers[0]!;
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 70; i++) deep = [deep];
+    const garbage: Array<[string, string]> = [
+      [own, 'not json at all'],
+      [own, '{"v":1,'],
+      [own, JSON.stringify({ v: 2, kind: 'private', id: 'x', meta: { pid: 1, group: 'g' }, data: 'hi' })],
+      [own, JSON.stringify({ v: 1, kind: 'private' })],
+      [own, '[1,2,3]'],
+      [own, raw('teleport', 'hi')],
+      [own, raw('private', 7)],
+      [ch.public, raw('public', { n: 'seven' })],
+      [own, raw('kill', { pid: a.pid, code: 0 })],
+      [own, raw('public', { n: 1 })],
+      [ch.public, raw('register', { parentPid: 1 })],
+      [own, `{"v":1,"kind":"private","id":"x","meta":{"pid":5,"group":"g"},"data":{"__proto__":{"admin":true}}}`],
+      [own, raw('private', deep)],
+      [own, raw('private', 'x'.repeat(5000))],
+    ];
+    for (const [channel, frame] of garbage) c.cluster.server.inject(channel, frame);
+    await c.cluster.settle();
+
+    expect(handled).toEqual([]);
+    expect(b.stats.rejectedFrames).toEqual({
+      not_json: 2,
+      unsupported_version: 1,
+      invalid_frame: 2,
+      unknown_kind: 1,
+      invalid_data: 2,
+      misrouted: 3,
+      forbidden_key: 1,
+      too_deep: 1,
+      too_large: 1,
+    });
+    expect(b.stats.onMessage).toBe(0);
+    expect(errors.map((e) => e.code)).toEqual(Array(garbage.length).fill('CLUSTR_INVALID_FRAME'));
+    expect(errors.map((e) => e.context['reason'])).toEqual([
+      'not_json',
+      'not_json',
+      'unsupported_version',
+      'invalid_frame',
+      'invalid_frame',
+      'unknown_kind',
+      'invalid_data',
+      'invalid_data',
+      'misrouted',
+      'misrouted',
+      'misrouted',
+      'forbidden_key',
+      'too_deep',
+      'too_large',
+    ]);
+    expect(errors[6]!.context).toMatchObject({ event: 'frame.rejected', channel: own, issues: [{ path: '/data', keyword: 'type' }] });
+    expect(errors[7]!.context).toMatchObject({ channel: ch.public, issues: [{ path: '/data/n', keyword: 'type' }] });
+    expect(errors[8]!.context).toMatchObject({ issues: [{ path: '/data/pid', keyword: 'const' }] });
+    // The kill for another pid stopped nobody.
+    expect(c.cluster.alivePids()).toEqual([c.master.pid, a.pid, b.pid]);
+
+    await a.emitPrivate(b.pid, 'still here');
+    await a.emitPublic({ n: 3 });
+    await c.cluster.settle();
+    expect(handled).toEqual([
+      { meta: { pid: a.pid, group: 'web' }, data: 'still here' },
+      { meta: { pid: a.pid, group: 'web' }, data: { n: 3 } },
+    ]);
+    expect(b.status).toBe('running');
+  });
+
+  test('are logged with their reason through the injected logger', async () => {
+    c.cluster.server.inject(channels(c.cluster.namespace).private(b.pid), 'nope');
+    await c.cluster.settle();
+    const log = c.workerLogs.get(b.pid)!;
+    expect(log.records.filter((r) => r.fields.event === 'frame.rejected')).toEqual([
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ reason: 'not_json', error: expect.objectContaining({ code: 'CLUSTR_INVALID_FRAME' }) }) }),
+    ]);
+  });
+});

@@ -1,0 +1,316 @@
+// Spawning and supervision on the manual clock: respawn rules, exact backoff, give-up, the sliding window.
+import { createTestCluster, type TestCluster } from '@clustr/testkit';
+import { ClustrError } from '@clustr/protocol';
+import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, Master, RestartPolicy, SpawnDefinition } from '@clustr/runtime';
+import { Master as SrcMaster } from '../../src';
+import { argOf, recordingLogger, thrown, type RecordingLogger } from './helpers';
+import { advance, fakePlatform, flush } from './fake-platform';
+
+interface Supervised {
+  cluster: TestCluster;
+  master: Master;
+  logger: RecordingLogger;
+  spawns: Array<ChildSpawnInfo & { at: number }>;
+  exits: Array<ChildExitInfo & { at: number }>;
+  gaveUp: Array<ChildGiveUpInfo & { at: number }>;
+  /** Clock time of the first spawn. */
+  t0: () => number;
+}
+
+/** A master whose children are `crash.js --code=N` (exits at once) or `idle.js` (a worker that stays up). */
+function supervise(restart: RestartPolicy = {}, clusterOptions: Parameters<typeof createTestCluster>[0] = {}): Supervised {
+  const cluster = createTestCluster(clusterOptions);
+  cluster.program('crash.js', (ctx) => ctx.platform.exit(Number(argOf(ctx.argv, 'code') ?? 1)));
+  cluster.program('idle.js', (ctx) => void ctx.createWorker({ group: 'idle', reloadDelay: 0 }).emitReady());
+  cluster.program('script.sh', () => undefined);
+  const logger = recordingLogger();
+  const master = cluster.createMaster({ reloadDelay: 0, logger, restart });
+  const s: Supervised = { cluster, master, logger, spawns: [], exits: [], gaveUp: [], t0: () => s.spawns[0]!.at };
+  master.onChildSpawn((info) => s.spawns.push({ ...info, at: cluster.clock.now() }));
+  master.onChildExit((info) => s.exits.push({ ...info, at: cluster.clock.now() }));
+  master.onChildGaveUp((info) => s.gaveUp.push({ ...info, at: cluster.clock.now() }));
+  return s;
+}
+
+describe('respawn rules', () => {
+  test('a child that exits non-zero is respawned; one that exits 0 is not', async () => {
+    const s = supervise({ initialDelay: 50 });
+    s.master.spawn([{ file: 'crash.js', args: { code: 0 } }]);
+    await s.cluster.advance(60_000);
+    expect(s.spawns.map((e) => e.respawn)).toEqual([false]);
+    expect(s.exits).toEqual([{ slot: 1, pid: s.spawns[0]!.pid, file: '/app/crash.js', code: 0, signal: null, at: s.t0() }]);
+    expect(s.logger.events('child.backoff')).toEqual([]);
+    expect(s.master.stats).toMatchObject({ spawnChildProcess: 1, respawnChildProcess: 0, giveUpChildProcess: 0 });
+    await s.cluster.close();
+  });
+
+  test('respawn: false leaves a crashed child dead', async () => {
+    const s = supervise({ initialDelay: 50 });
+    s.master.spawn([{ file: 'crash.js', args: { code: 2 }, respawn: false }]);
+    await s.cluster.advance(60_000);
+    expect(s.spawns).toHaveLength(1);
+    expect(s.exits.map((e) => e.code)).toEqual([2]);
+    expect(s.cluster.alivePids()).toEqual([s.master.pid]);
+    await s.cluster.close();
+  });
+
+  test('a child killed by a signal is respawned in the same slot, after initialDelay', async () => {
+    const s = supervise({ initialDelay: 250 });
+    s.master.spawn([{ file: 'idle.js' }]);
+    await s.cluster.until(() => s.master.clusterInfo['idle']?.length === 1);
+    const first = s.spawns[0]!;
+    s.cluster.signal(first.pid, 'SIGKILL');
+    await s.cluster.settle();
+    const killedAt = s.cluster.clock.now();
+    expect(s.exits).toEqual([{ slot: 1, pid: first.pid, file: '/app/idle.js', code: null, signal: 'SIGKILL', at: killedAt }]);
+    await s.cluster.advance(249);
+    expect(s.spawns).toHaveLength(1);
+    await s.cluster.advance(1);
+    expect(s.spawns).toEqual([first, { slot: 1, pid: expect.any(Number), file: '/app/idle.js', respawn: true, at: killedAt + 250 }]);
+    expect(s.spawns[1]!.pid).not.toBe(first.pid);
+    expect(s.logger.events('child.respawn')).toHaveLength(1);
+    await s.cluster.until(() => s.master.clusterInfo['idle']?.[0] === s.spawns[1]!.pid);
+    await s.cluster.close();
+  });
+});
+
+test('child listeners: a removed one is not called, a throwing one is reported and does not stop the others', async () => {
+  const s = supervise({ maxRestarts: 0 });
+  const calls: string[] = [];
+  const offSpawn = s.master.onChildSpawn(() => calls.push('removed spawn'));
+  const offExit = s.master.onChildExit(() => calls.push('removed exit'));
+  const offGaveUp = s.master.onChildGaveUp(() => calls.push('removed gave up'));
+  offSpawn();
+  offExit();
+  offGaveUp();
+  for (const on of [s.master.onChildSpawn.bind(s.master), s.master.onChildExit.bind(s.master), s.master.onChildGaveUp.bind(s.master)]) {
+    on(() => {
+      throw new Error('listener bug');
+    });
+  }
+  s.master.onChildSpawn(() => calls.push('spawn'));
+  s.master.onChildExit(() => calls.push('exit'));
+  s.master.onChildGaveUp(() => calls.push('gave up'));
+  s.master.spawn([{ file: 'crash.js' }]);
+  await s.cluster.advance(1_000);
+  expect(calls).toEqual(['spawn', 'exit', 'gave up']);
+  expect(s.master.stats.listenerErrors).toBe(3);
+  await s.cluster.close();
+});
+
+describe('backoff and give-up', () => {
+  test('delays are exactly initialDelay * factor^n, capped at maxDelay; after maxRestarts within the window it gives up', async () => {
+    const s = supervise({ initialDelay: 100, factor: 2, maxDelay: 1_000, maxRestarts: 6, window: 60_000 });
+    s.master.spawn([{ file: 'crash.js', args: { code: 3 } }]);
+    await s.cluster.until(() => s.gaveUp.length === 1);
+
+    const delays = [100, 200, 400, 800, 1_000, 1_000];
+    expect(s.logger.events('child.backoff').map((f) => f['delayMs'])).toEqual(delays);
+    const expectedTimes = delays.reduce<number[]>((times, delay) => [...times, times[times.length - 1]! + delay], [0]);
+    expect(s.spawns.map((e) => e.at - s.t0())).toEqual(expectedTimes);
+    expect(s.spawns.map((e) => e.respawn)).toEqual([false, true, true, true, true, true, true]);
+    expect(new Set(s.spawns.map((e) => e.slot))).toEqual(new Set([1]));
+    expect(new Set(s.spawns.map((e) => e.pid)).size).toBe(7);
+    expect(s.exits.map((e) => e.code)).toEqual(Array(7).fill(3));
+
+    const last = s.spawns[6]!;
+    expect(s.gaveUp).toEqual([{ slot: 1, pid: last.pid, file: '/app/crash.js', restarts: 6, windowMs: 60_000, at: last.at }]);
+    expect(s.master.stats).toMatchObject({ spawnChildProcess: 1, respawnChildProcess: 6, giveUpChildProcess: 1 });
+    const giveUp = s.logger.records.filter((r) => r.fields.event === 'child.giveup');
+    expect(giveUp).toEqual([
+      { level: 'error', fields: { event: 'child.giveup', slot: 1, pid: last.pid, file: '/app/crash.js', restarts: 6, windowMs: 60_000 }, msg: expect.stringContaining('crash.js') },
+    ]);
+
+    // Given up means given up: no more spawns, ever.
+    await s.cluster.advance(10 * 60_000);
+    expect(s.spawns).toHaveLength(7);
+    expect(s.cluster.alivePids()).toEqual([s.master.pid]);
+    await s.cluster.close();
+  });
+
+  test('the default policy: 100 ms doubling, capped at 30 s', async () => {
+    const s = supervise();
+    s.master.spawn([{ file: 'crash.js' }]);
+    await s.cluster.until(() => s.spawns.length === 11);
+    expect(s.logger.events('child.backoff').slice(0, 10).map((f) => f['delayMs'])).toEqual([100, 200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600, 30_000]);
+    await s.cluster.close();
+  });
+
+  // KNOWN BUG (reported, not fixed here): with the documented defaults (100 ms x2 capped at
+  // 30 s, 10 restarts per 60 s) the ten restarts of a child that crashes at start span
+  // 81.1 s, so by the 11th crash the oldest have left the window; the window keeps sliding
+  // and the child is restarted forever instead of being given up. `test.failing` passes while
+  // the bug exists; when the defaults are fixed, turn it into a plain `test`.
+  test.failing('the default policy gives up on a child that crashes at start', async () => {
+    const s = supervise();
+    s.master.spawn([{ file: 'crash.js' }]);
+    try {
+      await s.cluster.until(() => s.gaveUp.length === 1, 10 * 60_000);
+      expect(s.gaveUp[0]).toMatchObject({ restarts: 10, windowMs: 60_000 });
+    } finally {
+      await s.cluster.close();
+    }
+  });
+
+  test('maxRestarts 0 gives up on the first crash', async () => {
+    const s = supervise({ maxRestarts: 0 });
+    s.master.spawn([{ file: 'crash.js' }]);
+    await s.cluster.advance(1_000);
+    expect(s.spawns).toHaveLength(1);
+    expect(s.gaveUp).toMatchObject([{ restarts: 0 }]);
+    await s.cluster.close();
+  });
+
+  test.each([
+    [1_200, 'slides: a restart exactly `window` ms old no longer counts, so it never gives up', 0],
+    [1_201, 'gives up when maxRestarts restarts are younger than the window', 1],
+  ])('window %p %s', async (window, _label, gaveUp) => {
+    const s = supervise({ initialDelay: 600, factor: 1, maxRestarts: 2, window });
+    s.master.spawn([{ file: 'crash.js' }]);
+    await s.cluster.advance(12_000);
+    expect(s.gaveUp).toHaveLength(gaveUp);
+    expect(s.spawns).toHaveLength(gaveUp === 1 ? 3 : 21);
+    await s.cluster.close();
+  });
+
+  test('the backoff exponent counts only restarts within the window', async () => {
+    const s = supervise({ initialDelay: 100, factor: 10, maxDelay: 1_000_000, maxRestarts: 100, window: 250 });
+    s.master.spawn([{ file: 'crash.js' }]);
+    await s.cluster.advance(4_400);
+    expect(s.logger.events('child.backoff').map((f) => f['delayMs'])).toEqual([100, 1_000, 100, 1_000, 100, 1_000, 100, 1_000, 100]);
+    await s.cluster.close();
+  });
+
+  test('stopping the parent cancels a pending respawn', async () => {
+    const s = supervise({ initialDelay: 5_000 });
+    s.master.spawn([{ file: 'crash.js' }]);
+    await s.cluster.advance(1_000);
+    await s.master.close(0);
+    await s.cluster.advance(60_000);
+    expect(s.spawns).toHaveLength(1);
+  });
+});
+
+describe('spawn definitions', () => {
+  test('cpu pins the child with taskset -c <cpu>', async () => {
+    const s = supervise();
+    s.master.spawn([{ file: 'idle.js', cpu: 1 }, { file: 'idle.js' }]);
+    await s.cluster.until(() => s.master.clusterInfo['idle']?.length === 2);
+    expect(s.cluster.process(s.spawns[0]!.pid).cpu).toBe(1);
+    expect(s.cluster.process(s.spawns[1]!.pid).cpu).toBeUndefined();
+    await s.cluster.close();
+  });
+
+  test.each([
+    [[{ file: 'idle.js', cpu: 2 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu'],
+    [[{ file: 'idle.js', cpu: -1 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu'],
+    [[{ file: 'idle.js', cpu: 0.5 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu'],
+    [[{ file: 'idle.js' }, { file: 'missing.js' }], 'CLUSTR_SPAWN_FILE_NOT_FOUND', 'definitions[1].file'],
+    [[{ file: '/elsewhere/idle.js' }], 'CLUSTR_SPAWN_FILE_NOT_FOUND', 'definitions[0].file'],
+    [[{ file: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].file'],
+    [[null], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0]'],
+    [[{ file: 'idle.js', command: 'zsh' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
+    [[{ file: 'idle.js', command: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
+    [[{ file: 'idle.js', respawn: 'yes' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].respawn'],
+    [[{ file: 'idle.js', args: ['--x'] }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args'],
+  ])('%j throws %s naming %s, and spawns nothing', async (definitions, code, field) => {
+    const s = supervise();
+    const error = thrown(() => s.master.spawn(definitions as SpawnDefinition[]));
+    expect(error).toBeInstanceOf(ClustrError);
+    expect(error).toMatchObject({ code, field });
+    await s.cluster.advance(1_000);
+    expect(s.cluster.processes).toHaveLength(1);
+    await s.cluster.close();
+  });
+
+  test('spawn() needs an array', () => {
+    const s = supervise();
+    expect(thrown(() => s.master.spawn({ file: 'idle.js' } as never))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'definitions' });
+  });
+
+  test('cpu without taskset on PATH throws CLUSTR_TASKSET_MISSING', async () => {
+    const s = supervise({}, { executables: ['node', 'bash'] });
+    expect(thrown(() => s.master.spawn([{ file: 'idle.js', cpu: 0 }]))).toMatchObject({ code: 'CLUSTR_TASKSET_MISSING', field: 'definitions[0].cpu' });
+    await s.cluster.close();
+  });
+
+  test('command: "bash" runs the file with bash; without bash on PATH it is refused', async () => {
+    const s = supervise();
+    s.master.spawn([{ file: 'script.sh', command: 'bash', args: { mode: 'x' } }]);
+    await s.cluster.settle();
+    const child = s.cluster.process(s.spawns[0]!.pid);
+    expect(child.file).toBe('/app/script.sh');
+    expect(child.argv).toEqual(['--mode=x']);
+    expect(s.logger.events('child.spawn')).toMatchObject([{ command: 'bash' }]);
+
+    const noBash = supervise({}, { executables: ['node'] });
+    expect(thrown(() => noBash.master.spawn([{ file: 'script.sh', command: 'bash' }]))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'definitions[0].command' });
+    await s.cluster.close();
+    await noBash.cluster.close();
+  });
+});
+
+describe('the spawn spec handed to the platform', () => {
+  test('own runtime: execPath + execArgv + file + args, IPC on, the cluster identity in env', async () => {
+    const f = fakePlatform({ files: ['/srv/app/w.js'], argv: ['--cluster-zone=a', '--local=1'] });
+    const master = SrcMaster.create({ platform: f.platform, reloadDelay: 0 });
+    master.spawn([{ file: 'w.js', args: { port: 8080 }, env: { EXTRA: '1' } }]);
+    expect(f.children).toEqual([]); // the first launch waits for the master's subscriptions
+    await flush();
+    expect(f.children.map((c) => c.spec)).toEqual([
+      {
+        command: '/usr/bin/node',
+        args: ['--import', 'tsx', '/srv/app/w.js', '--cluster-zone=a', '--port=8080'],
+        env: {
+          PATH: '/usr/bin',
+          EXTRA: '1',
+          CLUSTR_MASTER_PID: '100',
+          CLUSTR_PARENT_PID: '100',
+          CLUSTR_NAMESPACE: 'clustr',
+          CLUSTR_REDIS_URL: 'redis://127.0.0.1:6379',
+        },
+        cwd: '/srv/app',
+        ipc: true,
+        inheritFds: [],
+        output: 'prefix',
+        label: 'w.js',
+      },
+    ]);
+    await master.close(0);
+  });
+
+  test('cpu wraps the command in taskset; another command gets no execArgv and no IPC', async () => {
+    const f = fakePlatform({ files: ['/srv/app/w.js', '/srv/app/run.sh'] });
+    const master = SrcMaster.create({ platform: f.platform, redis: 'redis://db:6380', namespace: 'ns1' });
+    master.spawn([
+      { file: 'w.js', cpu: 3, output: 'inherit' },
+      { file: 'run.sh', command: 'bash', cpu: 0 },
+    ]);
+    await flush();
+    expect(f.children.map((c) => [c.spec.command, c.spec.args, c.spec.ipc, c.spec.output])).toEqual([
+      ['taskset', ['-c', '3', '/usr/bin/node', '--import', 'tsx', '/srv/app/w.js'], true, 'inherit'],
+      ['taskset', ['-c', '0', 'bash', '/srv/app/run.sh'], false, 'prefix'],
+    ]);
+    expect(f.children[1]!.spec.env).toMatchObject({ CLUSTR_NAMESPACE: 'ns1', CLUSTR_REDIS_URL: 'redis://db:6380' });
+    await master.close(0);
+  });
+
+  test('a child that ignores SIGTERM is SIGKILLed after stopTimeout', async () => {
+    const f = fakePlatform({ files: ['/srv/app/w.js'], stubborn: true });
+    const logger = recordingLogger();
+    const master = SrcMaster.create({ platform: f.platform, stopTimeout: 3_000, logger });
+    master.spawn([{ file: 'w.js' }]);
+    await flush();
+    const child = f.children[0]!;
+    const closing = master.close(0);
+    await flush();
+    expect(child.signals).toEqual(['SIGTERM']);
+    await advance(f.clock, 2_999);
+    expect(child.signals).toEqual(['SIGTERM']);
+    await advance(f.clock, 1);
+    expect(child.signals).toEqual(['SIGTERM', 'SIGKILL']);
+    expect(logger.events('child.kill-straggler')).toEqual([{ event: 'child.kill-straggler', slot: 1, pid: child.pid, timeoutMs: 3_000 }]);
+    await closing;
+    expect(f.exits).toEqual([0]);
+  });
+});
