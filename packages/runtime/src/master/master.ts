@@ -66,6 +66,8 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       void this.publish(this.channels.private(frame.meta.pid), { ...this.frame('clusterInfoReply', this.registry.info()), re: frame.id }).catch(() => 0);
     });
     this.events.on('childSpawned', () => this.checkStarted());
+    // A child that stops for good before registering must not hold the start back.
+    this.events.on('childExited', () => this.checkStarted());
     this.events.on('reloadState', ({ to }) => this.onReloadState(to));
 
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {

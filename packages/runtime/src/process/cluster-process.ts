@@ -526,14 +526,16 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     }
   }
 
-  /** Runs user code so that a throw is reported, counted and never breaks the dispatcher. */
-  protected invoke(listener: string, fn: () => void): void {
+  /** Runs user code so that a throw is reported, counted and never breaks the dispatcher. False when it threw. */
+  protected invoke(listener: string, fn: () => void): boolean {
     try {
       fn();
+      return true;
     } catch (error) {
       this.events.emit('listenerError', { listener, error });
       const wrapped = error instanceof Error ? error : new Error(String(error));
       this.report(wrapped, { event: 'listener.threw', listener });
+      return false;
     }
   }
 
@@ -666,7 +668,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
               called = true;
               resolve();
             };
-            this.invoke('onKill', () => hook(done));
+            // A hook that throws has finished, badly: waiting for its done() would only add killTimeout.
+            if (!this.invoke('onKill', () => hook(done))) done();
           }),
       ),
     );

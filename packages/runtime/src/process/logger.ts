@@ -22,15 +22,16 @@ export interface Logger {
 const noop = () => undefined;
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
 
-/** One JSON line per record on stderr, tagged with pid and group so interleaved output stays readable. */
+/** One JSON line per record on stderr, tagged `process: "group:pid"` so interleaved output stays readable. */
 export function jsonLogger(platform: Platform, base: { pid: number; group: string }): Logger {
   const write = (level: LogLevel) => (fields: LogFields, message?: string) => {
-    const record = { time: new Date(platform.clock.now()).toISOString(), level, ...base, ...fields, ...(message === undefined ? {} : { msg: message }) };
+    // `process` names the writer; record fields such as a child's `pid` cannot overwrite it.
+    const record = { time: new Date(platform.clock.now()).toISOString(), level, process: `${base.group}:${base.pid}`, ...fields, ...(message === undefined ? {} : { msg: message }) };
     let line: string;
     try {
       line = JSON.stringify(record, (_key, value: unknown) => (value instanceof Error ? { name: value.name, message: value.message, code: (value as { code?: unknown }).code } : value));
     } catch {
-      line = JSON.stringify({ level, ...base, event: fields.event, msg: 'unserializable log record' });
+      line = JSON.stringify({ level, process: `${base.group}:${base.pid}`, event: fields.event, msg: 'unserializable log record' });
     }
     platform.write('stderr', `${line}\n`);
   };

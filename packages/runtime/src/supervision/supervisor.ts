@@ -38,7 +38,7 @@ export interface SpawnDefinition {
 export interface RestartPolicy {
   /** Delay before the first restart, in ms. Default `100`. */
   initialDelay?: number;
-  /** Longest delay between restarts, in ms. Default `30000`. */
+  /** Longest delay between restarts, in ms. Default `10000`. */
   maxDelay?: number;
   /** Each restart within the window multiplies the delay by this. Default `2`. */
   factor?: number;
@@ -50,7 +50,7 @@ export interface RestartPolicy {
 
 export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
   initialDelay: 100,
-  maxDelay: 30_000,
+  maxDelay: 10_000,
   factor: 2,
   maxRestarts: 10,
   window: 60_000,
@@ -110,6 +110,13 @@ export function validateRestartPolicy(policy: RestartPolicy | undefined): Requir
   return merged;
 }
 
+/** Total backoff of `maxRestarts` back-to-back restarts: the least time a crash loop takes to be given up. */
+export function backoffSpan(policy: Required<RestartPolicy>): number {
+  let total = 0;
+  for (let n = 0; n < policy.maxRestarts; n++) total += Math.min(policy.maxDelay, policy.initialDelay * policy.factor ** n);
+  return total;
+}
+
 /**
  * Starts children and keeps them alive: a child that exits 0 (or has
  * `respawn: false`) stays dead; any other exit is restarted after an
@@ -121,7 +128,15 @@ export class Supervisor {
   private nextSlot = 1;
   private stopping = false;
 
-  constructor(private readonly ctx: SupervisorContext) {}
+  constructor(private readonly ctx: SupervisorContext) {
+    const span = backoffSpan(ctx.restart);
+    if (span >= ctx.restart.window) {
+      ctx.logger.warn(
+        { event: 'restart.never-gives-up', backoffMs: span, windowMs: ctx.restart.window },
+        `the restart policy waits ${span} ms over ${ctx.restart.maxRestarts} restarts, longer than its ${ctx.restart.window} ms window: a crash-looping child is never given up`,
+      );
+    }
+  }
 
   get slots(): Slot[] {
     return [...this.slotsById.values()];
@@ -287,16 +302,25 @@ export class Supervisor {
     const { logger, platform, restart } = this.ctx;
     const failed = exit.code !== 0;
     logger[failed && slot.state === 'running' ? 'warn' : 'info']({ event: 'child.exit', ...info, ...exit }, 'child exited');
-    this.ctx.events.emit('childExited', { ...info, ...exit });
 
+    // Decide the slot's fate first, so listeners of childExited see where it stands.
+    const now = platform.clock.now();
+    let delay: number | undefined;
     if (this.stopping || slot.state === 'retiring' || !failed || slot.definition.respawn === false) {
       this.setState(slot, 'stopped');
-      return;
+    } else {
+      slot.restarts = slot.restarts.filter((at) => now - at < restart.window);
+      if (slot.restarts.length >= restart.maxRestarts) {
+        this.setState(slot, 'gaveUp');
+      } else {
+        delay = Math.min(restart.maxDelay, restart.initialDelay * restart.factor ** slot.restarts.length);
+        slot.restarts.push(now);
+        this.setState(slot, 'backoff');
+      }
     }
-    const now = platform.clock.now();
-    slot.restarts = slot.restarts.filter((at) => now - at < restart.window);
-    if (slot.restarts.length >= restart.maxRestarts) {
-      this.setState(slot, 'gaveUp');
+    this.ctx.events.emit('childExited', { ...info, ...exit });
+
+    if (slot.state === 'gaveUp') {
       logger.error(
         { event: 'child.giveup', ...info, restarts: slot.restarts.length, windowMs: restart.window },
         `gave up on ${basename(slot.file)}: it failed ${slot.restarts.length} times within ${restart.window} ms`,
@@ -304,15 +328,14 @@ export class Supervisor {
       this.ctx.events.emit('childGaveUp', { ...info, restarts: slot.restarts.length, windowMs: restart.window });
       return;
     }
-    const delay = Math.min(restart.maxDelay, restart.initialDelay * restart.factor ** slot.restarts.length);
-    slot.restarts.push(now);
-    this.setState(slot, 'backoff');
+    if (delay === undefined) return;
     logger.info({ event: 'child.backoff', ...info, delayMs: delay }, `restarting in ${delay} ms`);
     slot.timer = platform.clock.setTimeout(() => {
       slot.timer = undefined;
       if (slot.state === 'backoff' && !this.stopping) this.launch(slot, true);
     }, delay);
   }
+
 
   /** The only place a slot changes state: checked against SLOT_TRANSITIONS and logged. */
   private setState(slot: Slot, next: SlotState): void {

@@ -120,6 +120,23 @@ describe('cluster info', () => {
 });
 
 describe('onClusterStarted', () => {
+  test.each([
+    ['dies before the other registers', 0],
+    ['dies after the other registered', 50],
+  ])('a child that stops for good without registering does not hold the start back (it %s)', async (_label, dieAfter) => {
+    const cluster = createTestCluster();
+    cluster.program('ready.js', (ctx) => void ctx.createWorker({ group: 'web', reloadDelay: 10 }).emitReady());
+    cluster.program('dies.js', (ctx) => void ctx.platform.clock.setTimeout(() => ctx.platform.exit(1), dieAfter));
+    const master = cluster.createMaster({ reloadDelay: 0 });
+    let started = 0;
+    master.onClusterStarted(() => started++);
+    master.spawn([{ file: 'ready.js' }, { file: 'dies.js', respawn: false }]);
+    await cluster.advance(100);
+    expect(master.clusterInfo['web']).toHaveLength(1);
+    expect(started).toBe(1);
+    await cluster.close();
+  });
+
   test('fires once, when the last spawned child registers, not before', async () => {
     const cluster = createTestCluster();
     const pending = new Map<number, Worker>();

@@ -128,20 +128,17 @@ describe('backoff and give-up', () => {
     await s.cluster.close();
   });
 
-  test('the default policy: 100 ms doubling, capped at 30 s', async () => {
+  test('the default policy: 100 ms doubling, capped at 10 s', async () => {
     const s = supervise();
     s.master.spawn([{ file: 'crash.js' }]);
     await s.cluster.until(() => s.spawns.length === 11);
-    expect(s.logger.events('child.backoff').slice(0, 10).map((f) => f['delayMs'])).toEqual([100, 200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600, 30_000]);
+    expect(s.logger.events('child.backoff').slice(0, 10).map((f) => f['delayMs'])).toEqual([100, 200, 400, 800, 1_600, 3_200, 6_400, 10_000, 10_000, 10_000]);
     await s.cluster.close();
   });
 
-  // KNOWN BUG (reported, not fixed here): with the documented defaults (100 ms x2 capped at
-  // 30 s, 10 restarts per 60 s) the ten restarts of a child that crashes at start span
-  // 81.1 s, so by the 11th crash the oldest have left the window; the window keeps sliding
-  // and the child is restarted forever instead of being given up. `test.failing` passes while
-  // the bug exists; when the defaults are fixed, turn it into a plain `test`.
-  test.failing('the default policy gives up on a child that crashes at start', async () => {
+  // The ten restarts of the default policy span 42.7 s of backoff, inside the 60 s window, so a
+  // child that crashes at start is given up instead of restarted forever.
+  test('the default policy gives up on a child that crashes at start', async () => {
     const s = supervise();
     s.master.spawn([{ file: 'crash.js' }]);
     try {
@@ -150,6 +147,15 @@ describe('backoff and give-up', () => {
     } finally {
       await s.cluster.close();
     }
+  });
+
+  test('a policy that can never give up is called out at start; the default is not', async () => {
+    const never = supervise({ initialDelay: 1_000, factor: 1, maxRestarts: 10, window: 5_000 });
+    expect(never.logger.events('restart.never-gives-up')).toEqual([{ event: 'restart.never-gives-up', backoffMs: 10_000, windowMs: 5_000 }]);
+    await never.cluster.close();
+    const defaults = supervise();
+    expect(defaults.logger.events('restart.never-gives-up')).toEqual([]);
+    await defaults.cluster.close();
   });
 
   test('maxRestarts 0 gives up on the first crash', async () => {
