@@ -1,5 +1,5 @@
 import { MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol';
-import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
+import { ClusterProcess, nonNegativeInteger, type ProcessOptions } from '../process/cluster-process';
 import { ReloadMachine, type ReloadResult } from '../reload/reload-machine';
 import { Registry } from './registry';
 import { bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
@@ -35,7 +35,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private constructor(options: MasterOptions<S>) {
     super({ group: MASTER_GROUP, options, role: 'master' });
     this.registry = new Registry(this.pid);
-    const readyTimeout = options.readyTimeout ?? 30_000;
+    const readyTimeout = nonNegativeInteger(options.readyTimeout, 'readyTimeout', 30_000);
     this.reloads = new ReloadMachine({
       events: this.events,
       clock: this.platform.clock,
@@ -54,6 +54,8 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     });
 
     this.events.on('register', (frame) => {
+      // Only other processes register; a frame claiming the master's pid is not one of them.
+      if (frame.meta.pid === this.pid) return;
       const added = this.registry.add({ pid: frame.meta.pid, group: frame.meta.group, parentPid: frame.data.parentPid });
       if (added) this.logger.info({ event: 'registry.add', pid: frame.meta.pid, group: frame.meta.group }, 'process registered');
       this.checkStarted();

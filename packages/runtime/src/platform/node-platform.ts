@@ -26,6 +26,18 @@ function forward(stream: NodeJS.ReadableStream | null, target: 'stdout' | 'stder
   stream.on('end', () => splitter.flush());
 }
 
+/** A child that never started: no pid, reported as exit 127 (command not found) on the next tick. */
+function failedChild(): ChildHandle {
+  const exit: ChildExit = { code: 127, signal: null };
+  return {
+    pid: -1,
+    onExit(listener) {
+      setImmediate(() => listener(exit));
+    },
+    kill: () => false,
+  };
+}
+
 /** The real process boundary: child_process, process signals, ioredis. */
 export function nodePlatform(): Platform {
   const main = require.main?.filename ?? process.argv[1];
@@ -42,7 +54,13 @@ export function nodePlatform(): Platform {
       const stdio: StdioOptions = ['ignore', spec.output === 'inherit' ? 'inherit' : 'pipe', spec.output === 'inherit' ? 'inherit' : 'pipe'];
       if (spec.ipc) stdio.push('ipc');
       for (const fd of spec.inheritFds) stdio.push(fd);
-      const child = spawnChild(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio });
+      let child: ReturnType<typeof spawnChild>;
+      try {
+        child = spawnChild(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio });
+      } catch {
+        // A child that cannot even be created is reported as one that failed to start.
+        return failedChild();
+      }
       if (spec.output === 'prefix') {
         forward(child.stdout, 'stdout', `${spec.label} ${child.pid ?? '?'}`);
         forward(child.stderr, 'stderr', `${spec.label} ${child.pid ?? '?'}`);
@@ -66,7 +84,7 @@ export function nodePlatform(): Platform {
           finish({ code, signal });
         });
       });
-      child.once('error', () => {
+      child.on('error', () => {
         if (child.pid === undefined) finish({ code: 127, signal: null });
       });
       // The IPC channel is only for death detection; never let it keep us alive.
@@ -94,8 +112,7 @@ export function nodePlatform(): Platform {
       process.on(signal, handler);
       return () => process.off(signal, handler);
     },
-    watchParent(onGone) {
-      const parent = process.ppid;
+    watchParent(parent, onGone) {
       let done = false;
       const fire = () => {
         if (done) return;
@@ -113,8 +130,13 @@ export function nodePlatform(): Platform {
         if (process.ppid !== parent) fire();
       }, PARENT_POLL_MS);
       timer.unref();
+      // The parent may have died before watching began: the child has been reparented already.
+      const early = setImmediate(() => {
+        if (process.ppid !== parent || (channel !== undefined && !process.connected)) fire();
+      });
       function stop() {
         clearInterval(timer);
+        clearImmediate(early);
         process.off('disconnect', fire);
       }
       return stop;

@@ -63,13 +63,17 @@ export interface Platform {
   /** Directory spawn() resolves relative files against: the directory of the main script. */
   readonly baseDir: string;
   readonly clock: Clock;
+  /** Starts a child. Never throws: a child that cannot start is reported as exiting with 127. */
   spawn(spec: SpawnSpec): ChildHandle;
   /** Ends this process. In-process platforms return; callers must not continue after it. */
   exit(code: number): void;
   /** Installs a signal handler; returns a function that removes it. */
   onSignal(signal: Exclude<Signal, 'SIGKILL'>, handler: () => void): () => void;
-  /** Calls `onGone` once when the parent process dies; returns a function that stops watching. */
-  watchParent(onGone: () => void): () => void;
+  /**
+   * Calls `onGone` once when the parent `parentPid` is gone — also when it died
+   * before watching started. Returns a function that stops watching.
+   */
+  watchParent(parentPid: number, onGone: () => void): () => void;
   /** Creates a Redis client for `url` (ioredis by default). */
   createRedis(url: string): RedisLike;
   fileExists(path: string): boolean;

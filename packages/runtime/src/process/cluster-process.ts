@@ -117,21 +117,26 @@ interface PendingInfo {
   timer: TimerHandle;
 }
 
-function nonNegativeInteger(value: unknown, field: string, fallback: number): number {
+/** Node's timers fire at once past this many ms, so no timeout may exceed it. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+export function nonNegativeInteger(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a whole number of milliseconds (0 or more); got ${String(value)}.`, { field });
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_MS) {
+    throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a whole number of milliseconds from 0 to ${MAX_TIMEOUT_MS}; got ${String(value)}.`, { field });
   }
   return value;
 }
 
+/** The runtime's own control frames (a deregister, a small cluster-info reply) must always fit. */
+export const MIN_FRAME_BYTES = 1024;
+
 function createFrameCodec(maxFrameBytes: number | undefined): Codec {
   if (maxFrameBytes === undefined) return createCodec();
-  try {
-    return createCodec({ maxBytes: maxFrameBytes });
-  } catch (error) {
-    throw new ClustrError('CLUSTR_INVALID_OPTION', `maxFrameBytes must be a whole number of bytes (64 or more); got ${String(maxFrameBytes)}.`, { field: 'maxFrameBytes', cause: error });
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < MIN_FRAME_BYTES) {
+    throw new ClustrError('CLUSTR_INVALID_OPTION', `maxFrameBytes must be a whole number of bytes, ${MIN_FRAME_BYTES} or more; got ${String(maxFrameBytes)}.`, { field: 'maxFrameBytes' });
   }
+  return createCodec({ maxBytes: maxFrameBytes });
 }
 
 /**
@@ -230,18 +235,21 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     // connections (and live subscriptions) that the caller has no handle to close.
     const codec = createFrameCodec(options.maxFrameBytes);
     const restart = validateRestartPolicy(options.restart);
-    const ownsClients = options.publisher === undefined && options.subscriber === undefined;
+    // Clients clustr creates (a duplicate included) are clustr's to quit; clients the user passed stay the user's.
     const publisher = options.publisher ?? this.platform.createRedis(this.redisUrl);
     const subscriber = options.subscriber ?? (options.publisher ? options.publisher.duplicate() : this.platform.createRedis(this.redisUrl));
+    const owned = [...(options.publisher ? [] : [publisher]), ...(options.subscriber ? [] : [subscriber])];
     this.transport = new Transport({
       publisher,
       subscriber,
-      ownsClients,
+      ownsPublisher: options.publisher === undefined,
+      ownsSubscriber: options.subscriber === undefined,
+      clock: this.platform.clock,
       codec,
       onFrame: (frame, channel) => this.receive(frame, channel),
       onReject: (rejected) => this.reject(rejected),
     });
-    for (const client of ownsClients ? [publisher, subscriber] : []) {
+    for (const client of owned) {
       client.on('error', (error: Error) => this.logger.warn({ event: 'redis.error', error }, 'Redis connection error'));
     }
 
@@ -510,7 +518,13 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   /** Publishes a frame the runtime built (not counted in user stats). */
   protected publish(channel: string, frame: Frame): Promise<number> {
-    const sent = this.transport.publish(channel, frame);
+    let sent: Promise<number>;
+    try {
+      sent = this.transport.publish(channel, frame);
+    } catch (error) {
+      // Runtime frames are published from Redis and child-exit handlers: a throw there would be uncaught.
+      sent = Promise.reject(error as Error);
+    }
     sent.catch((error: Error) => this.report(error, { event: 'publish', kind: frame.kind, channel }));
     return sent;
   }
@@ -527,14 +541,24 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   }
 
   /** Runs user code so that a throw is reported, counted and never breaks the dispatcher. False when it threw. */
-  protected invoke(listener: string, fn: () => void): boolean {
-    try {
-      fn();
-      return true;
-    } catch (error) {
+  protected invoke(listener: string, fn: () => unknown, onRejected?: () => void): boolean {
+    const fail = (error: unknown) => {
       this.events.emit('listenerError', { listener, error });
       const wrapped = error instanceof Error ? error : new Error(String(error));
       this.report(wrapped, { event: 'listener.threw', listener });
+    };
+    try {
+      const result = fn();
+      // An async listener that rejects is reported like one that throws, never left unhandled.
+      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+        (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+          fail(error);
+          onRejected?.();
+        });
+      }
+      return true;
+    } catch (error) {
+      fail(error);
       return false;
     }
   }
@@ -543,10 +567,12 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   protected shutdown(code: number, reason: string, runKillHooks = true): Promise<void> {
     if (this.stopped) return this.stopped;
     this.setState('stopping', { reason, code });
+    // From now on nothing is respawned and no reload step starts, while the hooks run.
+    this.beforeStop();
+    this.supervisor.freeze();
     this.stopped = (async () => {
       try {
         if (runKillHooks) await this.runKillHooks();
-        this.beforeStop();
         await this.supervisor.stopAll();
         await this.beforeDisconnect();
       } catch (error) {
@@ -582,8 +608,10 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     }
   }
 
+  /** A user emit: an invalid frame throws a ClustrError at the call; a failed publish rejects and is reported. */
   private send(channel: string, frame: Frame): Promise<number> {
-    const sent = this.publish(channel, frame);
+    const sent = this.transport.publish(channel, frame);
+    sent.catch((error: Error) => this.report(error, { event: 'publish', kind: frame.kind, channel }));
     this.events.emit('emitted', frame);
     return sent;
   }
@@ -669,7 +697,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
               resolve();
             };
             // A hook that throws has finished, badly: waiting for its done() would only add killTimeout.
-            if (!this.invoke('onKill', () => hook(done))) done();
+            if (!this.invoke('onKill', () => hook(done), done)) done();
           }),
       ),
     );

@@ -129,9 +129,20 @@ export class ReloadMachine {
         await this.deps.retire(fresh);
         return this.fail(replaced, { reason: outcome, slot: fresh.id, pid: fresh.pid });
       }
+      const readyPid = fresh.pid;
       this.setState('settling', old.id);
-      if ((await this.sleep(this.deps.reloadDelay)) === 'cancelled') {
+      const settled = await this.settle(fresh);
+      if (settled === 'cancelled') {
         return this.fail(replaced, { reason: 'cancelled', slot: old.id, pid: old.pid });
+      }
+      // A replacement that registered and then died (lazy init, first request) must not cost the old child.
+      if (settled === 'replacement-exited' || fresh.state !== 'running' || fresh.pid !== readyPid) {
+        this.deps.logger.error(
+          { event: 'reload.failed', reason: 'replacement-exited', slot: old.id, pid: readyPid },
+          `replacement ${readyPid} of pid ${old.pid} exited after registering; stopping the reload, old workers keep serving`,
+        );
+        await this.deps.retire(fresh);
+        return this.fail(replaced, { reason: 'replacement-exited', slot: fresh.id, pid: readyPid });
       }
       this.setState('retiring', old.id);
       const oldPid = old.pid;
@@ -170,6 +181,23 @@ export class ReloadMachine {
       events.on('register', onRegister);
       events.on('childExited', onExit);
       this.wake = () => finish('cancelled');
+    });
+  }
+
+  /** Waits `reloadDelay`, watching the replacement: it must still be alive at the end. */
+  private settle(fresh: Slot): Promise<'slept' | 'cancelled' | 'replacement-exited'> {
+    const { events } = this.deps;
+    return new Promise((resolve) => {
+      const onExit = (exit: RuntimeEvents['childExited']) => {
+        if (exit.slot !== fresh.id) return;
+        events.off('childExited', onExit);
+        this.wake?.();
+      };
+      events.on('childExited', onExit);
+      void this.sleep(this.deps.reloadDelay).then((outcome) => {
+        events.off('childExited', onExit);
+        resolve(outcome === 'cancelled' && !this.cancelled ? 'replacement-exited' : outcome);
+      });
     });
   }
 

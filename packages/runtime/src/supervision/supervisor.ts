@@ -177,9 +177,15 @@ export class Supervisor {
     await this.terminate(slot);
   }
 
+  /** No more restarts or spawns from now on; children in backoff stay down. Children still running keep running. */
+  freeze(): void {
+    this.stopping = true;
+    for (const slot of this.slots) this.cancelTimer(slot);
+  }
+
   /** Stops every child (no more restarts) and resolves when all have exited. */
   async stopAll(): Promise<void> {
-    this.stopping = true;
+    this.freeze();
     await Promise.all(this.slots.map((slot) => this.retire(slot)));
   }
 
@@ -234,6 +240,12 @@ export class Supervisor {
     }
     if (definition.args !== undefined && (definition.args === null || typeof definition.args !== 'object' || Array.isArray(definition.args))) {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.args must be an object of flags, e.g. { port: 3000 }.`, { field: `${field}.args` });
+    }
+    // The OS rejects a NUL byte in an argument or the environment; say so here, not as a crash later.
+    for (const [key, value] of Object.entries({ ...definition.args, ...definition.env })) {
+      if (key.includes('\0') || String(value).includes('\0')) {
+        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}: the arg or env ${JSON.stringify(key)} contains a NUL byte, which no program can receive.`, { field: `${field}.args` });
+      }
     }
     return { definition: { ...definition }, file };
   }

@@ -1,13 +1,18 @@
 import type { Codec, Frame } from '@clustr/protocol';
 import { ClustrError } from '@clustr/protocol';
 import type { RedisLike } from './redis-like';
+import type { Clock, TimerHandle } from '../platform/platform';
 import type { RejectedFrame } from '../process/events';
 
 export interface TransportOptions {
   publisher: RedisLike;
   subscriber: RedisLike;
-  /** Whether close() should quit the clients (true when clustr created them). */
-  ownsClients: boolean;
+  /** Whether close() quits the publisher (true when clustr created it). */
+  ownsPublisher: boolean;
+  /** Whether close() quits the subscriber; a borrowed one is only unsubscribed from our channels. */
+  ownsSubscriber: boolean;
+  /** Timers for the close timeout. */
+  clock: Clock;
   codec: Codec;
   /** Every frame that decoded. */
   onFrame(frame: Frame, channel: string): void;
@@ -25,6 +30,7 @@ export class Transport {
   private readonly options: TransportOptions;
   private readonly listener = (channel: string, raw: string) => this.receive(channel, raw);
   private closed = false;
+  private readonly channels = new Set<string>();
 
   constructor(options: TransportOptions) {
     this.options = options;
@@ -41,6 +47,7 @@ export class Transport {
 
   /** Resolves once Redis has confirmed every subscription: from then on no frame to these channels is missed. */
   async subscribe(channels: string[]): Promise<void> {
+    for (const channel of channels) this.channels.add(channel);
     try {
       await this.subscriber.subscribe(...channels);
     } catch (error) {
@@ -61,19 +68,38 @@ export class Transport {
     return this.publisher.publish(channel, raw);
   }
 
-  async close(): Promise<void> {
+  /** Quits the clients clustr owns, within `timeoutMs` (then it disconnects: Redis may be down). */
+  async close(timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.subscriber.off('message', this.listener);
-    if (!this.options.ownsClients) return;
-    await Promise.allSettled([quit(this.subscriber), quit(this.publisher)]);
+    const { ownsPublisher, ownsSubscriber } = this.options;
+    const borrowedChannels = [...this.channels];
+    await Promise.allSettled([
+      ownsSubscriber ? quit(this.subscriber, timeoutMs, this.options.clock) : borrowedChannels.length > 0 ? bounded(this.subscriber.unsubscribe(...borrowedChannels), timeoutMs, this.options.clock) : undefined,
+      ownsPublisher && this.publisher !== this.subscriber ? quit(this.publisher, timeoutMs, this.options.clock) : undefined,
+    ]);
   }
 }
 
-async function quit(client: RedisLike): Promise<void> {
+/** How long close() waits for Redis to acknowledge QUIT before dropping the connection. */
+const CLOSE_TIMEOUT_MS = 1_000;
+
+/** Resolves with `promise`, or with 'timeout' after `ms`. */
+export function bounded<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<T | 'timeout'> {
+  let timer: TimerHandle | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = clock.setTimeout(() => resolve('timeout'), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+  });
+}
+
+async function quit(client: RedisLike, timeoutMs: number, clock: Clock): Promise<void> {
   if (client.status === 'end') return;
   try {
-    await client.quit();
+    if ((await bounded(client.quit(), timeoutMs, clock)) === 'timeout') client.disconnect();
   } catch {
     client.disconnect();
   }

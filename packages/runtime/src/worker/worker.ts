@@ -1,5 +1,9 @@
 import { ClustrError, MASTER_GROUP, type MessageSchemas } from '@clustr/protocol';
 import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
+import { bounded } from '../transport/transport';
+
+/** How long a stopping worker waits to tell the master it leaves; the parent reports its exit anyway. */
+const DEREGISTER_TIMEOUT_MS = 1_000;
 
 export interface WorkerOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
   /** The group this worker belongs to; group messages and cluster info are keyed by it. Required; `"master"` is reserved. */
@@ -44,7 +48,7 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       );
     }
     this.disposers.push(
-      this.platform.watchParent(() => {
+      this.platform.watchParent(this.parentPid, () => {
         this.logger.warn({ event: 'parent.gone', parentPid: this.parentPid }, 'parent process is gone; stopping');
         void this.shutdown(1, 'parent-gone');
       }),
@@ -76,7 +80,8 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
 
   protected override async beforeDisconnect(): Promise<void> {
     if (this.registered) {
-      await this.publish(this.channels.master, this.frame('deregister', { pid: this.pid })).catch(() => 0);
+      // Bounded: with Redis down the publish would wait in the offline queue and hold the exit.
+      await bounded(this.publish(this.channels.master, this.frame('deregister', { pid: this.pid })).catch(() => 0), DEREGISTER_TIMEOUT_MS, this.platform.clock);
     }
   }
 }

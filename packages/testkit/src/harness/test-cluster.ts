@@ -240,8 +240,11 @@ export class TestCluster {
         set.add(handler);
         return () => set!.delete(handler);
       },
-      watchParent(onGone) {
+      watchParent: (parentPid, onGone) => {
         sim.parentWatchers.add(onGone);
+        // A parent that is already gone is reported at once, as the real platform does.
+        const parent = this.sims.get(parentPid);
+        if (parent !== undefined && parent.state !== 'running') queueMicrotask(() => sim.parentWatchers.has(onGone) && onGone());
         return () => sim.parentWatchers.delete(onGone);
       },
       createRedis: () => {

@@ -159,8 +159,8 @@ describe('processes and signals', () => {
     expect(first.kill('SIGTERM')).toBe(false);
 
     let parentGone = 0;
-    contexts[1]!.platform.watchParent(() => parentGone++);
-    contexts[1]!.platform.watchParent(() => parentGone++)();
+    contexts[1]!.platform.watchParent(ctx.pid, () => parentGone++);
+    contexts[1]!.platform.watchParent(ctx.pid, () => parentGone++)();
     ctx.platform.exit(3);
     expect(cluster.process(ctx.pid).exit).toEqual({ code: 3, signal: null });
     await cluster.settle();
