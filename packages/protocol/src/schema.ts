@@ -39,9 +39,9 @@ export type Meta = Static<typeof Meta>;
 const FrameId = Type.String({ minLength: 1, maxLength: 64, description: 'Unique per sender; replies name it in `re`.' });
 
 /**
- * Fields every frame has. `host` and `sig` are reserved for multi-host clusters and
- * signed control frames: v1 readers accept and ignore them, so adding them later
- * does not need a new version.
+ * Fields every frame has. `host`, `ts`, `nonce` and `sig` are reserved for
+ * multi-host clusters and signed control frames: v1 readers accept and ignore
+ * them, so adding those features does not need a new version.
  */
 function frame<K extends FrameKind, D extends TSchema>(kind: K, data: D, description: string) {
   return Type.Object(
@@ -53,7 +53,9 @@ function frame<K extends FrameKind, D extends TSchema>(kind: K, data: D, descrip
       data,
       re: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The id of the frame this one answers.' })),
       host: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Reserved: the sender host in multi-host clusters.' })),
-      sig: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Reserved: signature over the frame.' })),
+      ts: Type.Optional(Type.Integer({ minimum: 0, description: 'Reserved: send time, ms since the epoch, for replay windows of signed frames.' })),
+      nonce: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Reserved: unique per signed frame, against replays.' })),
+      sig: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'Reserved: signature over the frame text before it, and the channel; always the last field.' })),
     },
     { additionalProperties: false, $id: `clustr.frame.${kind}.v${PROTOCOL_VERSION}`, description },
   );
