@@ -200,7 +200,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.masterPid = role === 'master' ? this.pid : Number.isInteger(masterFromEnv) && masterFromEnv > 0 ? masterFromEnv : undefined;
     this.reloadDelay = nonNegativeInteger(options.reloadDelay, 'reloadDelay', 500);
     this.killTimeout = options.killTimeout === false ? false : nonNegativeInteger(options.killTimeout, 'killTimeout', 10_000);
-    this.stopTimeout = nonNegativeInteger(options.stopTimeout, 'stopTimeout', (this.killTimeout === false ? 10_000 : this.killTimeout) + 5_000);
+    this.stopTimeout = nonNegativeInteger(options.stopTimeout, 'stopTimeout', Math.min(MAX_TIMEOUT_MS, (this.killTimeout === false ? 10_000 : this.killTimeout) + 5_000));
     this.clusterInfoTimeout = nonNegativeInteger(options.clusterInfoTimeout, 'clusterInfoTimeout', 5_000);
     this.redisUrl = options.redis ?? env['CLUSTR_REDIS_URL'] ?? DEFAULT_REDIS_URL;
     this.validators = compileMessageSchemas(options.messages);

@@ -241,10 +241,15 @@ export class Supervisor {
     if (definition.args !== undefined && (definition.args === null || typeof definition.args !== 'object' || Array.isArray(definition.args))) {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.args must be an object of flags, e.g. { port: 3000 }.`, { field: `${field}.args` });
     }
+    if (definition.env !== undefined && (definition.env === null || typeof definition.env !== 'object' || Array.isArray(definition.env))) {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.env must be an object of variables, e.g. { NODE_ENV: "production" }.`, { field: `${field}.env` });
+    }
     // The OS rejects a NUL byte in an argument or the environment; say so here, not as a crash later.
-    for (const [key, value] of Object.entries({ ...definition.args, ...definition.env })) {
-      if (key.includes('\0') || String(value).includes('\0')) {
-        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}: the arg or env ${JSON.stringify(key)} contains a NUL byte, which no program can receive.`, { field: `${field}.args` });
+    for (const part of ['args', 'env'] as const) {
+      for (const [key, value] of Object.entries(definition[part] ?? {})) {
+        if (key.includes('\0') || String(value).includes('\0')) {
+          throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.${part} ${JSON.stringify(key)} contains a NUL byte, which no program can receive.`, { field: `${field}.${part}` });
+        }
       }
     }
     return { definition: { ...definition }, file };
