@@ -67,11 +67,13 @@ export interface Codec {
   readonly maxDepth: number;
 }
 
-// Compiled once at module load: validators are never built per frame.
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-const VALIDATORS = Object.fromEntries(
-  FRAME_KINDS.map((kind) => [kind, ajv.compile(FRAME_SCHEMAS[kind])]),
-) as { [K in FrameKind]: ValidateFunction };
+// Each kind's validator is compiled once, the first time a frame of that kind is seen (never per
+// frame): a process pays at start only for the kinds it uses, which keeps worker start-up short.
+const compiled: Partial<Record<FrameKind, ValidateFunction>> = {};
+function validatorFor(kind: FrameKind): ValidateFunction {
+  return (compiled[kind] ??= ajv.compile(FRAME_SCHEMAS[kind]));
+}
 
 const KINDS = new Set<string>(FRAME_KINDS);
 
@@ -251,7 +253,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
     const problem = structureProblem(raw, () => value, maxDepth);
     if (problem) return fail(problem.reason, [structureProblemIssue(problem, maxDepth)]);
 
-    const validate = VALIDATORS[kind as FrameKind];
+    const validate = validatorFor(kind as FrameKind);
     if (!validate(value)) {
       return fail('invalid_frame', toIssues(validate.errors));
     }
@@ -260,7 +262,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
   function encode(frame: Frame): string {
     const kind = (frame as { kind?: unknown } | null)?.kind;
-    const validate = typeof kind === 'string' && KINDS.has(kind) ? VALIDATORS[kind as FrameKind] : undefined;
+    const validate = typeof kind === 'string' && KINDS.has(kind) ? validatorFor(kind as FrameKind) : undefined;
     if (!validate) {
       throw new ClustrError('CLUSTR_INVALID_FRAME', `frame.kind must be one of ${FRAME_KINDS.join(', ')}; got ${JSON.stringify(kind)}.`, {
         field: '/kind',

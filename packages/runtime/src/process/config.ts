@@ -1,4 +1,4 @@
-import yargs from 'yargs/yargs';
+import type Yargs from 'yargs/yargs';
 
 /** Keys yargs adds that are not the user's. */
 const YARGS_KEYS = new Set(['_', '$0']);
@@ -9,6 +9,10 @@ const YARGS_KEYS = new Set(['_', '$0']);
  * camel-case key are kept, as yargs does.
  */
 export function parseArgs(argv: readonly string[]): Record<string, unknown> {
+  // Most workers get few or no args; yargs is loaded only when there is something to parse.
+  if (argv.length === 0) return {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load keeps start-up short
+  const yargs = require('yargs/yargs') as typeof Yargs;
   const parsed = yargs([...argv]).help(false).version(false).strict(false).parserConfiguration({ 'duplicate-arguments-array': false }).parseSync();
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
