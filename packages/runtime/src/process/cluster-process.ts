@@ -262,6 +262,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.events.on('clusterInfoReply', (frame) => {
       const pending = frame.re === undefined ? undefined : this.pendingInfo.get(frame.re);
       if (!pending || frame.re === undefined) return;
+      // Only the master answers; a reply from anyone else is not the cluster's state.
+      if (this.masterPid !== undefined && frame.meta.pid !== this.masterPid) return;
       this.pendingInfo.delete(frame.re);
       this.platform.clock.clearTimeout(pending.timer);
       pending.resolve(frame.data);
@@ -312,8 +314,9 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
    * function that removes the handler.
    */
   onPublic(handler: MessageHandler<MessageData<S, 'public'>>): () => void {
+    const off = this.addMessageListener('public', 'onPublic', handler as MessageHandler<unknown>);
     this.subscribeTo([this.channels.public]);
-    return this.addMessageListener('public', 'onPublic', handler as MessageHandler<unknown>);
+    return off;
   }
 
   /** Calls `handler` with every private message sent to this process. */
@@ -323,8 +326,9 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   /** Calls `handler` with every message sent to this process's group (subscribed with the first group listener, as for onPublic). */
   onGroup(handler: MessageHandler<MessageData<S, 'group'>>): () => void {
+    const off = this.addMessageListener('group', 'onGroup', handler as MessageHandler<unknown>);
     this.subscribeTo([this.channels.group(this.group)]);
-    return this.addMessageListener('group', 'onGroup', handler as MessageHandler<unknown>);
+    return off;
   }
 
   /**
