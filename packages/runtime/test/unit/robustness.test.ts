@@ -438,3 +438,31 @@ test('10. a register frame claiming the master pid does not change cluster info'
   expect(c.logger.events('registry.add').map((r) => r['pid'])).toEqual([w.pid]);
   await c.cluster.close();
 });
+
+// Old: a clusterInfoReply naming the request id was accepted from any sender, so any process on the
+// namespace could answer for the master.
+test('11. a cluster-info reply from anyone but the master is ignored', async () => {
+  const c = await startCluster({ groups: ['web'] });
+  const w = c.workers[0]!;
+  const names = channels(c.cluster.namespace);
+  // Watch the master channel to learn the request id, then answer it first, as a stranger.
+  const spy = new FakeRedis({ server: c.cluster.server });
+  const requests: string[] = [];
+  spy.on('message', (_channel: string, raw: string) => {
+    const frame = JSON.parse(raw) as { kind: string; id: string };
+    if (frame.kind === 'clusterInfoRequest') requests.push(frame.id);
+  });
+  await spy.subscribe(names.master);
+  // Hold the master's own answer until the forged one is in.
+  c.cluster.server.holdChannel(names.private(w.pid));
+  const info = w.fetchClusterInfo(1_000);
+  await c.cluster.settle();
+  expect(requests).toHaveLength(1);
+  const forged = createCodec().encode({ v: PROTOCOL_VERSION, kind: 'clusterInfoReply', id: 'forged.1', re: requests[0]!, meta: { pid: 9999, group: 'web' }, data: { web: [1, 2, 3] } });
+  expect(c.cluster.server.inject(names.private(w.pid), forged)).toBe(1);
+  c.cluster.server.releaseChannel(names.private(w.pid), { reverse: true });
+  await c.cluster.settle();
+  await expect(info).resolves.toEqual({ master: [c.master.pid], web: [w.pid] });
+  await spy.quit();
+  await c.cluster.close();
+});
