@@ -70,7 +70,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     this.events.on('childSpawned', () => this.checkStarted());
     // A child that stops for good before registering must not hold the start back.
     this.events.on('childExited', () => this.checkStarted());
-    this.events.on('reloadState', ({ to }) => this.onReloadState(to));
+    this.events.on('reloadState', ({ to }) => {
+      if (to === 'completed' || to === 'failed') this.logger.info({ event: 'cluster.reload', result: to }, `reload ${to}`);
+    });
 
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       this.disposers.push(
@@ -106,18 +108,21 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
 
   /** Calls `callback` once, when every child the master spawned has registered (emitReady). */
   onClusterStarted(callback: () => void): () => void {
+    this.assertFunction(callback, 'onClusterStarted');
     this.startedHooks.add(callback);
     return () => this.startedHooks.delete(callback);
   }
 
   /** Calls `callback` each time a rolling reload has replaced every child. */
   onClusterReloaded(callback: (result: ReloadResult) => void): () => void {
+    this.assertFunction(callback, 'onClusterReloaded');
     this.reloadedHooks.add(callback);
     return () => this.reloadedHooks.delete(callback);
   }
 
   /** Calls `callback` when a reload was abandoned because a replacement did not become ready; the old children keep serving. */
   onReloadFailed(callback: (result: ReloadResult) => void): () => void {
+    this.assertFunction(callback, 'onReloadFailed');
     this.reloadFailedHooks.add(callback);
     return () => this.reloadFailedHooks.delete(callback);
   }
@@ -155,10 +160,6 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
 
   protected override async beforeDisconnect(): Promise<void> {
     for (const socket of this.sockets.splice(0)) socket.close();
-  }
-
-  private onReloadState(to: ReloadState): void {
-    if (to === 'completed' || to === 'failed') this.logger.info({ event: 'cluster.reload', result: to }, `reload ${to}`);
   }
 
   private checkStarted(): void {

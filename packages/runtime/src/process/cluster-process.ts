@@ -747,7 +747,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     }
   }
 
-  private assertFunction(fn: unknown, method: string): void {
+  protected assertFunction(fn: unknown, method: string): void {
     if (typeof fn !== 'function') {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${method}() needs a function; got ${fn === null ? 'null' : typeof fn}.`, { field: 'handler' });
     }
