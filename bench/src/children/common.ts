@@ -4,6 +4,7 @@
  * clustr.
  */
 import Redis, { type RedisOptions } from 'ioredis';
+import type { MessageSchemas, Worker } from '@clustr/runtime';
 
 /** A message a child sends to the bench over IPC. */
 export interface ChildEvent {
@@ -70,6 +71,23 @@ export const PAYLOAD_SCHEMA = {
   required: ['seq', 'body'],
   additionalProperties: false,
 } as const;
+
+/**
+ * The clustr side of a messaging child: a Worker on the bench's own ioredis
+ * clients (same options as the raw side) that validates `data` with
+ * PAYLOAD_SCHEMA. clustr is loaded only here, so raw children never pay for it.
+ */
+export async function clustrWorker(group: string, ns: string): Promise<Worker> {
+  const { Worker: ClustrWorker } = await import('@clustr/runtime');
+  return ClustrWorker.create({
+    group,
+    namespace: ns,
+    reloadDelay: 0,
+    publisher: redis(),
+    subscriber: redis(),
+    messages: { public: PAYLOAD_SCHEMA, private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,
+  });
+}
 
 /** Channel names as clustr builds them, written out for the raw baseline (which must not load clustr). */
 export const rawChannels = {

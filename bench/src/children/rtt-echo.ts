@@ -1,6 +1,5 @@
 /** Round-trip responder (B): sends every private message straight back to its sender. */
-import type { MessageSchemas } from '@clustr/runtime';
-import { envelope, exitWithParent, fail, frameIds, params, PAYLOAD_SCHEMA, rawChannels, redis, send } from './common';
+import { clustrWorker, envelope, exitWithParent, fail, frameIds, params, rawChannels, redis, send } from './common';
 
 interface Params {
   impl: 'clustr' | 'raw';
@@ -12,15 +11,7 @@ exitWithParent();
 
 async function main(): Promise<void> {
   if (p.impl === 'clustr') {
-    const { Worker } = await import('@clustr/runtime');
-    const worker = Worker.create({
-      group: 'echo',
-      namespace: p.ns,
-      reloadDelay: 0,
-      publisher: redis(),
-      subscriber: redis(),
-      messages: { private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,
-    });
+    const worker = await clustrWorker('echo', p.ns);
     worker.onPrivate((message) => {
       worker.emitPrivate(message.meta.pid, message.data).catch(fail);
     });

@@ -3,8 +3,7 @@
  * sequential private messages to B, each sent only after the previous one came
  * back; reports every round trip in microseconds.
  */
-import type { MessageSchemas } from '@clustr/runtime';
-import { envelope, exitWithParent, fail, frameIds, onCommand, params, payload, PAYLOAD_SCHEMA, rawChannels, redis, send } from './common';
+import { clustrWorker, envelope, exitWithParent, fail, frameIds, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
   impl: 'clustr' | 'raw';
@@ -25,15 +24,7 @@ function replied(seq: number): void {
 
 async function setup(): Promise<void> {
   if (p.impl === 'clustr') {
-    const { Worker } = await import('@clustr/runtime');
-    const worker = Worker.create({
-      group: 'ping',
-      namespace: p.ns,
-      reloadDelay: 0,
-      publisher: redis(),
-      subscriber: redis(),
-      messages: { private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,
-    });
+    const worker = await clustrWorker('ping', p.ns);
     worker.onPrivate((message) => replied((message.data as { seq: number }).seq));
     await worker.emitReady();
     sendOne = (seq) => worker.emitPrivate(p.target, payload(seq));

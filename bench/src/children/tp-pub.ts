@@ -6,8 +6,7 @@
  * progress plus `lead`), so a slow subscriber is never flooded past Redis's
  * pub/sub output-buffer limit.
  */
-import type { MessageSchemas } from '@clustr/runtime';
-import { envelope, exitWithParent, fail, frameIds, now, onCommand, params, payload, PAYLOAD_SCHEMA, rawChannels, redis, send } from './common';
+import { clustrWorker, envelope, exitWithParent, fail, frameIds, now, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
   impl: 'clustr' | 'raw';
@@ -42,15 +41,7 @@ exitWithParent();
 
 async function setup(): Promise<void> {
   if (p.impl === 'clustr') {
-    const { Worker } = await import('@clustr/runtime');
-    const worker = Worker.create({
-      group: 'pub',
-      namespace: p.ns,
-      reloadDelay: 0,
-      publisher: redis(),
-      subscriber: redis(),
-      messages: { public: PAYLOAD_SCHEMA, private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,
-    });
+    const worker = await clustrWorker('pub', p.ns);
     await worker.emitReady();
     sendOne = p.kind === 'private' ? (seq) => worker.emitPrivate(p.target, payload(seq)) : (seq) => worker.emitPublic(payload(seq));
   } else {

@@ -3,8 +3,7 @@
  * until it has the expected number, reporting progress (which the bench turns
  * into credit for the publisher) and its CPU time.
  */
-import type { MessageSchemas } from '@clustr/runtime';
-import { exitWithParent, fail, now, onCommand, params, PAYLOAD_SCHEMA, rawChannels, redis, send } from './common';
+import { clustrWorker, exitWithParent, fail, now, onCommand, params, rawChannels, redis, send } from './common';
 
 interface Params {
   impl: 'clustr' | 'raw';
@@ -54,15 +53,7 @@ exitWithParent();
 
 async function main(): Promise<void> {
   if (p.impl === 'clustr') {
-    const { Worker } = await import('@clustr/runtime');
-    const worker = Worker.create({
-      group: 'sub',
-      namespace: p.ns,
-      reloadDelay: 0,
-      publisher: redis(),
-      subscriber: redis(),
-      messages: { public: PAYLOAD_SCHEMA, private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,
-    });
+    const worker = await clustrWorker('sub', p.ns);
     if (p.kind === 'private') worker.onPrivate(received);
     else worker.onPublic(received);
     // emitReady resolves once the subscriptions are confirmed.
