@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { ClustrError } from './errors';
+import { MAX_FAST_PATH_DEPTH, isPlainData, isPlainUserFrame } from './fast-path';
 import { FRAME_KINDS, FRAME_SCHEMAS, PROTOCOL_VERSION, type Frame, type FrameKind } from './schema';
 
 /** Why a frame was rejected. Stable strings: stats count rejections by these. */
@@ -195,6 +196,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
   if (!Number.isInteger(maxDepth) || maxDepth < 2) {
     throw new ClustrError('CLUSTR_INVALID_OPTION', `maxDepth must be an integer of at least 2; got ${String(maxDepth)}.`, { field: 'maxDepth' });
   }
+  const fastPath = maxDepth <= MAX_FAST_PATH_DEPTH;
 
   function decode(input: string | Buffer): DecodeResult {
     let raw: string;
@@ -227,6 +229,9 @@ export function createCodec(options: CodecOptions = {}): Codec {
     }
 
     const head = value as Record<string, unknown>;
+    // Most frames are user messages: a quick yes for them, else the full checks below decide and explain.
+    if (fastPath && isPlainUserFrame(head) && isPlainData(head['data'], 2, maxDepth, 'data')) return { ok: true, frame: value as Frame };
+
     const v = head['v'];
     if (v !== PROTOCOL_VERSION) {
       if (typeof v === 'number' && Number.isInteger(v) && v > PROTOCOL_VERSION) {

@@ -18,6 +18,8 @@ export {
   FRAME_SCHEMAS,
   MAX_EXIT_CODE,
   MAX_IDENTIFIER_LENGTH,
+  MAX_PID,
+  MAX_FRAME_ID_LENGTH,
   Pid,
   GroupName,
   Meta,

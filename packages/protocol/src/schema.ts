@@ -23,8 +23,12 @@ export type FrameKind = (typeof FRAME_KINDS)[number];
 export const MAX_EXIT_CODE = 255;
 /** Longest confirmation identifier. */
 export const MAX_IDENTIFIER_LENGTH = 256;
+/** Largest process id (Linux caps pids far lower; this is the int32 bound). */
+export const MAX_PID = 2147483647;
+/** Longest frame id, and so the longest `re`. */
+export const MAX_FRAME_ID_LENGTH = 64;
 
-export const Pid = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'An operating-system process id.' });
+export const Pid = Type.Integer({ minimum: 1, maximum: MAX_PID, description: 'An operating-system process id.' });
 export const GroupName = Type.String({ pattern: NAME_PATTERN, description: 'A group name: letters, digits, _ . -, at most 64.' });
 
 export const Meta = Type.Object(
@@ -36,7 +40,7 @@ export const Meta = Type.Object(
 );
 export type Meta = Static<typeof Meta>;
 
-const FrameId = Type.String({ minLength: 1, maxLength: 64, description: 'Unique per sender; replies name it in `re`.' });
+const FrameId = Type.String({ minLength: 1, maxLength: MAX_FRAME_ID_LENGTH, description: 'Unique per sender; replies name it in `re`.' });
 
 /**
  * Fields every frame has. `host`, `ts`, `nonce` and `sig` are reserved for
@@ -51,7 +55,7 @@ function frame<K extends FrameKind, D extends TSchema>(kind: K, data: D, descrip
       id: FrameId,
       meta: Meta,
       data,
-      re: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The id of the frame this one answers.' })),
+      re: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_FRAME_ID_LENGTH, description: 'The id of the frame this one answers.' })),
       host: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Reserved: the sender host in multi-host clusters.' })),
       ts: Type.Optional(Type.Integer({ minimum: 0, description: 'Reserved: send time, ms since the epoch, for replay windows of signed frames.' })),
       nonce: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Reserved: unique per signed frame, against replays.' })),

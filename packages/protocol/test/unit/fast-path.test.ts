@@ -1,0 +1,183 @@
+/**
+ * The decode fast path may only ever say "valid" where the schema (Ajv) and the
+ * structure rules say valid too. These tests hold it to that against an
+ * independent reference: Ajv compiled from FRAME_SCHEMAS plus a plain recursive
+ * structure check written here, over every sample frame and thousands of
+ * deterministic mutations. They also pin the envelope schema the fast path was
+ * written against, so changing the schema fails here until fast-path.ts follows.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import {
+  DEFAULT_MAX_DEPTH,
+  FRAME_KINDS,
+  FRAME_SCHEMAS,
+  MAX_FRAME_ID_LENGTH,
+  MAX_PID,
+  NAME_PATTERN,
+  createCodec,
+  decode,
+  type FrameKind,
+} from '../../src';
+import { MAX_FAST_PATH_DEPTH, isPlainData, isPlainUserFrame } from '../../src/fast-path';
+import { ALL_SAMPLES, GOOD_SAMPLES, prng, rawText } from '../fixtures/samples';
+
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const validators = Object.fromEntries(FRAME_KINDS.map((kind) => [kind, ajv.compile(FRAME_SCHEMAS[kind])])) as Record<FrameKind, ValidateFunction>;
+
+/** The structure rules, restated as simply as possible: depth (frame = level 1) and forbidden keys. */
+function structureOk(value: unknown, depth: number, parentKey: string): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > DEFAULT_MAX_DEPTH) return false;
+  return Object.entries(value).every(
+    ([key, child]) => key !== '__proto__' && !(key === 'prototype' && parentKey === 'constructor') && structureOk(child, depth + 1, Array.isArray(value) ? '' : key),
+  );
+}
+
+function referenceVerdict(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !(FRAME_KINDS as readonly string[]).includes(kind)) return false;
+  return validators[kind as FrameKind](value) && structureOk(value, 1, '');
+}
+
+function fastVerdict(value: Record<string, unknown>): boolean {
+  return isPlainUserFrame(value) && isPlainData(value['data'], 2, DEFAULT_MAX_DEPTH, 'data');
+}
+
+function parsedObject(raw: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function nested(levels: number, leaf: unknown): unknown {
+  let value = leaf;
+  for (let i = 0; i < levels; i++) value = i % 2 ? [value] : { n: value };
+  return value;
+}
+
+const TRICKY_VALUES: unknown[] = [
+  null, true, 0, 1, -1, 1.5, 2, MAX_PID, MAX_PID + 1, 1e300, '', ' ', '1', 'web', 'web\n', 'we b', '-web', 'w'.repeat(64), 'w'.repeat(65),
+  'i'.repeat(MAX_FRAME_ID_LENGTH), 'i'.repeat(MAX_FRAME_ID_LENGTH + 1), '😀'.repeat(33), 'é', 'master', [], [1], {}, { pid: 1 }, 'public', 'private', 'group',
+  'kill', 'Private', ...FRAME_KINDS,
+];
+const DATA_VALUES: unknown[] = [
+  null, 1, 'x', [], {}, { seq: 1, body: 'b'.repeat(80) }, { proto: 1, protocol: 'proto' }, JSON.parse('{"__proto__": {"polluted": 1}}'),
+  { constructor: { prototype: { x: 1 } } }, { constructor: { other: 1 } }, { prototype: 1 }, [{ constructor: { prototype: 1 } }],
+  nested(DEFAULT_MAX_DEPTH - 2, 1), nested(DEFAULT_MAX_DEPTH - 1, 1), nested(DEFAULT_MAX_DEPTH - 1, {}), nested(DEFAULT_MAX_DEPTH, 1), nested(DEFAULT_MAX_DEPTH + 5, 'deep'),
+];
+const FIELDS = ['v', 'kind', 'id', 'meta', 'data', 're', 'host', 'ts', 'nonce', 'sig', 'extra', '__proto__', 'constructor'] as const;
+const META_FIELDS = ['pid', 'group', 'host', '__proto__'] as const;
+
+/** Deterministic mutations of a valid private frame, as the JSON text a reader would receive. */
+function mutations(count: number): string[] {
+  const random = prng(20261128);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const frame: Record<string, unknown> = { v: 1, kind: pick(['public', 'private', 'group']), id: 'a1.b2.3', meta: { pid: 4242, group: 'web' }, data: { seq: i } };
+    const meta = frame['meta'] as Record<string, unknown>;
+    for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+      const roll = random();
+      if (roll < 0.45) {
+        const field = pick(FIELDS);
+        if (random() < 0.2) delete frame[field];
+        else Object.defineProperty(frame, field, { value: field === 'data' ? pick(DATA_VALUES) : pick(TRICKY_VALUES), enumerable: true, configurable: true, writable: true });
+      } else if (roll < 0.8) {
+        const field = pick(META_FIELDS);
+        if (random() < 0.2) delete meta[field];
+        else Object.defineProperty(meta, field, { value: pick(TRICKY_VALUES), enumerable: true, configurable: true, writable: true });
+      } else {
+        frame['data'] = pick(DATA_VALUES);
+      }
+    }
+    out.push(JSON.stringify(frame));
+  }
+  return out;
+}
+
+describe('decode fast path', () => {
+  it('never accepts a sample frame that the schema or the structure rules reject, and takes every plain user frame', () => {
+    let fastYes = 0;
+    for (const sample of ALL_SAMPLES) {
+      const value = parsedObject(rawText(sample.raw));
+      if (!value) continue;
+      const fast = fastVerdict(value);
+      if (fast) fastYes++;
+      expect({ sample: sample.name, fast: fast && !referenceVerdict(value) }).toEqual({ sample: sample.name, fast: false });
+    }
+    // The good user-data samples without reserved fields and within limits must take the fast path, or it measures nothing.
+    const plainGood = GOOD_SAMPLES.filter((s) => ['public', 'private', 'group'].includes(s.frame.kind) && Object.keys(s.frame).length === 5 && s.name.endsWith('data'));
+    expect(plainGood.length).toBeGreaterThan(10);
+    for (const sample of plainGood) expect({ sample: sample.name, fast: fastVerdict(parsedObject(rawText(sample.raw))!) }).toEqual({ sample: sample.name, fast: true });
+    expect(fastYes).toBeGreaterThanOrEqual(plainGood.length);
+  });
+
+  it('never accepts a mutated frame that the schema or the structure rules reject (6000 mutations)', () => {
+    const verdicts = { fastYes: 0, fastNoReferenceYes: 0, bothNo: 0 };
+    for (const raw of mutations(6000)) {
+      const value = parsedObject(raw)!;
+      const reference = referenceVerdict(value);
+      const fast = fastVerdict(value);
+      if (fast && !reference) throw new Error(`fast path accepted a frame the schema rejects: ${raw.slice(0, 300)}`);
+      if (fast) verdicts.fastYes++;
+      else if (reference) verdicts.fastNoReferenceYes++;
+      else verdicts.bothNo++;
+      // Whatever path decode takes, its verdict is the reference verdict.
+      expect(decode(raw).ok).toBe(reference);
+    }
+    // The mutations exercise all three outcomes; the middle one is where Ajv decides alone.
+    expect(verdicts.fastYes).toBeGreaterThan(200);
+    expect(verdicts.fastNoReferenceYes).toBeGreaterThan(200);
+    expect(verdicts.bothNo).toBeGreaterThan(1000);
+  });
+
+  it('a group name cached as valid never makes an invalid one pass', () => {
+    const frame = (group: string) => JSON.stringify({ v: 1, kind: 'group', id: 'x', meta: { pid: 7, group }, data: null });
+    expect(decode(frame('web')).ok).toBe(true);
+    for (const bad of ['web\n', 'web ', ' web', 'we:b', '', 'w'.repeat(65)]) expect(decode(frame(bad)).ok).toBe(false);
+    expect(decode(frame('web')).ok).toBe(true);
+  });
+
+  it('is used only while maxDepth keeps its recursion short; deeper limits use the full checks with the same verdicts', () => {
+    const deep = createCodec({ maxDepth: MAX_FAST_PATH_DEPTH + 1 });
+    const raw = JSON.stringify({ v: 1, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH - 1, 1) });
+    expect(decode(raw)).toMatchObject({ ok: false, reason: 'too_deep' });
+    expect(deep.decode(raw).ok).toBe(true);
+    const tooDeep = JSON.stringify({ v: 1, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH + 5, 1) });
+    expect(deep.decode(tooDeep)).toMatchObject({ ok: false, reason: 'too_deep' });
+  });
+
+  it('was written against this envelope schema: change the schema and fast-path.ts together', () => {
+    /** The schema without prose, as the fast path reads it. */
+    const shape = (schema: unknown): unknown =>
+      JSON.parse(JSON.stringify(schema, (key, value: unknown) => (key === 'description' || key === '$id' ? undefined : value)));
+    for (const kind of ['public', 'private', 'group'] as const) {
+      expect(shape(FRAME_SCHEMAS[kind])).toEqual({
+        type: 'object',
+        additionalProperties: false,
+        required: ['v', 'kind', 'id', 'meta', 'data'],
+        properties: {
+          v: { const: 1, type: 'number' },
+          kind: { const: kind, type: 'string' },
+          id: { type: 'string', minLength: 1, maxLength: MAX_FRAME_ID_LENGTH },
+          meta: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['pid', 'group'],
+            properties: { pid: { type: 'integer', minimum: 1, maximum: MAX_PID }, group: { type: 'string', pattern: NAME_PATTERN } },
+          },
+          data: {},
+          re: { type: 'string', minLength: 1, maxLength: MAX_FRAME_ID_LENGTH },
+          host: { type: 'string', minLength: 1, maxLength: 255 },
+          ts: { type: 'integer', minimum: 0 },
+          nonce: { type: 'string', minLength: 1, maxLength: 64 },
+          sig: { type: 'string', minLength: 1, maxLength: 512 },
+        },
+      });
+    }
+  });
+});
