@@ -299,6 +299,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
       });
     }
     // Every reader drops such a frame, so the sender must hear about it here rather than never.
+    // The envelope is the caller's own; a walk of plain data is cheaper than scanning the text.
+    if (fastPath && isPlainData(frame.data, 2, maxDepth, 'data')) return raw;
     const problem = structureProblem(raw, () => JSON.parse(raw), maxDepth);
     if (problem) throw structureError(problem, maxDepth);
     return raw;

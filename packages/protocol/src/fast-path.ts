@@ -60,13 +60,19 @@ export function isPlainUserFrame(frame: Record<string, unknown>): boolean {
 }
 
 /**
- * True when `value`, sitting at nesting level `depth`, holds no object deeper than
- * `maxDepth` and no prototype-polluting key. It recurses at most `maxDepth` levels
- * deep: callers use it only while `maxDepth <= MAX_FAST_PATH_DEPTH`.
+ * True when `value`, sitting at nesting level `depth`, is a tree of plain objects
+ * and arrays with nothing deeper than `maxDepth` and no prototype-polluting key,
+ * so its JSON text has neither. JSON.stringify writes the own enumerable keys a
+ * for-in walk sees (the walk also sees inherited ones, which only makes it
+ * stricter), except where a toJSON method (Date, Buffer, user classes) replaces
+ * the value: there it says false, meaning "check the text instead". Getters are
+ * read once here and again by JSON.stringify; one that returns a deeper object
+ * the second time is not caught here (readers still drop that frame). It recurses at most `maxDepth` levels deep: callers use it only
+ * while `maxDepth <= MAX_FAST_PATH_DEPTH`.
  */
 export function isPlainData(value: unknown, depth: number, maxDepth: number, parentKey: string): boolean {
   if (typeof value !== 'object' || value === null) return true;
-  if (depth > maxDepth) return false;
+  if (depth > maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (!isPlainData(value[i], depth + 1, maxDepth, '')) return false;
     return true;

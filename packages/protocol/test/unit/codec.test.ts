@@ -199,6 +199,20 @@ describe('encode', () => {
     expectClustrError(() => encode({ ...PUBLIC, data: { constructor: { prototype: {} } } }), 'CLUSTR_INVALID_FRAME', '/data/constructor/prototype');
   });
 
+  test('checks the JSON text, not the object, where they can differ: toJSON, class instances, Dates', () => {
+    const pollutedJson = { when: { toJSON: () => JSON.parse('{"__proto__": {"polluted": true}}') as unknown } };
+    expectClustrError(() => encode({ ...PUBLIC, data: pollutedJson }), 'CLUSTR_INVALID_FRAME', '/data/when/__proto__');
+    let deep: unknown = 1;
+    for (let i = 0; i < DEFAULT_MAX_DEPTH; i++) deep = [deep];
+    expectClustrError(() => encode({ ...PUBLIC, data: { toJSON: () => deep } }), 'CLUSTR_INVALID_FRAME');
+    class Box {
+      readonly inner = { constructor: { prototype: 1 } };
+    }
+    expectClustrError(() => encode({ ...PUBLIC, data: new Box() }), 'CLUSTR_INVALID_FRAME', '/data/inner/constructor/prototype');
+    // Values that write differently but harmlessly still go through.
+    expect(JSON.parse(encode({ ...PUBLIC, data: { at: new Date(0), map: new Map([[1, 2]]) } }))).toMatchObject({ data: { at: '1970-01-01T00:00:00.000Z', map: {} } });
+  });
+
   test('writes plain JSON that decode reads back', () => {
     expect(encode(PUBLIC)).toBe(JSON.stringify(PUBLIC));
   });

@@ -466,3 +466,31 @@ test('11. a cluster-info reply from anyone but the master is ignored', async () 
   await spy.quit();
   await c.cluster.close();
 });
+
+// The user-emit path reports failures through one handler per kind (made once, not a closure per
+// message). A failed publish must still reach onError and reject the caller's promise, and a caller
+// that ignores the promise must not get an unhandled rejection (jest-circus fails the test if so).
+test('8. a user emit whose publish fails rejects its promise and is reported with its kind, ignored or not', async () => {
+  const cluster = createTestCluster();
+  const publisher = new FakeRedis({ server: cluster.server });
+  const w = cluster.createWorker({ group: 'web', publisher });
+  const sink = errorSink();
+  w.onError(sink.onError);
+  await cluster.settle();
+  publisher.disconnect();
+
+  void w.emitPublic('ignored');
+  const awaited = await w.emitPrivate(w.pid, 'awaited').then(
+    () => 'resolved',
+    (error: Error) => error.message,
+  );
+  await cluster.settle();
+  expect(awaited).toMatch(/closed/i);
+  expect(sink.reported.map((r) => r.context)).toEqual([
+    { event: 'publish', kind: 'public' },
+    { event: 'publish', kind: 'private' },
+  ]);
+  expect(sink.reported[0]!.message).toBe(awaited);
+  expect(w.stats).toMatchObject({ emitPublic: 1, emitPrivate: 1 });
+  await cluster.close();
+});
