@@ -30,6 +30,19 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // The runtime is loaded by every process: it takes the light protocol entry (no TypeBox, no Ajv compiler).
+    files: ['packages/runtime/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@clustr/protocol', message: "Import from '@clustr/protocol/core': the main entry loads TypeBox and Ajv's compiler at start-up." }],
+          patterns: [{ group: ['@clustr/*/src/*', '@clustr/*/src', '@clustr/*/internal/*', '**/packages/*/src/**'], message: 'Import another package through its public entry point.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -1,8 +1,10 @@
 import { isUtf8 } from 'node:buffer';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ClustrError } from './errors';
+import { FRAME_KINDS, PROTOCOL_VERSION, type FrameKind } from './constants';
 import { MAX_FAST_PATH_DEPTH, isPlainData, isPlainUserFrame } from './fast-path';
-import { FRAME_KINDS, FRAME_SCHEMAS, PROTOCOL_VERSION, type Frame, type FrameKind } from './schema';
+import * as generated from './generated/frame-validators';
+import type { Frame } from './schema';
 
 /** Why a frame was rejected. Stable strings: stats count rejections by these. */
 export const DECODE_ERROR_REASONS = [
@@ -68,12 +70,13 @@ export interface Codec {
   readonly maxDepth: number;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-// Each kind's validator is compiled once, the first time a frame of that kind is seen (never per
-// frame): a process pays at start only for the kinds it uses, which keeps worker start-up short.
-const compiled: Partial<Record<FrameKind, ValidateFunction>> = {};
+// Ajv validators compiled from FRAME_SCHEMAS at build time (src/frame-validators.ts writes them):
+// loading them costs no Ajv compiler and no TypeBox, which keeps worker start-up short.
+const VALIDATORS = Object.fromEntries(
+  FRAME_KINDS.map((kind) => [kind, (generated as unknown as Record<string, ValidateFunction>)[`validate_${kind}`]]),
+) as Record<FrameKind, ValidateFunction>;
 function validatorFor(kind: FrameKind): ValidateFunction {
-  return (compiled[kind] ??= ajv.compile(FRAME_SCHEMAS[kind]));
+  return VALIDATORS[kind];
 }
 
 const KINDS = new Set<string>(FRAME_KINDS);

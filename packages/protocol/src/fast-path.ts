@@ -1,5 +1,5 @@
 import { isValidName } from './names';
-import { MAX_FRAME_ID_LENGTH, MAX_PID, PROTOCOL_VERSION } from './schema';
+import { MAX_FRAME_ID_LENGTH, MAX_PID, PROTOCOL_VERSION } from './constants';
 
 /**
  * A quick yes for the frames that carry user data, the ones every message pays for.

@@ -12,14 +12,11 @@ export {
 } from './names';
 export type { Channels } from './names';
 
+export { PROTOCOL_VERSION, FRAME_KINDS, MAX_EXIT_CODE, MAX_IDENTIFIER_LENGTH, MAX_PID, MAX_FRAME_ID_LENGTH } from './constants';
+export type { FrameKind } from './constants';
+
 export {
-  PROTOCOL_VERSION,
-  FRAME_KINDS,
   FRAME_SCHEMAS,
-  MAX_EXIT_CODE,
-  MAX_IDENTIFIER_LENGTH,
-  MAX_PID,
-  MAX_FRAME_ID_LENGTH,
   Pid,
   GroupName,
   Meta,
@@ -34,7 +31,7 @@ export {
   ClusterInfoRequestFrame,
   ClusterInfoReplyFrame,
 } from './schema';
-export type { FrameKind, FrameOf, Frame, DataOf } from './schema';
+export type { FrameOf, Frame, DataOf } from './schema';
 
 export {
   DECODE_ERROR_REASONS,

@@ -1,4 +1,4 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { default as AjvClass, ValidateFunction } from 'ajv';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ClustrError } from './errors';
 import { toIssues, type FrameIssue } from './codec';
@@ -36,6 +36,13 @@ export interface DataValidationFailure {
 export type DataValidator = (data: unknown) => { ok: true } | DataValidationFailure;
 
 const OK = { ok: true } as const;
+
+/** Ajv's compiler is loaded with the first message schema: a process without one never pays for it. */
+let AjvConstructor: typeof AjvClass | undefined;
+function loadAjv(): typeof AjvClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (AjvConstructor ??= (require('ajv') as { default: typeof AjvClass }).default);
+}
 const AJV_OPTIONS = { allErrors: false, strict: false, allowUnionTypes: true } as const;
 
 /**
@@ -57,7 +64,7 @@ export function compileMessageSchemas(schemas: MessageSchemas | undefined): { [K
     }
     let validate: ValidateFunction;
     try {
-      validate = new Ajv(AJV_OPTIONS).compile(schema);
+      validate = new (loadAjv())(AJV_OPTIONS).compile(schema);
     } catch (error) {
       throw new ClustrError('CLUSTR_INVALID_OPTION', `messages.${kind} is not a valid schema: ${(error as Error).message}. Build it with TypeBox's Type.* functions.`, {
         field: `messages.${kind}`,

@@ -1,32 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { NAME_PATTERN } from './names';
+import { MAX_EXIT_CODE, MAX_FRAME_ID_LENGTH, MAX_IDENTIFIER_LENGTH, MAX_PID, PROTOCOL_VERSION, type FrameKind } from './constants';
 
-/** The envelope version this package reads and writes. See docs/protocol.md for the version policy. */
-export const PROTOCOL_VERSION = 1 as const;
-
-/** Every kind of frame on the wire, as string literals: the single list the runtime dispatches over. */
-export const FRAME_KINDS = [
-  'public',
-  'private',
-  'group',
-  'kill',
-  'confirmation',
-  'register',
-  'deregister',
-  'clusterInfoRequest',
-  'clusterInfoReply',
-] as const;
-
-export type FrameKind = (typeof FRAME_KINDS)[number];
-
-/** Largest exit code a process can return. */
-export const MAX_EXIT_CODE = 255;
-/** Longest confirmation identifier. */
-export const MAX_IDENTIFIER_LENGTH = 256;
-/** Largest process id (Linux caps pids far lower; this is the int32 bound). */
-export const MAX_PID = 2147483647;
-/** Longest frame id, and so the longest `re`. */
-export const MAX_FRAME_ID_LENGTH = 64;
+export { PROTOCOL_VERSION, FRAME_KINDS, MAX_EXIT_CODE, MAX_IDENTIFIER_LENGTH, MAX_PID, MAX_FRAME_ID_LENGTH } from './constants';
+export type { FrameKind } from './constants';
 
 export const Pid = Type.Integer({ minimum: 1, maximum: MAX_PID, description: 'An operating-system process id.' });
 export const GroupName = Type.String({ pattern: NAME_PATTERN, description: 'A group name: letters, digits, _ . -, at most 64.' });

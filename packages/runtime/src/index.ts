@@ -19,5 +19,5 @@ export type { Platform, Clock, TimerHandle, SpawnSpec, ChildHandle, ChildExit, S
 export type { RedisLike } from './transport/redis-like';
 
 // Re-exported so users need one import for the common cases.
-export { ClustrError, isClustrError, ERROR_CODES } from '@clustr/protocol';
-export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchemas, MessageData } from '@clustr/protocol';
+export { ClustrError, isClustrError, ERROR_CODES } from '@clustr/protocol/core';
+export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchemas, MessageData } from '@clustr/protocol/core';

@@ -1,4 +1,4 @@
-import { MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol';
+import { MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol/core';
 import { ClusterProcess, nonNegativeInteger, type ProcessOptions } from '../process/cluster-process';
 import { ReloadMachine, type ReloadResult } from '../reload/reload-machine';
 import { Registry } from './registry';

@@ -1,4 +1,4 @@
-import { MASTER_GROUP, type ClusterInfo } from '@clustr/protocol';
+import { MASTER_GROUP, type ClusterInfo } from '@clustr/protocol/core';
 
 export interface Registration {
   pid: number;

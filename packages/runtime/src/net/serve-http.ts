@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { ClustrError } from '@clustr/protocol';
+import { ClustrError } from '@clustr/protocol/core';
 import type { ClusterProcess } from '../process/cluster-process';
 
 export interface ServeHttpOptions {

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { getSystemErrorName } from 'node:util';
-import { ClustrError } from '@clustr/protocol';
+import { ClustrError } from '@clustr/protocol/core';
 
 export interface SharedSocketOptions {
   /** TCP port to bind; `0` picks a free one. Required. */

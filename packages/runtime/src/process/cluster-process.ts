@@ -24,7 +24,7 @@ import {
   type MessageSchemas,
   type Meta,
   type UserMessageKind,
-} from '@clustr/protocol';
+} from '@clustr/protocol/core';
 import type { Platform, TimerHandle } from '../platform/platform';
 import { nodePlatform } from '../platform/node-platform';
 import type { RedisLike } from '../transport/redis-like';

@@ -1,5 +1,5 @@
 import type { Emitter } from 'mitt';
-import type { Message } from '@clustr/protocol';
+import type { Message } from '@clustr/protocol/core';
 import type { RuntimeEvents } from './events';
 
 export type ConfirmationMessage = Message<{ identifier: string }>;

@@ -1,4 +1,4 @@
-import type { DecodeErrorReason, Frame, FrameIssue, FrameOf, Meta } from '@clustr/protocol';
+import type { DecodeErrorReason, Frame, FrameIssue, FrameOf, Meta } from '@clustr/protocol/core';
 import type { ChildExit } from '../platform/platform';
 
 /** Why an incoming frame was dropped: a decode failure, or a rule the runtime adds. */

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve, basename } from 'node:path';
 import type { Emitter } from 'mitt';
-import { ClustrError } from '@clustr/protocol';
+import { ClustrError } from '@clustr/protocol/core';
 import type { ChildExit, ChildHandle, Platform, TimerHandle } from '../platform/platform';
 import type { ChildInfo, RuntimeEvents } from '../process/events';
 import type { Logger } from '../process/logger';

@@ -1,5 +1,5 @@
-import type { Codec, Frame } from '@clustr/protocol';
-import { ClustrError } from '@clustr/protocol';
+import type { Codec, Frame } from '@clustr/protocol/core';
+import { ClustrError } from '@clustr/protocol/core';
 import type { RedisLike } from './redis-like';
 import type { Clock, TimerHandle } from '../platform/platform';
 import type { RejectedFrame } from '../process/events';

@@ -1,4 +1,4 @@
-import { ClustrError, MASTER_GROUP, type MessageSchemas } from '@clustr/protocol';
+import { ClustrError, MASTER_GROUP, type MessageSchemas } from '@clustr/protocol/core';
 import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
 import { bounded } from '../transport/transport';
 

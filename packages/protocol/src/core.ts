@@ -1,0 +1,23 @@
+/**
+ * `@clustr/protocol/core`: everything a process needs to read and write frames,
+ * without the TypeBox schema objects and without Ajv's compiler. The frame
+ * validators are compiled at build time, so loading this entry costs a few
+ * milliseconds where the full entry costs the TypeBox and Ajv start-up. The
+ * runtime imports only this. Every name here is also exported, as the same
+ * value, by the main entry.
+ */
+export { ERROR_CODES, ClustrError, isClustrError } from './errors';
+export type { ErrorCode, ClustrErrorOptions } from './errors';
+
+export { NAME_PATTERN, MASTER_GROUP, DEFAULT_NAMESPACE, isValidName, assertNamespace, assertGroupName, channels } from './names';
+export type { Channels } from './names';
+
+export { PROTOCOL_VERSION, FRAME_KINDS, MAX_EXIT_CODE, MAX_IDENTIFIER_LENGTH, MAX_PID, MAX_FRAME_ID_LENGTH } from './constants';
+export type { FrameKind } from './constants';
+export type { FrameOf, Frame, DataOf, Meta, ClusterInfo } from './schema';
+
+export { DECODE_ERROR_REASONS, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_DEPTH, createCodec, decode, encode, createFrameIds, toIssues } from './codec';
+export type { Codec, CodecOptions, DecodeResult, DecodeSuccess, DecodeFailure, DecodeErrorReason, FrameIssue } from './codec';
+
+export { USER_MESSAGE_KINDS, compileMessageSchemas } from './messages';
+export type { MessageSchemas, MessageData, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
