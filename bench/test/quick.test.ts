@@ -23,7 +23,7 @@ const EXPECTED: Record<string, string[]> = {
   'latency.max': ['ioredis'],
   'codec.decode': ['JSON.parse'],
   'codec.encode': ['JSON.stringify'],
-  'start.8': ['node:cluster'],
+  'start.8': ['node:cluster', 'node:cluster + ioredis'],
   'reload.failed': ['pm2', 'node:cluster'],
   'reload.served': ['pm2', 'node:cluster'],
   'reload.rps': ['pm2', 'node:cluster'],
@@ -32,8 +32,8 @@ const EXPECTED: Record<string, string[]> = {
   'memory.idleRss': ['bare'],
   'scaling.fanout2': ['ioredis'],
   'scaling.fanout8': ['ioredis'],
-  'scaling.start2': ['node:cluster'],
-  'scaling.start8': ['node:cluster'],
+  'scaling.start2': ['node:cluster', 'node:cluster + ioredis'],
+  'scaling.start8': ['node:cluster', 'node:cluster + ioredis'],
 };
 
 interface FigureJson {

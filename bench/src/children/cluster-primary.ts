@@ -4,16 +4,22 @@
  * way a careful user would write one: for each old worker, fork its
  * replacement, wait until it is listening, then SIGINT the old one (it drains)
  * and wait for it to exit before going on.
+ *
+ * With `redisNs` it is the start scenario's "node:cluster + ioredis" floor:
+ * every worker also connects to Redis and publishes that it is ready (see
+ * http-app.ts), and the primary, subscribed before it forks, counts those.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { exitWithParent, fail, now, onCommand, params, send } from './common';
+import type * as Common from './common';
 
 interface Params {
   workers: number;
   port: number;
   drainMs: number;
+  redisNs?: string;
 }
 
 const t0 = now();
@@ -21,7 +27,26 @@ const p = params<Params>();
 cluster.setupPrimary({ exec: join(__dirname, 'http-app.js') });
 
 function fork(): Worker {
-  return cluster.fork({ PORT: String(p.port), BENCH_DRAIN_MS: String(p.drainMs) });
+  return cluster.fork({ PORT: String(p.port), BENCH_DRAIN_MS: String(p.drainMs), ...(p.redisNs ? { BENCH_REDIS_NS: p.redisNs } : {}) });
+}
+
+/** Resolves once `count` distinct workers have published their ready frame (redisNs mode only). */
+async function redisReady(ns: string, count: number): Promise<() => Promise<void>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { redis, rawChannels } = require('./common') as typeof Common;
+  const subscriber = redis();
+  const seen = new Set<number>();
+  let done: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  subscriber.on('message', (_channel: string, raw: string) => {
+    seen.add((JSON.parse(raw) as { meta: { pid: number } }).meta.pid);
+    if (seen.size === count) done();
+  });
+  await subscriber.subscribe(rawChannels.master(ns));
+  return async () => {
+    await all;
+    subscriber.disconnect();
+  };
 }
 
 function listening(worker: Worker): Promise<void> {
@@ -51,8 +76,9 @@ async function stopAll(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const ready = p.redisNs ? await redisReady(p.redisNs, p.workers) : undefined;
   const workers = Array.from({ length: p.workers }, fork);
-  await Promise.all(workers.map(listening));
+  await Promise.all([...workers.map(listening), ready?.()]);
   send({ ev: 'started', port: p.port, pids: workers.map((w) => w.process.pid), innerMs: now() - t0 });
 }
 

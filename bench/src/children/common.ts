@@ -1,9 +1,9 @@
 /**
  * What every child process of the bench shares. Deliberately free of @clustr
- * imports: the raw-ioredis and node:cluster baselines must not pay for loading
- * clustr.
+ * imports, and ioredis is loaded only by redis(): the raw-ioredis baselines must
+ * not pay for loading clustr, nor the node:cluster ones for ioredis.
  */
-import Redis, { type RedisOptions } from 'ioredis';
+import type { default as Redis, RedisOptions } from 'ioredis';
 import type { MessageSchemas, Worker } from '@clustr/runtime';
 
 /** A message a child sends to the bench over IPC. */
@@ -39,8 +39,14 @@ export const REDIS_OPTIONS: RedisOptions = {
   maxRetriesPerRequest: null,
 };
 
+/**
+ * A client with REDIS_OPTIONS. ioredis is loaded on first use: the node:cluster
+ * primary and app import this file too, and must not pay ~50 ms for ioredis.
+ */
 export function redis(): Redis {
-  return new Redis(REDIS_URL, REDIS_OPTIONS);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RedisClient = require('ioredis') as typeof Redis;
+  return new RedisClient(REDIS_URL, REDIS_OPTIONS);
 }
 
 /** Filler that makes `JSON.stringify(payload(n))` about 100 bytes for 5- to 6-digit sequence numbers. */
@@ -93,6 +99,7 @@ export async function clustrWorker(group: string, ns: string): Promise<Worker> {
 export const rawChannels = {
   public: (ns: string) => `${ns}:public`,
   private: (ns: string, pid: number) => `${ns}:private:${pid}`,
+  master: (ns: string) => `${ns}:master`,
 };
 
 /** The same envelope clustr puts on the wire, built by hand for the raw baseline. */

@@ -7,9 +7,15 @@
  * the open connections are done; while draining, every response says
  * `Connection: close` so keep-alive clients move to a live worker instead of
  * keeping this one busy until the kill timeout. A grace timer bounds it.
+ *
+ * With BENCH_REDIS_NS set (the start scenario's "node:cluster + ioredis"
+ * baseline) it also does the least any Redis-connected worker must do before it
+ * is ready: load ioredis, open a subscriber and a publisher, subscribe to its
+ * own channel and publish one frame saying it is ready.
  */
 import http from 'node:http';
 import { handle } from './http-handler';
+import type * as Common from './common';
 
 const port = Number(process.env['PORT']);
 const grace = Number(process.env['BENCH_DRAIN_MS'] ?? 5000);
@@ -20,6 +26,25 @@ const server = http.createServer((req, res) => {
   handle(req, res);
 });
 server.listen(port, '127.0.0.1');
+
+const redisNs = process.env['BENCH_REDIS_NS'];
+if (redisNs) {
+  server.once('listening', () => {
+    // Loaded here only: the plain node:cluster and PM2 runs must not pay for ioredis.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { redis, rawChannels } = require('./common') as typeof Common;
+    const subscriber = redis();
+    const publisher = redis();
+    const frame = JSON.stringify({ v: 1, kind: 'register', id: `${process.pid}.0`, meta: { pid: process.pid, group: 'web' }, data: { parentPid: process.ppid } });
+    subscriber
+      .subscribe(rawChannels.private(redisNs, process.pid))
+      .then(() => publisher.publish(rawChannels.master(redisNs), frame))
+      .catch((error: unknown) => {
+        process.stderr.write(`${String(error)}\n`);
+        process.exit(1);
+      });
+  });
+}
 
 process.on('SIGINT', () => {
   if (draining) return;

@@ -67,6 +67,8 @@ export const FULL: Sizes = {
 export interface StartSample {
   clustr: number[];
   nodeCluster: number[];
+  /** node:cluster whose workers also connect to Redis and publish that they are ready: the floor for any Redis-connected worker. */
+  nodeClusterRedis: number[];
 }
 
 export interface BenchContext {

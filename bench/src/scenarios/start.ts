@@ -4,20 +4,28 @@ import { forkChild, reapLeftovers } from '../lib/proc';
 import { figure, type Figure } from '../lib/report';
 import { median } from '../lib/stats';
 
-type Tool = 'clustr' | 'nodeCluster';
+type Tool = 'clustr' | 'nodeCluster' | 'nodeClusterRedis';
 
 /**
  * Milliseconds from forking the master (or primary) to its report that every
  * worker is ready: for clustr, onClusterStarted (every worker called
  * emitReady, reloadDelay 0); for node:cluster, every worker's 'listening'. The
- * workers are HTTP workers on a shared port in both.
+ * workers are HTTP workers on a shared port in all. The third setup,
+ * node:cluster + ioredis, adds to each worker only what any Redis-connected
+ * worker needs before it is ready (load ioredis, two connections, subscribe,
+ * publish once): the floor a Redis-based cluster manager can reach.
  */
 async function startOnce(ctx: BenchContext, tool: Tool, workers: number): Promise<number> {
   const t0 = performance.now();
   const proc =
     tool === 'clustr'
       ? forkChild('clustr-master', 'clustr-master.js', { ns: ctx.ns(`start-${workers}`), workers, reloadDelay: 0, drainMs: 5_000 })
-      : forkChild('cluster-primary', 'cluster-primary.js', { workers, port: await freePort(), drainMs: 5_000 });
+      : forkChild('cluster-primary', 'cluster-primary.js', {
+          workers,
+          port: await freePort(),
+          drainMs: 5_000,
+          ...(tool === 'nodeClusterRedis' ? { redisNs: ctx.ns(`start-raw-${workers}`) } : {}),
+        });
   let ms: number;
   try {
     await proc.waitFor('started', 60_000 + workers * 3_000);
@@ -33,9 +41,9 @@ async function startOnce(ctx: BenchContext, tool: Tool, workers: number): Promis
 export async function measureStart(ctx: BenchContext, workers: number, rounds: number): Promise<StartSample> {
   const cached = ctx.startTimes.get(workers);
   if (cached) return cached;
-  const sample: StartSample = { clustr: [], nodeCluster: [] };
+  const sample: StartSample = { clustr: [], nodeCluster: [], nodeClusterRedis: [] };
   for (let round = 0; round < rounds; round++) {
-    const order: Tool[] = round % 2 === 0 ? ['nodeCluster', 'clustr'] : ['clustr', 'nodeCluster'];
+    const order: Tool[] = round % 2 === 0 ? ['nodeCluster', 'nodeClusterRedis', 'clustr'] : ['clustr', 'nodeClusterRedis', 'nodeCluster'];
     for (const tool of order) {
       const ms = await startOnce(ctx, tool, workers);
       ctx.log(`  start ${workers} ${tool}: ${ms.toFixed(0)} ms`);
@@ -54,7 +62,10 @@ function startFigure(scenario: string, id: string, workers: number, sample: Star
     unit: 'ms',
     better: 'lower',
     clustr: median(sample.clustr),
-    baselines: [{ name: 'node:cluster', value: median(sample.nodeCluster) }],
+    baselines: [
+      { name: 'node:cluster', value: median(sample.nodeCluster) },
+      { name: 'node:cluster + ioredis', value: median(sample.nodeClusterRedis) },
+    ],
     ...(withTarget ? { target: { kind: 'ratioAtMost' as const, value: 1.3 } } : {}),
     detail: { runs: sample },
   });
