@@ -547,25 +547,27 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   /** Runs user code so that a throw is reported, counted and never breaks the dispatcher. False when it threw. */
   protected invoke(listener: string, fn: () => unknown, onRejected?: () => void): boolean {
-    const fail = (error: unknown) => {
-      this.events.emit('listenerError', { listener, error });
-      const wrapped = error instanceof Error ? error : new Error(String(error));
-      this.report(wrapped, { event: 'listener.threw', listener });
-    };
     try {
       const result = fn();
       // An async listener that rejects is reported like one that throws, never left unhandled.
       if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
         (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
-          fail(error);
+          this.listenerFailed(listener, error);
           onRejected?.();
         });
       }
       return true;
     } catch (error) {
-      fail(error);
+      this.listenerFailed(listener, error);
       return false;
     }
+  }
+
+  /** Counts and reports a listener that threw or rejected. A method, not a closure: invoke() runs for every message. */
+  private listenerFailed(listener: string, error: unknown): void {
+    this.events.emit('listenerError', { listener, error });
+    const wrapped = error instanceof Error ? error : new Error(String(error));
+    this.report(wrapped, { event: 'listener.threw', listener });
   }
 
   /** Stops this process once: hooks, children, deregistration, connections, exit. */
