@@ -1,4 +1,6 @@
-import type { default as AjvClass, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import type * as AjvExports from 'ajv';
+import { createAjv } from './ajv-setup';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ClustrError } from './errors';
 import { toIssues, type FrameIssue } from './codec';
@@ -38,10 +40,10 @@ export type DataValidator = (data: unknown) => { ok: true } | DataValidationFail
 const OK = { ok: true } as const;
 
 /** Ajv's compiler is loaded with the first message schema: a process without one never pays for it. */
-let AjvConstructor: typeof AjvClass | undefined;
-function loadAjv(): typeof AjvClass {
+let ajvModule: typeof AjvExports | undefined;
+function loadAjv(): typeof AjvExports {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (AjvConstructor ??= (require('ajv') as { default: typeof AjvClass }).default);
+  return (ajvModule ??= require('ajv') as typeof AjvExports);
 }
 const AJV_OPTIONS = { allErrors: false, strict: false, allowUnionTypes: true } as const;
 
@@ -64,7 +66,7 @@ export function compileMessageSchemas(schemas: MessageSchemas | undefined): { [K
     }
     let validate: ValidateFunction;
     try {
-      validate = new (loadAjv())(AJV_OPTIONS).compile(schema);
+      validate = createAjv(loadAjv(), AJV_OPTIONS).compile(schema);
     } catch (error) {
       throw new ClustrError('CLUSTR_INVALID_OPTION', `messages.${kind} is not a valid schema: ${(error as Error).message}. Build it with TypeBox's Type.* functions.`, {
         field: `messages.${kind}`,

@@ -70,12 +70,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate10.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate10.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -179,12 +179,12 @@ let data6 = data.re;
 const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data6 === "string"){
-if(func3(data6) > 64){
+if(data6.length > 64 && func3(data6) > 64){
 validate10.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data6) < 1){
+if(data6.length < 1 || (data6.length < 2 * 1 && func3(data6) < 1)){
 validate10.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -206,12 +206,12 @@ let data7 = data.host;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
-if(func3(data7) > 255){
+if(data7.length > 255 && func3(data7) > 255){
 validate10.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data7) < 1){
+if(data7.length < 1 || (data7.length < 2 * 1 && func3(data7) < 1)){
 validate10.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -254,12 +254,12 @@ let data9 = data.nonce;
 const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data9 === "string"){
-if(func3(data9) > 64){
+if(data9.length > 64 && func3(data9) > 64){
 validate10.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate10.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -281,12 +281,12 @@ let data10 = data.sig;
 const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data10 === "string"){
-if(func3(data10) > 512){
+if(data10.length > 512 && func3(data10) > 512){
 validate10.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data10) < 1){
+if(data10.length < 1 || (data10.length < 2 * 1 && func3(data10) < 1)){
 validate10.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -385,12 +385,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate11.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate11.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -494,12 +494,12 @@ let data6 = data.re;
 const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data6 === "string"){
-if(func3(data6) > 64){
+if(data6.length > 64 && func3(data6) > 64){
 validate11.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data6) < 1){
+if(data6.length < 1 || (data6.length < 2 * 1 && func3(data6) < 1)){
 validate11.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -521,12 +521,12 @@ let data7 = data.host;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
-if(func3(data7) > 255){
+if(data7.length > 255 && func3(data7) > 255){
 validate11.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data7) < 1){
+if(data7.length < 1 || (data7.length < 2 * 1 && func3(data7) < 1)){
 validate11.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -569,12 +569,12 @@ let data9 = data.nonce;
 const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data9 === "string"){
-if(func3(data9) > 64){
+if(data9.length > 64 && func3(data9) > 64){
 validate11.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate11.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -596,12 +596,12 @@ let data10 = data.sig;
 const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data10 === "string"){
-if(func3(data10) > 512){
+if(data10.length > 512 && func3(data10) > 512){
 validate11.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data10) < 1){
+if(data10.length < 1 || (data10.length < 2 * 1 && func3(data10) < 1)){
 validate11.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -700,12 +700,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate12.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate12.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -809,12 +809,12 @@ let data6 = data.re;
 const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data6 === "string"){
-if(func3(data6) > 64){
+if(data6.length > 64 && func3(data6) > 64){
 validate12.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data6) < 1){
+if(data6.length < 1 || (data6.length < 2 * 1 && func3(data6) < 1)){
 validate12.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -836,12 +836,12 @@ let data7 = data.host;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data7 === "string"){
-if(func3(data7) > 255){
+if(data7.length > 255 && func3(data7) > 255){
 validate12.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data7) < 1){
+if(data7.length < 1 || (data7.length < 2 * 1 && func3(data7) < 1)){
 validate12.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -884,12 +884,12 @@ let data9 = data.nonce;
 const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data9 === "string"){
-if(func3(data9) > 64){
+if(data9.length > 64 && func3(data9) > 64){
 validate12.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate12.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -911,12 +911,12 @@ let data10 = data.sig;
 const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data10 === "string"){
-if(func3(data10) > 512){
+if(data10.length > 512 && func3(data10) > 512){
 validate12.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data10) < 1){
+if(data10.length < 1 || (data10.length < 2 * 1 && func3(data10) < 1)){
 validate12.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1015,12 +1015,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate13.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1212,12 +1212,12 @@ let data9 = data.re;
 const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
-if(func3(data9) > 64){
+if(data9.length > 64 && func3(data9) > 64){
 validate13.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate13.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1239,12 +1239,12 @@ let data10 = data.host;
 const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data10 === "string"){
-if(func3(data10) > 255){
+if(data10.length > 255 && func3(data10) > 255){
 validate13.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data10) < 1){
+if(data10.length < 1 || (data10.length < 2 * 1 && func3(data10) < 1)){
 validate13.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1287,12 +1287,12 @@ let data12 = data.nonce;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data12 === "string"){
-if(func3(data12) > 64){
+if(data12.length > 64 && func3(data12) > 64){
 validate13.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data12) < 1){
+if(data12.length < 1 || (data12.length < 2 * 1 && func3(data12) < 1)){
 validate13.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1314,12 +1314,12 @@ let data13 = data.sig;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data13 === "string"){
-if(func3(data13) > 512){
+if(data13.length > 512 && func3(data13) > 512){
 validate13.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data13) < 1){
+if(data13.length < 1 || (data13.length < 2 * 1 && func3(data13) < 1)){
 validate13.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1419,12 +1419,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate14.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate14.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1548,12 +1548,12 @@ let data7 = data6.identifier;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data7 === "string"){
-if(func3(data7) > 256){
+if(data7.length > 256 && func3(data7) > 256){
 validate14.errors = [{instancePath:instancePath+"/data/identifier",schemaPath:"#/properties/data/properties/identifier/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func3(data7) < 1){
+if(data7.length < 1 || (data7.length < 2 * 1 && func3(data7) < 1)){
 validate14.errors = [{instancePath:instancePath+"/data/identifier",schemaPath:"#/properties/data/properties/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1584,12 +1584,12 @@ let data8 = data.re;
 const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data8 === "string"){
-if(func3(data8) > 64){
+if(data8.length > 64 && func3(data8) > 64){
 validate14.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data8) < 1){
+if(data8.length < 1 || (data8.length < 2 * 1 && func3(data8) < 1)){
 validate14.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1611,12 +1611,12 @@ let data9 = data.host;
 const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
-if(func3(data9) > 255){
+if(data9.length > 255 && func3(data9) > 255){
 validate14.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate14.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1659,12 +1659,12 @@ let data11 = data.nonce;
 const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
-if(func3(data11) > 64){
+if(data11.length > 64 && func3(data11) > 64){
 validate14.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data11) < 1){
+if(data11.length < 1 || (data11.length < 2 * 1 && func3(data11) < 1)){
 validate14.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1686,12 +1686,12 @@ let data12 = data.sig;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data12 === "string"){
-if(func3(data12) > 512){
+if(data12.length > 512 && func3(data12) > 512){
 validate14.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data12) < 1){
+if(data12.length < 1 || (data12.length < 2 * 1 && func3(data12) < 1)){
 validate14.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1791,12 +1791,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate15.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate15.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1956,12 +1956,12 @@ let data8 = data.re;
 const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data8 === "string"){
-if(func3(data8) > 64){
+if(data8.length > 64 && func3(data8) > 64){
 validate15.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data8) < 1){
+if(data8.length < 1 || (data8.length < 2 * 1 && func3(data8) < 1)){
 validate15.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1983,12 +1983,12 @@ let data9 = data.host;
 const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
-if(func3(data9) > 255){
+if(data9.length > 255 && func3(data9) > 255){
 validate15.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate15.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2031,12 +2031,12 @@ let data11 = data.nonce;
 const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
-if(func3(data11) > 64){
+if(data11.length > 64 && func3(data11) > 64){
 validate15.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data11) < 1){
+if(data11.length < 1 || (data11.length < 2 * 1 && func3(data11) < 1)){
 validate15.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2058,12 +2058,12 @@ let data12 = data.sig;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data12 === "string"){
-if(func3(data12) > 512){
+if(data12.length > 512 && func3(data12) > 512){
 validate15.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data12) < 1){
+if(data12.length < 1 || (data12.length < 2 * 1 && func3(data12) < 1)){
 validate15.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2163,12 +2163,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate16.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate16.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2328,12 +2328,12 @@ let data8 = data.re;
 const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data8 === "string"){
-if(func3(data8) > 64){
+if(data8.length > 64 && func3(data8) > 64){
 validate16.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data8) < 1){
+if(data8.length < 1 || (data8.length < 2 * 1 && func3(data8) < 1)){
 validate16.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2355,12 +2355,12 @@ let data9 = data.host;
 const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
-if(func3(data9) > 255){
+if(data9.length > 255 && func3(data9) > 255){
 validate16.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate16.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2403,12 +2403,12 @@ let data11 = data.nonce;
 const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
-if(func3(data11) > 64){
+if(data11.length > 64 && func3(data11) > 64){
 validate16.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data11) < 1){
+if(data11.length < 1 || (data11.length < 2 * 1 && func3(data11) < 1)){
 validate16.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2430,12 +2430,12 @@ let data12 = data.sig;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data12 === "string"){
-if(func3(data12) > 512){
+if(data12.length > 512 && func3(data12) > 512){
 validate16.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data12) < 1){
+if(data12.length < 1 || (data12.length < 2 * 1 && func3(data12) < 1)){
 validate16.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2535,12 +2535,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate17.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate17.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2666,12 +2666,12 @@ let data7 = data.re;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data7 === "string"){
-if(func3(data7) > 64){
+if(data7.length > 64 && func3(data7) > 64){
 validate17.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data7) < 1){
+if(data7.length < 1 || (data7.length < 2 * 1 && func3(data7) < 1)){
 validate17.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2693,12 +2693,12 @@ let data8 = data.host;
 const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data8 === "string"){
-if(func3(data8) > 255){
+if(data8.length > 255 && func3(data8) > 255){
 validate17.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data8) < 1){
+if(data8.length < 1 || (data8.length < 2 * 1 && func3(data8) < 1)){
 validate17.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2741,12 +2741,12 @@ let data10 = data.nonce;
 const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data10 === "string"){
-if(func3(data10) > 64){
+if(data10.length > 64 && func3(data10) > 64){
 validate17.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data10) < 1){
+if(data10.length < 1 || (data10.length < 2 * 1 && func3(data10) < 1)){
 validate17.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2768,12 +2768,12 @@ let data11 = data.sig;
 const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
-if(func3(data11) > 512){
+if(data11.length > 512 && func3(data11) > 512){
 validate17.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data11) < 1){
+if(data11.length < 1 || (data11.length < 2 * 1 && func3(data11) < 1)){
 validate17.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2873,12 +2873,12 @@ let data2 = data.id;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(func3(data2) > 64){
+if(data2.length > 64 && func3(data2) > 64){
 validate18.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data2) < 1){
+if(data2.length < 1 || (data2.length < 2 * 1 && func3(data2) < 1)){
 validate18.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3076,12 +3076,12 @@ let data9 = data.re;
 const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
-if(func3(data9) > 64){
+if(data9.length > 64 && func3(data9) > 64){
 validate18.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data9) < 1){
+if(data9.length < 1 || (data9.length < 2 * 1 && func3(data9) < 1)){
 validate18.errors = [{instancePath:instancePath+"/re",schemaPath:"#/properties/re/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3103,12 +3103,12 @@ let data10 = data.host;
 const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data10 === "string"){
-if(func3(data10) > 255){
+if(data10.length > 255 && func3(data10) > 255){
 validate18.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
-if(func3(data10) < 1){
+if(data10.length < 1 || (data10.length < 2 * 1 && func3(data10) < 1)){
 validate18.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3151,12 +3151,12 @@ let data12 = data.nonce;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data12 === "string"){
-if(func3(data12) > 64){
+if(data12.length > 64 && func3(data12) > 64){
 validate18.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func3(data12) < 1){
+if(data12.length < 1 || (data12.length < 2 * 1 && func3(data12) < 1)){
 validate18.errors = [{instancePath:instancePath+"/nonce",schemaPath:"#/properties/nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3178,12 +3178,12 @@ let data13 = data.sig;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data13 === "string"){
-if(func3(data13) > 512){
+if(data13.length > 512 && func3(data13) > 512){
 validate18.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 else {
-if(func3(data13) < 1){
+if(data13.length < 1 || (data13.length < 2 * 1 && func3(data13) < 1)){
 validate18.errors = [{instancePath:instancePath+"/sig",schemaPath:"#/properties/sig/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
