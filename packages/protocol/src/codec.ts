@@ -73,7 +73,12 @@ export interface Codec {
 // Ajv validators compiled from FRAME_SCHEMAS at build time (src/frame-validators.ts writes them):
 // loading them costs no Ajv compiler and no TypeBox, which keeps worker start-up short.
 const VALIDATORS = Object.fromEntries(
-  FRAME_KINDS.map((kind) => [kind, (generated as unknown as Record<string, ValidateFunction>)[`validate_${kind}`]]),
+  FRAME_KINDS.map((kind) => {
+    const validate = (generated as unknown as Record<string, ValidateFunction | undefined>)[`validate_${kind}`];
+    // A stale generated file must fail at load, not as a TypeError inside decode (which never throws).
+    if (typeof validate !== 'function') throw new Error(`@clustr/protocol: src/generated/frame-validators.ts has no validator for ${kind}; run \`pnpm schema\` and rebuild.`);
+    return [kind, validate];
+  }),
 ) as Record<FrameKind, ValidateFunction>;
 function validatorFor(kind: FrameKind): ValidateFunction {
   return VALIDATORS[kind];
@@ -302,8 +307,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
       });
     }
     // Every reader drops such a frame, so the sender must hear about it here rather than never.
-    // The envelope is the caller's own; a walk of plain data is cheaper than scanning the text.
-    if (fastPath && isPlainData(frame.data, 2, maxDepth, 'data')) return raw;
+    // Walking a plain frame is cheaper than scanning its text; anything else gets the text check.
+    if (fastPath && isPlainData(frame, 1, maxDepth, '')) return raw;
     const problem = structureProblem(raw, () => JSON.parse(raw), maxDepth);
     if (problem) throw structureError(problem, maxDepth);
     return raw;

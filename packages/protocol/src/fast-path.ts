@@ -59,26 +59,29 @@ export function isPlainUserFrame(frame: Record<string, unknown>): boolean {
   return typeof pid === 'number' && Number.isInteger(pid) && pid >= 1 && pid <= MAX_PID && isGroupName(group);
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * True when `value`, sitting at nesting level `depth`, is a tree of plain objects
  * and arrays with nothing deeper than `maxDepth` and no prototype-polluting key,
- * so its JSON text has neither. JSON.stringify writes the own enumerable keys a
- * for-in walk sees (the walk also sees inherited ones, which only makes it
- * stricter), except where a toJSON method (Date, Buffer, user classes) replaces
- * the value: there it says false, meaning "check the text instead". Getters are
- * read once here and again by JSON.stringify; one that returns a deeper object
- * the second time is not caught here (readers still drop that frame). It recurses at most `maxDepth` levels deep: callers use it only
- * while `maxDepth <= MAX_FAST_PATH_DEPTH`.
+ * so its JSON text has neither. False means "don't know: check the text". It
+ * says false wherever JSON.stringify may write something other than what the
+ * walk sees: a toJSON method (Date, Buffer, user classes; on a BigInt too) and
+ * an inherited enumerable property (never read here, so no getter runs). Own
+ * getters are read by JSON.stringify first and by this walk second; one that
+ * returns something else the second time, or a Proxy that lists other keys, can
+ * still slip a frame past the sender, and readers drop it. It recurses at most
+ * `maxDepth` levels deep: callers use it only while `maxDepth <= MAX_FAST_PATH_DEPTH`.
  */
 export function isPlainData(value: unknown, depth: number, maxDepth: number, parentKey: string): boolean {
-  if (typeof value !== 'object' || value === null) return true;
+  if (typeof value !== 'object' || value === null) return typeof value !== 'bigint';
   if (depth > maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (!isPlainData(value[i], depth + 1, maxDepth, '')) return false;
     return true;
   }
   for (const key in value) {
-    if (key === '__proto__' || (key === 'prototype' && parentKey === 'constructor')) return false;
+    if (!hasOwn.call(value, key) || key === '__proto__' || (key === 'prototype' && parentKey === 'constructor')) return false;
     if (!isPlainData((value as Record<string, unknown>)[key], depth + 1, maxDepth, key)) return false;
   }
   return true;

@@ -213,6 +213,49 @@ describe('encode', () => {
     expect(JSON.parse(encode({ ...PUBLIC, data: { at: new Date(0), map: new Map([[1, 2]]) } }))).toMatchObject({ data: { at: '1970-01-01T00:00:00.000Z', map: {} } });
   });
 
+  describe('encodeTrusted (no schema check) still refuses every frame readers would drop', () => {
+    const codec = createCodec();
+    const expectDropped = (frame: unknown, field: string) => {
+      const raw = JSON.stringify(frame);
+      expect(decode(raw).ok).toBe(false);
+      expectClustrError(() => codec.encodeTrusted(frame as Frame), 'CLUSTR_INVALID_FRAME', field);
+    };
+
+    test('a forbidden key outside data: in meta, or at the top', () => {
+      expectDropped({ ...PUBLIC, meta: { ...PUBLIC.meta, constructor: { prototype: {} } } }, '/meta/constructor/prototype');
+      expectDropped({ ...PUBLIC, ['__proto__']: {} }, '/__proto__');
+    });
+
+    test('a toJSON on the frame itself that returns a frame nested too deep', () => {
+      let deep: unknown = 1;
+      for (let i = 0; i < DEFAULT_MAX_DEPTH; i++) deep = [deep];
+      expectDropped({ ...PUBLIC, toJSON: () => ({ ...PUBLIC, data: deep }) }, `/data${'/0'.repeat(DEFAULT_MAX_DEPTH - 1)}`);
+    });
+
+    test('a BigInt whose toJSON returns a forbidden key', () => {
+      const proto = BigInt.prototype as unknown as { toJSON?: () => unknown };
+      proto.toJSON = () => JSON.parse('{"__proto__": {"polluted": true}}') as unknown;
+      try {
+        expectDropped({ ...PUBLIC, data: { amount: 10n } }, '/data/amount/__proto__');
+      } finally {
+        delete proto.toJSON;
+      }
+    });
+
+    test('an inherited getter JSON.stringify never reads is not read either, and the frame goes out', () => {
+      const base = {};
+      Object.defineProperty(base, 'boom', {
+        enumerable: true,
+        get() {
+          throw new Error('read an inherited getter');
+        },
+      });
+      const data = Object.create(base) as Record<string, unknown>;
+      data['a'] = 1;
+      expect(codec.encodeTrusted({ ...PUBLIC, data } as Frame)).toBe(JSON.stringify({ ...PUBLIC, data: { a: 1 } }));
+    });
+  });
+
   test('writes plain JSON that decode reads back', () => {
     expect(encode(PUBLIC)).toBe(JSON.stringify(PUBLIC));
   });

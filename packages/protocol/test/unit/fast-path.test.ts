@@ -101,19 +101,16 @@ function mutations(count: number): string[] {
 
 describe('decode fast path', () => {
   it('never accepts a sample frame that the schema or the structure rules reject, and takes every plain user frame', () => {
-    let fastYes = 0;
     for (const sample of ALL_SAMPLES) {
       const value = parsedObject(rawText(sample.raw));
       if (!value) continue;
       const fast = fastVerdict(value);
-      if (fast) fastYes++;
       expect({ sample: sample.name, fast: fast && !referenceVerdict(value) }).toEqual({ sample: sample.name, fast: false });
     }
     // The good user-data samples without reserved fields and within limits must take the fast path, or it measures nothing.
     const plainGood = GOOD_SAMPLES.filter((s) => ['public', 'private', 'group'].includes(s.frame.kind) && Object.keys(s.frame).length === 5 && s.name.endsWith('data'));
     expect(plainGood.length).toBeGreaterThan(10);
     for (const sample of plainGood) expect({ sample: sample.name, fast: fastVerdict(parsedObject(rawText(sample.raw))!) }).toEqual({ sample: sample.name, fast: true });
-    expect(fastYes).toBeGreaterThanOrEqual(plainGood.length);
   });
 
   it('never accepts a mutated frame that the schema or the structure rules reject (6000 mutations)', () => {
@@ -142,7 +139,7 @@ describe('decode fast path', () => {
     expect(decode(frame('web')).ok).toBe(true);
   });
 
-  it('is used only while maxDepth keeps its recursion short; deeper limits use the full checks with the same verdicts', () => {
+  it('a codec with maxDepth above the fast-path bound (full checks only) still applies its own depth limit', () => {
     const deep = createCodec({ maxDepth: MAX_FAST_PATH_DEPTH + 1 });
     const raw = JSON.stringify({ v: 1, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH - 1, 1) });
     expect(decode(raw)).toMatchObject({ ok: false, reason: 'too_deep' });

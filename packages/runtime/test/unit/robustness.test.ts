@@ -470,7 +470,7 @@ test('11. a cluster-info reply from anyone but the master is ignored', async () 
 // The user-emit path reports failures through one handler per kind (made once, not a closure per
 // message). A failed publish must still reach onError and reject the caller's promise, and a caller
 // that ignores the promise must not get an unhandled rejection (jest-circus fails the test if so).
-test('8. a user emit whose publish fails rejects its promise and is reported with its kind, ignored or not', async () => {
+test('9. a user emit whose publish fails rejects its promise and is reported with its kind, ignored or not', async () => {
   const cluster = createTestCluster();
   const publisher = new FakeRedis({ server: cluster.server });
   const w = cluster.createWorker({ group: 'web', publisher });
