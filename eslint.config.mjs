@@ -2,6 +2,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Other packages are imported through their entry points only (rule options are replaced, not merged, per block). */
+const PUBLIC_ENTRY_ONLY = { group: ['@clustr/*/src/*', '@clustr/*/src', '@clustr/*/internal/*', '**/packages/*/src/**'], message: 'Import another package through its public entry point.' };
+
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/.scratch/**', '**/node_modules/**', '**/schema/**', 'coverage/**', 'bench/results/**', '**/*.d.ts'],
@@ -21,7 +24,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@clustr/*/src/*', '@clustr/*/src', '@clustr/*/internal/*', '**/packages/*/src/**'], message: 'Import another package through its public entry point.' }] },
+        { patterns: [PUBLIC_ENTRY_ONLY] },
       ],
     },
   },
@@ -37,7 +40,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: '@clustr/protocol', message: "Import from '@clustr/protocol/core': the main entry loads TypeBox and Ajv's compiler at start-up." }],
-          patterns: [{ group: ['@clustr/*/src/*', '@clustr/*/src', '@clustr/*/internal/*', '**/packages/*/src/**'], message: 'Import another package through its public entry point.' }],
+          patterns: [PUBLIC_ENTRY_ONLY],
         },
       ],
     },

@@ -12,8 +12,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { exitWithParent, fail, now, onCommand, params, send } from './common';
-import type * as Common from './common';
+import { exitWithParent, fail, now, onCommand, params, rawChannels, redis, send } from './common';
 
 interface Params {
   workers: number;
@@ -32,8 +31,6 @@ function fork(): Worker {
 
 /** Resolves once `count` distinct workers have published their ready frame (redisNs mode only). */
 async function redisReady(ns: string, count: number): Promise<() => Promise<void>> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { redis, rawChannels } = require('./common') as typeof Common;
   const subscriber = redis();
   const seen = new Set<number>();
   let done: () => void = () => undefined;

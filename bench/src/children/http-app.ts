@@ -14,8 +14,8 @@
  * own channel and publish one frame saying it is ready.
  */
 import http from 'node:http';
+import { rawChannels, redis } from './common';
 import { handle } from './http-handler';
-import type * as Common from './common';
 
 const port = Number(process.env['PORT']);
 const grace = Number(process.env['BENCH_DRAIN_MS'] ?? 5000);
@@ -30,9 +30,7 @@ server.listen(port, '127.0.0.1');
 const redisNs = process.env['BENCH_REDIS_NS'];
 if (redisNs) {
   server.once('listening', () => {
-    // Loaded here only: the plain node:cluster and PM2 runs must not pay for ioredis.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { redis, rawChannels } = require('./common') as typeof Common;
+    // redis() loads ioredis on first use: the plain node:cluster and PM2 runs never load it.
     const subscriber = redis();
     const publisher = redis();
     const frame = JSON.stringify({ v: 1, kind: 'register', id: `${process.pid}.0`, meta: { pid: process.pid, group: 'web' }, data: { parentPid: process.ppid } });
