@@ -7,7 +7,7 @@ const PUBLIC_ENTRY_ONLY = { group: ['@clustr/*/src/*', '@clustr/*/src', '@clustr
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/.scratch/**', '**/node_modules/**', '**/schema/**', 'coverage/**', 'bench/results/**', '**/*.d.ts'],
+    ignores: ['**/dist/**', '**/.scratch/**', '**/node_modules/**', '**/schema/**', 'coverage/**', 'bench/results/**', '**/*.d.ts', '**/generated/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -4,18 +4,22 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { renderJsonSchemas } = require('../dist/index.js');
-const { FRAME_VALIDATORS_FILE, renderFrameValidators } = require('../dist/frame-validators.js');
+// Not the package entry: it loads the codec, which refuses a stale generated file, the very file this script rewrites.
+const { PROTOCOL_VERSION } = require('../dist/constants.js');
+const { renderJsonSchemas } = require('../dist/json-schema.js');
+const { FRAME_VALIDATORS_FILE, FRAME_VALIDATORS_DECLARATIONS, renderFrameValidators, renderFrameValidatorDeclarations } = require('../dist/frame-validators.js');
 
 const root = path.join(__dirname, '..');
 const dir = path.join(root, 'schema');
 fs.mkdirSync(dir, { recursive: true });
 const files = renderJsonSchemas();
+// Files of earlier versions are frozen once released (docs/protocol.md, version policy): only this version's are rewritten.
 for (const old of fs.readdirSync(dir)) {
-  if (old.endsWith('.json') && !(old in files)) fs.rmSync(path.join(dir, old));
+  if (old.endsWith(`.v${PROTOCOL_VERSION}.json`) && !(old in files)) fs.rmSync(path.join(dir, old));
 }
 for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
 process.stdout.write(`wrote ${Object.keys(files).length} schema files to ${path.relative(process.cwd(), dir) || '.'}\n`);
 
 fs.writeFileSync(path.join(root, FRAME_VALIDATORS_FILE), renderFrameValidators());
-process.stdout.write(`wrote ${FRAME_VALIDATORS_FILE}\n`);
+fs.writeFileSync(path.join(root, FRAME_VALIDATORS_DECLARATIONS), renderFrameValidatorDeclarations());
+process.stdout.write(`wrote ${FRAME_VALIDATORS_FILE} and ${FRAME_VALIDATORS_DECLARATIONS}\n`);

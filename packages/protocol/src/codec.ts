@@ -3,8 +3,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ClustrError } from './errors';
 import { FRAME_KINDS, PROTOCOL_VERSION, type FrameKind } from './constants';
 import { MAX_FAST_PATH_DEPTH, isPlainData, isPlainUserFrame } from './fast-path';
+import { pointerSegment, structureProblem, walk, type StructureProblem } from './structure';
 import * as generated from './generated/frame-validators';
-import type { Frame } from './schema';
+import type { Frame, FrameOf } from './schema';
 
 /** Why a frame was rejected. Stable strings: stats count rejections by these. */
 export const DECODE_ERROR_REASONS = [
@@ -44,8 +45,11 @@ export interface DecodeSuccess {
 
 export type DecodeResult = DecodeSuccess | DecodeFailure;
 
+/** A frame other than a batch: what a batch carries, and what the runtime dispatches. */
+export type SingleFrame = Exclude<Frame, FrameOf<'batch'>>;
+
 export interface CodecOptions {
-  /** Largest frame, in UTF-8 bytes, that decode accepts and encode produces. Default 1 MiB. */
+  /** Largest frame, in UTF-8 bytes, that decode accepts and encode produces (a batch counts as one frame). Default 1 MiB. */
   maxBytes?: number;
   /** Deepest nesting of objects and arrays a frame may have; the frame object itself is level 1. Default 64. */
   maxDepth?: number;
@@ -64,38 +68,47 @@ export interface Codec {
    * readers drop.
    */
   encodeTrusted(frame: Frame): string;
-  /** Reads a frame. Never throws: hostile input comes back as a DecodeFailure. */
+  /**
+   * Joins frames already written by encode/encodeTrusted (same sender, same
+   * channel, in order) into one batch frame's text. `head` holds the batch's own
+   * fields: its id, the sender's meta, and `ts` when it will be signed. Throws
+   * CLUSTR_FRAME_TOO_LARGE when the batch would pass the byte limit: the caller
+   * keeps batches under `maxBytes` with `batchOverhead()`.
+   */
+  encodeBatch(head: { id: string; meta: FrameOf<'batch'>['meta']; ts?: number }, texts: readonly string[]): string;
+  /** Bytes a batch adds around its frames (with `head`), plus one separator per frame. */
+  batchOverhead(head: { id: string; meta: FrameOf<'batch'>['meta']; ts?: number }): number;
+  /** Reads a frame. Never throws: hostile input comes back as a DecodeFailure. A batch comes back whole; see unpack. */
   decode(raw: string | Buffer): DecodeResult;
+  /**
+   * The frames of a batch that decode returned, each checked on its own as decode
+   * checks a frame (one bad frame is a failure alone, the others still decode),
+   * and each required to come from the batch's sender. Paths in failures point
+   * into the batch (`/data/3/meta/pid`).
+   */
+  unpack(batch: FrameOf<'batch'>): Array<{ ok: true; frame: SingleFrame } | DecodeFailure>;
   readonly maxBytes: number;
   readonly maxDepth: number;
 }
 
-// Ajv validators compiled from FRAME_SCHEMAS at build time (src/frame-validators.ts writes them):
+// Ajv validators compiled from FRAME_SCHEMAS at build time (src/frame-validators.ts renders them into src/generated/frame-validators.js):
 // loading them costs no Ajv compiler and no TypeBox, which keeps worker start-up short.
 const VALIDATORS = Object.fromEntries(
   FRAME_KINDS.map((kind) => {
     const validate = (generated as unknown as Record<string, ValidateFunction | undefined>)[`validate_${kind}`];
     // A stale generated file must fail at load, not as a TypeError inside decode (which never throws).
-    if (typeof validate !== 'function') throw new Error(`@clustr/protocol: src/generated/frame-validators.ts has no validator for ${kind}; run \`pnpm schema\` and rebuild.`);
+    if (typeof validate !== 'function') throw new Error(`@clustr/protocol: src/generated/frame-validators.js has no validator for ${kind}; run \`pnpm schema\` and rebuild.`);
     return [kind, validate];
   }),
 ) as Record<FrameKind, ValidateFunction>;
-function validatorFor(kind: FrameKind): ValidateFunction {
-  return VALIDATORS[kind];
-}
 
 const KINDS = new Set<string>(FRAME_KINDS);
 
-/** One JSON Pointer segment (RFC 6901): Ajv escapes its own paths, so keys we append must match. */
-function pointerSegment(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** Turns Ajv errors into issues whose path points at the field, including the missing one. */
-export function toIssues(errors: ErrorObject[] | null | undefined): FrameIssue[] {
-  if (!errors || errors.length === 0) return [{ path: '', keyword: 'unknown', message: 'is invalid' }];
+export function toIssues(errors: ErrorObject[] | null | undefined, base = ''): FrameIssue[] {
+  if (!errors || errors.length === 0) return [{ path: base, keyword: 'unknown', message: 'is invalid' }];
   return errors.map((e) => {
-    let path = e.instancePath;
+    let path = base + e.instancePath;
     const params = e.params as Record<string, unknown>;
     if (e.keyword === 'required' && typeof params['missingProperty'] === 'string') {
       path += `/${pointerSegment(params['missingProperty'])}`;
@@ -116,71 +129,14 @@ function fail(reason: DecodeErrorReason, issues: FrameIssue[], extra: { version?
   return extra.version === undefined ? { ok: false, reason, message, issues } : { ok: false, reason, message, issues, version: extra.version };
 }
 
-function countOpeners(raw: string, limit: number): number {
-  let count = 0;
-  for (const ch of ['{', '[']) {
-    let at = raw.indexOf(ch);
-    while (at !== -1) {
-      if (++count > limit) return count;
-      at = raw.indexOf(ch, at + 1);
-    }
-  }
-  return count;
-}
-
-type WalkProblem = { reason: 'too_deep' | 'forbidden_key'; path: string } | undefined;
-
-/**
- * Bounded walk used only when the cheap string checks cannot rule out a problem.
- * The frame object is level 1. It keeps its own stack instead of recursing, so no
- * `maxDepth` a user picks can overflow the call stack; problems are found in
- * document order, as a recursive walk would find them.
- */
-function walk(root: unknown, maxDepth: number): WalkProblem {
-  const stack: Array<{ value: unknown; depth: number; path: string; parentKey: string }> = [{ value: root, depth: 1, path: '', parentKey: '' }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value, depth, path, parentKey } = item;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > maxDepth) return { reason: 'too_deep', path };
-    const children: Array<{ value: unknown; depth: number; path: string; parentKey: string }> = [];
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) children.push({ value: value[i], depth: depth + 1, path: `${path}/${i}`, parentKey: '' });
-    } else {
-      for (const key of Object.keys(value)) {
-        // `__proto__` anywhere, or `constructor.prototype`, is how prototype-pollution payloads look.
-        if (key === '__proto__' || (key === 'prototype' && parentKey === 'constructor')) {
-          return { reason: 'forbidden_key', path: `${path}/${pointerSegment(key)}` };
-        }
-        children.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}/${pointerSegment(key)}`, parentKey: key });
-      }
-    }
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-  return undefined;
-}
-
-/**
- * The rules JSON Schema cannot express (nesting depth, prototype-pollution keys),
- * checked the same way for decode and encode. Cheap string checks rule out almost
- * every frame; `parsed` is only called when they cannot.
- */
-function structureProblem(raw: string, parsed: () => unknown, maxDepth: number): WalkProblem {
-  // Both forbidden keys contain "proto"; an escape could spell either without it.
-  const mayHaveForbiddenKey = raw.includes('proto') || raw.includes('\\u');
-  // Every opener needs a closer, so a string of at most 2 * maxDepth characters cannot nest too deep.
-  const mayBeTooDeep = raw.length > 2 * maxDepth && countOpeners(raw, maxDepth) > maxDepth;
-  if (!mayHaveForbiddenKey && !mayBeTooDeep) return undefined;
-  return walk(parsed(), maxDepth);
-}
-
-function structureProblemIssue(problem: NonNullable<WalkProblem>, maxDepth: number): FrameIssue {
+function structureProblemIssue(problem: NonNullable<StructureProblem>, maxDepth: number): FrameIssue {
   return problem.reason === 'too_deep'
     ? { path: problem.path, keyword: 'maxDepth', message: `nests deeper than ${maxDepth} levels` }
     : { path: problem.path, keyword: 'forbiddenKey', message: 'is a key that could pollute object prototypes' };
 }
 
 /** encode's error for a frame every reader would drop as `too_deep` or `forbidden_key`. */
-function structureError(problem: NonNullable<WalkProblem>, maxDepth: number, cause?: unknown): ClustrError {
+function structureError(problem: NonNullable<StructureProblem>, maxDepth: number, cause?: unknown): ClustrError {
   const issue = structureProblemIssue(problem, maxDepth);
   const fix =
     problem.reason === 'too_deep'
@@ -193,6 +149,32 @@ function byteLengthOver(raw: string, maxBytes: number): boolean {
   // A UTF-16 code unit is at most 3 UTF-8 bytes, so short strings need no exact count.
   if (raw.length * 3 <= maxBytes) return false;
   return Buffer.byteLength(raw, 'utf8') > maxBytes;
+}
+
+function tooLarge(maxBytes: number): DecodeFailure {
+  return fail('too_large', [{ path: '', keyword: 'maxBytes', message: `is larger than the ${maxBytes}-byte frame limit` }]);
+}
+
+/** The `v` and `kind` checks every frame gets first, in this order. `base` prefixes paths (a frame inside a batch). */
+function headProblem(head: Record<string, unknown>, base: string): DecodeFailure | undefined {
+  const v = head['v'];
+  if (v !== PROTOCOL_VERSION) {
+    // Any other whole version is a process of another release on this namespace, not garbage: counted apart.
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1) {
+      return fail('unsupported_version', [{ path: `${base}/v`, keyword: 'const', message: `is version ${v}; this reader understands version ${PROTOCOL_VERSION}` }], { version: v });
+    }
+    return fail('invalid_frame', [
+      { path: `${base}/v`, keyword: v === undefined ? 'required' : 'const', message: v === undefined ? 'is required but missing' : `must be ${PROTOCOL_VERSION}` },
+    ]);
+  }
+  const kind = head['kind'];
+  if (typeof kind === 'string' && KINDS.has(kind)) return undefined;
+  if (typeof kind === 'string') {
+    return fail('unknown_kind', [{ path: `${base}/kind`, keyword: 'enum', message: `is ${JSON.stringify(kind.slice(0, 64))}, not a known kind` }]);
+  }
+  return fail('invalid_frame', [
+    { path: `${base}/kind`, keyword: kind === undefined ? 'required' : 'type', message: kind === undefined ? 'is required but missing' : 'must be a string' },
+  ]);
 }
 
 export function createCodec(options: CodecOptions = {}): Codec {
@@ -209,18 +191,12 @@ export function createCodec(options: CodecOptions = {}): Codec {
   function decode(input: string | Buffer): DecodeResult {
     let raw: string;
     if (typeof input === 'string') {
-      if (byteLengthOver(input, maxBytes)) {
-        return fail('too_large', [{ path: '', keyword: 'maxBytes', message: `is larger than the ${maxBytes}-byte frame limit` }]);
-      }
+      if (byteLengthOver(input, maxBytes)) return tooLarge(maxBytes);
       raw = input;
     } else if (Buffer.isBuffer(input)) {
-      if (input.length > maxBytes) {
-        return fail('too_large', [{ path: '', keyword: 'maxBytes', message: `is larger than the ${maxBytes}-byte frame limit` }]);
-      }
+      if (input.length > maxBytes) return tooLarge(maxBytes);
       // toString() would silently turn bad bytes into U+FFFD and hand the user altered data.
-      if (!isUtf8(input)) {
-        return fail('not_json', [{ path: '', keyword: 'utf8', message: 'is not valid UTF-8' }]);
-      }
+      if (!isUtf8(input)) return fail('not_json', [{ path: '', keyword: 'utf8', message: 'is not valid UTF-8' }]);
       raw = input.toString('utf8');
     } else {
       return fail('not_json', [{ path: '', keyword: 'type', message: 'is neither a string nor a Buffer' }]);
@@ -240,42 +216,48 @@ export function createCodec(options: CodecOptions = {}): Codec {
     // Most frames are user messages: a quick yes for them, else the full checks below decide and explain.
     if (fastPath && isPlainUserFrame(head) && isPlainData(head['data'], 2, maxDepth, 'data')) return { ok: true, frame: value as Frame };
 
-    const v = head['v'];
-    if (v !== PROTOCOL_VERSION) {
-      if (typeof v === 'number' && Number.isInteger(v) && v > PROTOCOL_VERSION) {
-        return fail(
-          'unsupported_version',
-          [{ path: '/v', keyword: 'const', message: `is version ${v}; this reader understands version ${PROTOCOL_VERSION}` }],
-          { version: v },
-        );
-      }
-      return fail('invalid_frame', [
-        { path: '/v', keyword: v === undefined ? 'required' : 'const', message: v === undefined ? 'is required but missing' : `must be ${PROTOCOL_VERSION}` },
-      ]);
+    const wrong = headProblem(head, '');
+    if (wrong) return wrong;
+    const kind = head['kind'] as FrameKind;
+    if (kind === 'batch') {
+      // A batch's frames are checked one by one in unpack(), so that one bad frame is dropped alone;
+      // here only the batch's own fields (the frames sit two levels down: their depth is their own).
+      const validate = VALIDATORS.batch;
+      return validate(value) ? { ok: true, frame: value as Frame } : fail('invalid_frame', toIssues(validate.errors));
     }
-    const kind = head['kind'];
-    if (typeof kind !== 'string' || !KINDS.has(kind)) {
-      if (typeof kind === 'string') {
-        return fail('unknown_kind', [{ path: '/kind', keyword: 'enum', message: `is ${JSON.stringify(kind.slice(0, 64))}, not a known kind` }]);
-      }
-      return fail('invalid_frame', [
-        { path: '/kind', keyword: kind === undefined ? 'required' : 'type', message: kind === undefined ? 'is required but missing' : 'must be a string' },
-      ]);
-    }
-
     const problem = structureProblem(raw, () => value, maxDepth);
     if (problem) return fail(problem.reason, [structureProblemIssue(problem, maxDepth)]);
+    const validate = VALIDATORS[kind];
+    return validate(value) ? { ok: true, frame: value as Frame } : fail('invalid_frame', toIssues(validate.errors));
+  }
 
-    const validate = validatorFor(kind as FrameKind);
-    if (!validate(value)) {
-      return fail('invalid_frame', toIssues(validate.errors));
+  function unpackOne(item: unknown, index: number, meta: FrameOf<'batch'>['meta']): { ok: true; frame: SingleFrame } | DecodeFailure {
+    const base = `/data/${index}`;
+    const head = item as Record<string, unknown>;
+    if (!(fastPath && isPlainUserFrame(head) && isPlainData(head['data'], 2, maxDepth, 'data'))) {
+      const wrong = headProblem(head, base);
+      if (wrong) return wrong;
+      const kind = head['kind'] as FrameKind;
+      if (kind === 'batch') return fail('invalid_frame', [{ path: `${base}/kind`, keyword: 'not', message: 'is batch; a batch cannot carry a batch' }]);
+      const problem = walk(item, maxDepth, base);
+      if (problem) return fail(problem.reason, [structureProblemIssue(problem, maxDepth)]);
+      const validate = VALIDATORS[kind];
+      if (!validate(item)) return fail('invalid_frame', toIssues(validate.errors, base));
     }
-    return { ok: true, frame: value as Frame };
+    const from = head['meta'] as FrameOf<'batch'>['meta'];
+    if (from.pid !== meta.pid || from.group !== meta.group || from.instance !== meta.instance || from.host !== meta.host) {
+      return fail('invalid_frame', [{ path: `${base}/meta`, keyword: 'const', message: "is not the batch's sender" }]);
+    }
+    return { ok: true, frame: item as SingleFrame };
+  }
+
+  function unpack(batch: FrameOf<'batch'>): Array<{ ok: true; frame: SingleFrame } | DecodeFailure> {
+    return batch.data.map((item, index) => unpackOne(item, index, batch.meta));
   }
 
   function encode(frame: Frame): string {
     const kind = (frame as { kind?: unknown } | null)?.kind;
-    const validate = typeof kind === 'string' && KINDS.has(kind) ? validatorFor(kind as FrameKind) : undefined;
+    const validate = typeof kind === 'string' && KINDS.has(kind) ? VALIDATORS[kind as FrameKind] : undefined;
     if (!validate) {
       throw new ClustrError('CLUSTR_INVALID_FRAME', `frame.kind must be one of ${FRAME_KINDS.join(', ')}; got ${JSON.stringify(kind)}.`, {
         field: '/kind',
@@ -314,7 +296,24 @@ export function createCodec(options: CodecOptions = {}): Codec {
     return raw;
   }
 
-  return { encode, encodeTrusted, decode, maxBytes, maxDepth };
+  function batchHead(head: { id: string; meta: FrameOf<'batch'>['meta']; ts?: number }): string {
+    const ts = head.ts === undefined ? '' : `,"ts":${head.ts}`;
+    return `{"v":${PROTOCOL_VERSION},"kind":"batch","id":${JSON.stringify(head.id)},"meta":${JSON.stringify(head.meta)}${ts},"data":[`;
+  }
+
+  function batchOverhead(head: { id: string; meta: FrameOf<'batch'>['meta']; ts?: number }): number {
+    return Buffer.byteLength(batchHead(head), 'utf8') + 2;
+  }
+
+  function encodeBatch(head: { id: string; meta: FrameOf<'batch'>['meta']; ts?: number }, texts: readonly string[]): string {
+    const raw = `${batchHead(head)}${texts.join(',')}]}`;
+    if (byteLengthOver(raw, maxBytes)) {
+      throw new ClustrError('CLUSTR_FRAME_TOO_LARGE', `a batch of ${texts.length} frames is larger than the ${maxBytes}-byte limit; send fewer frames per batch.`, { field: '/data' });
+    }
+    return raw;
+  }
+
+  return { encode, encodeTrusted, encodeBatch, batchOverhead, decode, unpack, maxBytes, maxDepth };
 }
 
 const defaultCodec = createCodec();
@@ -323,7 +322,7 @@ export const decode = defaultCodec.decode;
 /** Encodes with the default limits. Throws a ClustrError when the frame is invalid. */
 export const encode = defaultCodec.encode;
 
-/** Frame ids unique per sender: a per-process prefix and a counter, cheaper than random ids on the hot path. */
+/** Frame ids unique per sender run: a per-process prefix and a counter, cheaper than random ids on the hot path. */
 export function createFrameIds(pid: number): () => string {
   const prefix = `${pid.toString(36)}.${Date.now().toString(36)}.`;
   let seq = 0;

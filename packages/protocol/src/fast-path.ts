@@ -1,62 +1,98 @@
 import { isValidName } from './names';
-import { MAX_FRAME_ID_LENGTH, MAX_PID, PROTOCOL_VERSION } from './constants';
+import { INSTANCE_PATTERN, MAX_FRAME_ID_LENGTH, MAX_PID, MAX_SEQ, PROTOCOL_VERSION } from './constants';
 
 /**
  * A quick yes for the frames that carry user data, the ones every message pays for.
  *
  * Ajv stays the authority: this check only ever says "valid" or "don't know". It
- * accepts a strict subset of what the compiled schema accepts (exactly the five
- * envelope fields, no reserved ones, lengths counted in UTF-16 units, which are
- * never fewer than the code points JSON Schema counts), so a "don't know" costs
- * one Ajv call that then decides and names the problem. The differential test in
- * `fast-path.test.ts` checks, on every sample frame and on mutations of them, that
- * nothing passes here that Ajv rejects, and it pins the field list and keywords of
- * the envelope schema so a schema change cannot leave this check behind.
+ * accepts a strict subset of what the compiled schema accepts (the envelope
+ * fields of a public, private or group frame, `seq`, and `ts` + `sig` of a signed
+ * one; no `re`, no `meta.host`; lengths counted in UTF-16 units, which are never
+ * fewer than the code points JSON Schema counts), so a "don't know" costs one Ajv
+ * call that then decides and names the problem. The differential test in
+ * `fast-path.test.ts` checks, on every sample frame and on mutations of them,
+ * that nothing passes here that Ajv rejects, and it pins the field list and
+ * keywords of the envelope schema so a schema change cannot leave this check
+ * behind.
  *
- * Why it exists: a 106-byte frame takes about 460 ns to `JSON.parse` on a 2-core
+ * Why it exists: a 150-byte frame takes about 600 ns to `JSON.parse` on a 2-core
  * machine, and Ajv's general-purpose code for the envelope (for-in with
- * `hasOwnProperty` for `additionalProperties`, `ucs2length` per string bound, five
- * absent reserved fields) added 160-220 ns on top. This check adds about 40 ns.
+ * `hasOwnProperty` for `additionalProperties`, `ucs2length` per string bound,
+ * absent optional fields) added 160-220 ns on top. This check adds about 50 ns.
  */
-const ENVELOPE_FIELDS = 5;
 
-// Clusters use a handful of group names: remember the ones already found valid (bounded), so most
-// frames skip the pattern match. Only names that passed isValidName are ever added.
+// Clusters use a handful of group names and senders: remember the ones already found valid
+// (bounded), so most frames skip the pattern match. Only names that passed the pattern are added.
+export const MAX_KNOWN_NAMES = 256;
 const knownGroups = new Set<string>();
-const MAX_KNOWN_GROUPS = 64;
-function isGroupName(group: unknown): boolean {
-  if (typeof group !== 'string') return false;
-  if (knownGroups.has(group)) return true;
-  if (!isValidName(group)) return false;
-  if (knownGroups.size < MAX_KNOWN_GROUPS) knownGroups.add(group);
+const knownInstances = new Set<string>();
+const INSTANCE_RE = new RegExp(INSTANCE_PATTERN);
+
+function remembered(set: Set<string>, value: unknown, valid: (value: string) => boolean): boolean {
+  if (typeof value !== 'string') return false;
+  if (set.has(value)) return true;
+  if (!valid(value)) return false;
+  if (set.size < MAX_KNOWN_NAMES) set.add(value);
   return true;
 }
 
-function isEnvelopeField(key: string): boolean {
-  return key === 'v' || key === 'kind' || key === 'id' || key === 'meta' || key === 'data';
+const isInstance = (value: string): boolean => INSTANCE_RE.test(value);
+
+/** How many names each cache holds now (for the test of its bound). */
+export function knownNameCounts(): { groups: number; instances: number } {
+  return { groups: knownGroups.size, instances: knownInstances.size };
 }
 
-/** True only when `frame` is a valid public, private or group frame by the v1 schema. */
+function isSeqLike(value: unknown, min: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_SEQ;
+}
+
+/** True only when `frame` is a valid public, private or group frame by the schema of this version. */
 export function isPlainUserFrame(frame: Record<string, unknown>): boolean {
-  let fields = 0;
+  let required = 0;
   for (const key in frame) {
-    if (!isEnvelopeField(key)) return false;
-    fields++;
+    switch (key) {
+      case 'v':
+      case 'kind':
+      case 'id':
+      case 'meta':
+      case 'data':
+        required++;
+        break;
+      case 'seq':
+        if (!isSeqLike(frame['seq'], 1)) return false;
+        break;
+      case 'ts':
+        if (!isSeqLike(frame['ts'], 0)) return false;
+        break;
+      case 'sig': {
+        const sig = frame['sig'];
+        if (typeof sig !== 'string' || sig.length === 0 || sig.length > 512) return false;
+        break;
+      }
+      default:
+        return false;
+    }
   }
   const kind = frame['kind'];
-  if (fields !== ENVELOPE_FIELDS || frame['v'] !== PROTOCOL_VERSION || (kind !== 'private' && kind !== 'public' && kind !== 'group')) return false;
+  if (required !== 5 || frame['v'] !== PROTOCOL_VERSION || (kind !== 'private' && kind !== 'public' && kind !== 'group')) return false;
   const id = frame['id'];
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_FRAME_ID_LENGTH) return false;
   const meta = frame['meta'];
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return false;
   let metaFields = 0;
   for (const key in meta) {
-    if (key !== 'pid' && key !== 'group') return false;
-    metaFields++;
+    if (key === 'instance') {
+      if (!remembered(knownInstances, (meta as Record<string, unknown>)['instance'], isInstance)) return false;
+    } else if (key !== 'pid' && key !== 'group') {
+      return false;
+    } else {
+      metaFields++;
+    }
   }
   if (metaFields !== 2) return false;
   const { pid, group } = meta as Record<string, unknown>;
-  return typeof pid === 'number' && Number.isInteger(pid) && pid >= 1 && pid <= MAX_PID && isGroupName(group);
+  return typeof pid === 'number' && Number.isInteger(pid) && pid >= 1 && pid <= MAX_PID && remembered(knownGroups, group, isValidName);
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;

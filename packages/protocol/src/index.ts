@@ -5,15 +5,28 @@ export {
   NAME_PATTERN,
   MASTER_GROUP,
   DEFAULT_NAMESPACE,
+  KIND_CHANNELS,
   isValidName,
   assertNamespace,
   assertGroupName,
   channels,
 } from './names';
-export type { Channels } from './names';
+export type { Channels, ChannelFamily } from './names';
 
-export { PROTOCOL_VERSION, FRAME_KINDS, MAX_EXIT_CODE, MAX_IDENTIFIER_LENGTH, MAX_PID, MAX_FRAME_ID_LENGTH } from './constants';
-export type { FrameKind } from './constants';
+export {
+  PROTOCOL_VERSION,
+  FRAME_KINDS,
+  MAX_EXIT_CODE,
+  MAX_IDENTIFIER_LENGTH,
+  MAX_PID,
+  MAX_FRAME_ID_LENGTH,
+  MAX_METHOD_LENGTH,
+  MAX_BATCH_FRAMES,
+  MAX_SEQ,
+  INSTANCE_PATTERN,
+  SIGNATURE_ALGORITHM,
+} from './constants';
+export type { FrameKind, BatchableKind } from './constants';
 
 export {
   FRAME_SCHEMAS,
@@ -21,15 +34,29 @@ export {
   GroupName,
   Meta,
   ClusterInfo,
+  Health,
+  ProcessStatus,
+  RemoteError,
   PublicFrame,
   PrivateFrame,
   GroupFrame,
+  AnyFrame,
+  RequestFrame,
+  ReplyFrame,
   KillFrame,
   ConfirmationFrame,
   RegisterFrame,
   DeregisterFrame,
+  HeartbeatFrame,
   ClusterInfoRequestFrame,
   ClusterInfoReplyFrame,
+  AnnounceFrame,
+  MembershipFrame,
+  StatusRequestFrame,
+  StatusReplyFrame,
+  CommandFrame,
+  CommandReplyFrame,
+  BatchFrame,
 } from './schema';
 export type { FrameOf, Frame, DataOf } from './schema';
 
@@ -43,7 +70,10 @@ export {
   createFrameIds,
   toIssues,
 } from './codec';
-export type { Codec, CodecOptions, DecodeResult, DecodeSuccess, DecodeFailure, DecodeErrorReason, FrameIssue } from './codec';
+export type { Codec, CodecOptions, DecodeResult, DecodeSuccess, DecodeFailure, DecodeErrorReason, FrameIssue, SingleFrame } from './codec';
+
+export { SIGNATURE_REJECT_REASONS, MIN_SECRET_BYTES, DEFAULT_REPLAY_WINDOW_MS, createSigner, isFresh } from './signing';
+export type { FrameSigner, SignatureRejectReason, VerifyResult } from './signing';
 
 export { USER_MESSAGE_KINDS, compileMessageSchemas } from './messages';
 export type { MessageSchemas, MessageData, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';

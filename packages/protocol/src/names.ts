@@ -1,4 +1,5 @@
 import { ClustrError } from './errors';
+import type { FrameKind } from './constants';
 
 /**
  * Namespaces and group names become parts of Redis channel names. Colons separate
@@ -53,8 +54,10 @@ export interface Channels {
   readonly public: string;
   /** Confirmations; every process that counts confirmations listens here. */
   readonly confirmation: string;
-  /** Control frames for the master: registration, deregistration, cluster-info requests. */
+  /** Frames for the master: registration, deregistration, heartbeats, cluster-info, status and command requests. */
   readonly master: string;
+  /** Frames from the master to every process: announcements and membership. Every process subscribes at start. */
+  readonly control: string;
   /** Frames for one process: private messages, kill, replies. */
   private(pid: number): string;
   /** Frames for every member of one group. */
@@ -69,6 +72,7 @@ export function channels(namespace: string): Channels {
     public: `${prefix}public`,
     confirmation: `${prefix}confirmation`,
     master: `${prefix}master`,
+    control: `${prefix}control`,
     private: (pid: number) => `${prefix}private:${pid}`,
     group: (name: string) => {
       assertGroupName(name);
@@ -76,3 +80,35 @@ export function channels(namespace: string): Channels {
     },
   };
 }
+
+/** The channel families of a namespace; `private` and `group` are one channel per pid and per group name. */
+export type ChannelFamily = 'public' | 'private' | 'group' | 'confirmation' | 'master' | 'control';
+
+/**
+ * Where each kind travels: a receiver drops a frame that arrives on a channel of
+ * another family (reason `misrouted`). `private` means the receiver's own private
+ * channel and `group` its own group's channel. A batch travels wherever its frames
+ * do, and each of them is checked against the channel on its own.
+ */
+export const KIND_CHANNELS: { readonly [K in FrameKind]: readonly ChannelFamily[] } = {
+  public: ['public'],
+  private: ['private'],
+  group: ['group'],
+  any: ['private'],
+  request: ['private'],
+  reply: ['private'],
+  kill: ['private'],
+  confirmation: ['confirmation'],
+  register: ['master'],
+  deregister: ['master'],
+  heartbeat: ['master', 'private'],
+  clusterInfoRequest: ['master'],
+  clusterInfoReply: ['private'],
+  announce: ['control'],
+  membership: ['control'],
+  statusRequest: ['master'],
+  statusReply: ['private'],
+  command: ['master'],
+  commandReply: ['private'],
+  batch: ['public', 'private', 'group', 'confirmation', 'master', 'control'],
+};

@@ -3,7 +3,7 @@
 
 stdin:  a JSON list; each item is the raw frame text, or {"base64": "..."} for raw bytes.
 stdout: a JSON list of "valid" / "invalid", one per item, in order.
-argv[1] (optional): the schema file; default schema/envelope.v1.json of this package.
+argv[1] (optional): the schema file; default schema/envelope.v2.json of this package.
 
 Exit code 3 means the `jsonschema` library is missing (apt-get install python3-jsonschema).
 """
@@ -21,7 +21,7 @@ except ImportError:
     )
     sys.exit(3)
 
-DEFAULT_SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "envelope.v1.json"
+DEFAULT_SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "envelope.v2.json"
 
 
 def reject_constant(name):

@@ -14,7 +14,7 @@ import {
 } from '../../src';
 import { BAD_SAMPLES, GOOD_SAMPLES, prng, rawText, type BadSample } from '../fixtures/samples';
 
-const PUBLIC: Frame = { v: 1, kind: 'public', id: 'f-1', meta: { pid: 4242, group: 'web' }, data: { hello: 'world' } };
+const PUBLIC: Frame = { v: 2, kind: 'public', id: 'f-1', meta: { pid: 4242, group: 'web' }, data: { hello: 'world' } };
 
 /** Runs fn and returns what it threw, failing the test when it throws nothing or not a ClustrError. */
 function thrown(fn: () => unknown): ClustrError {
@@ -311,7 +311,7 @@ describe('createCodec', () => {
   test('a huge maxDepth cannot make decode overflow the stack', () => {
     const codec = createCodec({ maxDepth: 100_000, maxBytes: 4 * 1024 * 1024 });
     const levels = 150_000;
-    const raw = `{"v":1,"kind":"public","id":"f-1","meta":{"pid":1,"group":"web"},"data":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+    const raw = `{"v":2,"kind":"public","id":"f-1","meta":{"pid":1,"group":"web"},"data":${'['.repeat(levels)}${']'.repeat(levels)}}`;
     let result: DecodeResult | undefined;
     expect(() => {
       result = codec.decode(raw);

@@ -8,13 +8,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '../../src/core';
 import * as main from '../../src';
-import { FRAME_VALIDATORS_FILE, renderFrameValidators } from '../../src/frame-validators';
+import { FRAME_VALIDATORS_DECLARATIONS, FRAME_VALIDATORS_FILE, renderFrameValidatorDeclarations, renderFrameValidators } from '../../src/frame-validators';
 
 const PACKAGE = path.join(__dirname, '..', '..');
 
 test('the committed frame validators are exactly what the schemas compile to (run `pnpm schema` when this fails)', () => {
   const committed = readFileSync(path.join(PACKAGE, FRAME_VALIDATORS_FILE), 'utf8');
   expect(committed === renderFrameValidators()).toBe(true);
+  const declarations = readFileSync(path.join(PACKAGE, FRAME_VALIDATORS_DECLARATIONS), 'utf8');
+  expect(declarations).toBe(renderFrameValidatorDeclarations());
 });
 
 test('every value of the core entry is the same value in the main entry', () => {

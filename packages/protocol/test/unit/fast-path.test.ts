@@ -11,17 +11,19 @@ import {
   DEFAULT_MAX_DEPTH,
   FRAME_KINDS,
   FRAME_SCHEMAS,
+  INSTANCE_PATTERN,
   MAX_FRAME_ID_LENGTH,
   MAX_PID,
+  MAX_SEQ,
   NAME_PATTERN,
   createCodec,
   decode,
   type FrameKind,
 } from '../../src';
-import { MAX_FAST_PATH_DEPTH, isPlainData, isPlainUserFrame } from '../../src/fast-path';
+import { MAX_FAST_PATH_DEPTH, MAX_KNOWN_NAMES, isPlainData, isPlainUserFrame, knownNameCounts } from '../../src/fast-path';
 import { ALL_SAMPLES, GOOD_SAMPLES, prng, rawText } from '../fixtures/samples';
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, discriminator: true });
 const validators = Object.fromEntries(FRAME_KINDS.map((kind) => [kind, ajv.compile(FRAME_SCHEMAS[kind])])) as Record<FrameKind, ValidateFunction>;
 
 /** The structure rules, restated as simply as possible: depth (frame = level 1) and forbidden keys. */
@@ -37,7 +39,15 @@ function referenceVerdict(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const kind = (value as { kind?: unknown }).kind;
   if (typeof kind !== 'string' || !(FRAME_KINDS as readonly string[]).includes(kind)) return false;
+  // A batch is only its own fields here: its frames are checked one by one by unpack() (see below).
+  if (kind === 'batch') return validators.batch(value);
   return validators[kind as FrameKind](value) && structureOk(value, 1, '');
+}
+
+/** What unpack() must say of each frame of a batch: the reference verdict, and the batch's own sender. */
+function referenceItemVerdict(item: unknown, batch: { meta: unknown }): boolean {
+  const meta = (item as { meta?: unknown }).meta;
+  return (item as { kind?: unknown }).kind !== 'batch' && referenceVerdict(item) && JSON.stringify(meta) === JSON.stringify(batch.meta);
 }
 
 function fastVerdict(value: Record<string, unknown>): boolean {
@@ -62,15 +72,15 @@ function nested(levels: number, leaf: unknown): unknown {
 const TRICKY_VALUES: unknown[] = [
   null, true, 0, 1, -1, 1.5, 2, MAX_PID, MAX_PID + 1, 1e300, '', ' ', '1', 'web', 'web\n', 'we b', '-web', 'w'.repeat(64), 'w'.repeat(65),
   'i'.repeat(MAX_FRAME_ID_LENGTH), 'i'.repeat(MAX_FRAME_ID_LENGTH + 1), '😀'.repeat(33), 'é', 'master', [], [1], {}, { pid: 1 }, 'public', 'private', 'group',
-  'kill', 'Private', ...FRAME_KINDS,
+  'kill', 'Private', ...FRAME_KINDS, 'k3x9Qa', 'a-b_c', 'a.b', 'i'.repeat(32), 'i'.repeat(33), MAX_SEQ, MAX_SEQ + 1, 's'.repeat(512), 's'.repeat(513),
 ];
 const DATA_VALUES: unknown[] = [
   null, 1, 'x', [], {}, { seq: 1, body: 'b'.repeat(80) }, { proto: 1, protocol: 'proto' }, JSON.parse('{"__proto__": {"polluted": 1}}'),
   { constructor: { prototype: { x: 1 } } }, { constructor: { other: 1 } }, { prototype: 1 }, [{ constructor: { prototype: 1 } }],
   nested(DEFAULT_MAX_DEPTH - 2, 1), nested(DEFAULT_MAX_DEPTH - 1, 1), nested(DEFAULT_MAX_DEPTH - 1, {}), nested(DEFAULT_MAX_DEPTH, 1), nested(DEFAULT_MAX_DEPTH + 5, 'deep'),
 ];
-const FIELDS = ['v', 'kind', 'id', 'meta', 'data', 're', 'host', 'ts', 'nonce', 'sig', 'extra', '__proto__', 'constructor'] as const;
-const META_FIELDS = ['pid', 'group', 'host', '__proto__'] as const;
+const FIELDS = ['v', 'kind', 'id', 'meta', 'data', 'seq', 're', 'host', 'ts', 'nonce', 'sig', 'extra', '__proto__', 'constructor'] as const;
+const META_FIELDS = ['pid', 'group', 'instance', 'host', '__proto__'] as const;
 
 /** Deterministic mutations of a valid private frame, as the JSON text a reader would receive. */
 function mutations(count: number): string[] {
@@ -78,7 +88,8 @@ function mutations(count: number): string[] {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const frame: Record<string, unknown> = { v: 1, kind: pick(['public', 'private', 'group']), id: 'a1.b2.3', meta: { pid: 4242, group: 'web' }, data: { seq: i } };
+    const frame: Record<string, unknown> = { v: 2, kind: pick(['public', 'private', 'group']), id: 'a1.b2.3', meta: { pid: 4242, group: 'web', instance: 'k3x9Qa' }, seq: 1 + i, data: { seq: i } };
+    if (random() < 0.3) Object.assign(frame, { ts: 1_764_300_000_000 + i, sig: 'c'.repeat(43) });
     const meta = frame['meta'] as Record<string, unknown>;
     for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
       const roll = random();
@@ -94,7 +105,14 @@ function mutations(count: number): string[] {
         frame['data'] = pick(DATA_VALUES);
       }
     }
-    out.push(JSON.stringify(frame));
+    if (random() < 0.2) {
+      // The same mutations inside a batch, beside clean frames of the same sender.
+      const clean = { v: 2, kind: 'group', id: 'c', meta: { pid: 4242, group: 'web', instance: 'k3x9Qa' }, seq: 1, data: null };
+      const items = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.5 ? frame : clean));
+      out.push(JSON.stringify({ v: 2, kind: 'batch', id: 'b', meta: clean.meta, data: items }));
+    } else {
+      out.push(JSON.stringify(frame));
+    }
   }
   return out;
 }
@@ -109,12 +127,15 @@ describe('decode fast path', () => {
     }
     // The good user-data samples without reserved fields and within limits must take the fast path, or it measures nothing.
     const plainGood = GOOD_SAMPLES.filter((s) => ['public', 'private', 'group'].includes(s.frame.kind) && Object.keys(s.frame).length === 5 && s.name.endsWith('data'));
-    expect(plainGood.length).toBeGreaterThan(10);
+    // Sequence numbers and signatures are on every frame the runtime sends: they must take the fast path too.
+    plainGood.push(...GOOD_SAMPLES.filter((s) => s.name === 'public with seq, ts and sig' || s.name === 'public with a 32-character instance'));
+    expect(plainGood.length).toBeGreaterThan(12);
     for (const sample of plainGood) expect({ sample: sample.name, fast: fastVerdict(parsedObject(rawText(sample.raw))!) }).toEqual({ sample: sample.name, fast: true });
   });
 
   it('never accepts a mutated frame that the schema or the structure rules reject (6000 mutations)', () => {
     const verdicts = { fastYes: 0, fastNoReferenceYes: 0, bothNo: 0 };
+    let batches = 0;
     for (const raw of mutations(6000)) {
       const value = parsedObject(raw)!;
       const reference = referenceVerdict(value);
@@ -124,16 +145,31 @@ describe('decode fast path', () => {
       else if (reference) verdicts.fastNoReferenceYes++;
       else verdicts.bothNo++;
       // Whatever path decode takes, its verdict is the reference verdict.
-      expect(decode(raw).ok).toBe(reference);
+      const decoded = decode(raw);
+      expect({ raw: raw.slice(0, 400), ok: decoded.ok }).toEqual({ raw: raw.slice(0, 400), ok: reference });
+      if (decoded.ok && decoded.frame.kind === 'batch') {
+        const batch = decoded.frame;
+        batches++;
+        expect(createCodec().unpack(batch).map((r) => r.ok)).toEqual(batch.data.map((item) => referenceItemVerdict(item, batch)));
+      }
     }
+    expect(batches).toBeGreaterThan(500);
     // The mutations exercise all three outcomes; the middle one is where Ajv decides alone.
     expect(verdicts.fastYes).toBeGreaterThan(200);
     expect(verdicts.fastNoReferenceYes).toBeGreaterThan(200);
     expect(verdicts.bothNo).toBeGreaterThan(1000);
   });
 
+  it('remembers at most MAX_KNOWN_NAMES groups and instances, and still accepts names past the bound', () => {
+    const frame = (i: number) => JSON.stringify({ v: 2, kind: 'public', id: 'x', meta: { pid: 7, group: `g${i}`, instance: `i${i}` }, data: null });
+    for (let i = 0; i < MAX_KNOWN_NAMES + 50; i++) expect(decode(frame(i)).ok).toBe(true);
+    expect(knownNameCounts()).toEqual({ groups: MAX_KNOWN_NAMES, instances: MAX_KNOWN_NAMES });
+    expect(isPlainUserFrame(JSON.parse(frame(MAX_KNOWN_NAMES + 10)) as Record<string, unknown>)).toBe(true);
+    expect(isPlainUserFrame({ ...(JSON.parse(frame(1)) as Record<string, unknown>), meta: { pid: 7, group: 'g1', instance: 'bad.instance' } })).toBe(false);
+  });
+
   it('a group name cached as valid never makes an invalid one pass', () => {
-    const frame = (group: string) => JSON.stringify({ v: 1, kind: 'group', id: 'x', meta: { pid: 7, group }, data: null });
+    const frame = (group: string) => JSON.stringify({ v: 2, kind: 'group', id: 'x', meta: { pid: 7, group }, data: null });
     expect(decode(frame('web')).ok).toBe(true);
     for (const bad of ['web\n', 'web ', ' web', 'we:b', '', 'w'.repeat(65)]) expect(decode(frame(bad)).ok).toBe(false);
     expect(decode(frame('web')).ok).toBe(true);
@@ -141,10 +177,10 @@ describe('decode fast path', () => {
 
   it('a codec with maxDepth above the fast-path bound (full checks only) still applies its own depth limit', () => {
     const deep = createCodec({ maxDepth: MAX_FAST_PATH_DEPTH + 1 });
-    const raw = JSON.stringify({ v: 1, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH - 1, 1) });
+    const raw = JSON.stringify({ v: 2, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH - 1, 1) });
     expect(decode(raw)).toMatchObject({ ok: false, reason: 'too_deep' });
     expect(deep.decode(raw).ok).toBe(true);
-    const tooDeep = JSON.stringify({ v: 1, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH + 5, 1) });
+    const tooDeep = JSON.stringify({ v: 2, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH + 5, 1) });
     expect(deep.decode(tooDeep)).toMatchObject({ ok: false, reason: 'too_deep' });
   });
 
@@ -158,20 +194,24 @@ describe('decode fast path', () => {
         additionalProperties: false,
         required: ['v', 'kind', 'id', 'meta', 'data'],
         properties: {
-          v: { const: 1, type: 'number' },
+          v: { const: 2, type: 'number' },
           kind: { const: kind, type: 'string' },
           id: { type: 'string', minLength: 1, maxLength: MAX_FRAME_ID_LENGTH },
           meta: {
             type: 'object',
             additionalProperties: false,
             required: ['pid', 'group'],
-            properties: { pid: { type: 'integer', minimum: 1, maximum: MAX_PID }, group: { type: 'string', pattern: NAME_PATTERN } },
+            properties: {
+              pid: { type: 'integer', minimum: 1, maximum: MAX_PID },
+              group: { type: 'string', pattern: NAME_PATTERN },
+              instance: { type: 'string', pattern: INSTANCE_PATTERN },
+              host: { type: 'string', minLength: 1, maxLength: 255 },
+            },
           },
+          seq: { type: 'integer', minimum: 1, maximum: MAX_SEQ },
           data: {},
           re: { type: 'string', minLength: 1, maxLength: MAX_FRAME_ID_LENGTH },
-          host: { type: 'string', minLength: 1, maxLength: 255 },
-          ts: { type: 'integer', minimum: 0 },
-          nonce: { type: 'string', minLength: 1, maxLength: 64 },
+          ts: { type: 'integer', minimum: 0, maximum: MAX_SEQ },
           sig: { type: 'string', minLength: 1, maxLength: 512 },
         },
       });

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { decode } from '../../src';
+import { PROTOCOL_VERSION, decode } from '../../src';
 import { ALL_SAMPLES, isGood } from '../fixtures/samples';
 
 // Debian's python3-jsonschema lives in the system Python; a pyenv `python3` on PATH usually lacks it.
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const SCRIPT = path.join(__dirname, '..', 'python', 'validate.py');
-const SCHEMA = path.join(__dirname, '..', '..', 'schema', 'envelope.v1.json');
+const SCHEMA = path.join(__dirname, '..', '..', 'schema', `envelope.v${PROTOCOL_VERSION}.json`);
 const INSTALL = 'Install it with `apt-get install python3-jsonschema` (this check is never skipped).';
 
 type Verdict = 'valid' | 'invalid';
@@ -45,7 +45,7 @@ describe('the exported JSON Schema, read by Python jsonschema (Draft7Validator)'
   });
 
   test('the script itself rejects what Python\'s json would let through', () => {
-    const frame = '{"v":1,"kind":"public","id":"a","meta":{"pid":1,"group":"web"},"data":%}';
+    const frame = '{"v":2,"kind":"public","id":"a","meta":{"pid":1,"group":"web"},"data":%}';
     const items = [
       frame.replace('%', '1'),
       frame.replace('%', 'NaN'),

@@ -9,6 +9,8 @@ import {
   assertNamespace,
   channels,
   isValidName,
+  KIND_CHANNELS,
+  type ChannelFamily,
   type Channels,
   type FrameKind,
   type FrameOf,
@@ -22,25 +24,48 @@ const ROUTES: { [K in FrameKind]: (c: Channels, frame: FrameOf<K>) => string } =
   public: (c) => c.public,
   private: (c) => c.private(7),
   group: (c, f) => c.group(f.meta.group),
+  any: (c) => c.private(7),
+  request: (c) => c.private(7),
+  reply: (c) => c.private(7),
   kill: (c, f) => c.private(f.data.pid),
   confirmation: (c) => c.confirmation,
   register: (c) => c.master,
   deregister: (c) => c.master,
+  heartbeat: (c) => c.master,
   clusterInfoRequest: (c) => c.master,
   clusterInfoReply: (c) => c.private(7),
+  announce: (c) => c.control,
+  membership: (c) => c.control,
+  statusRequest: (c) => c.master,
+  statusReply: (c) => c.private(7),
+  command: (c) => c.master,
+  commandReply: (c) => c.private(7),
+  batch: (c, f) => c.group(f.meta.group),
 };
 
 const META = { pid: 7, group: 'web' };
+const HEALTH = { parentPid: 1, host: 'h', startedAt: 0, uptime: 0, interval: 2000, rss: 0, heapUsed: 0, heapTotal: 0, cpu: 0, loopP50: 0, loopP99: 0, loopMax: 0, restarts: 0, stats: {} };
 const SAMPLE_FRAMES: { [K in FrameKind]: FrameOf<K> } = {
-  public: { v: 1, kind: 'public', id: 'a', meta: META, data: 1 },
-  private: { v: 1, kind: 'private', id: 'a', meta: META, data: 1 },
-  group: { v: 1, kind: 'group', id: 'a', meta: META, data: 1 },
-  kill: { v: 1, kind: 'kill', id: 'a', meta: META, data: { pid: 9, code: 0 } },
-  confirmation: { v: 1, kind: 'confirmation', id: 'a', meta: META, data: { identifier: 'x' } },
-  register: { v: 1, kind: 'register', id: 'a', meta: META, data: { parentPid: 1 } },
-  deregister: { v: 1, kind: 'deregister', id: 'a', meta: META, data: { pid: 7 } },
-  clusterInfoRequest: { v: 1, kind: 'clusterInfoRequest', id: 'a', meta: META, data: {} },
-  clusterInfoReply: { v: 1, kind: 'clusterInfoReply', id: 'a', meta: META, data: {} },
+  public: { v: 2, kind: 'public', id: 'a', meta: META, data: 1 },
+  private: { v: 2, kind: 'private', id: 'a', meta: META, data: 1 },
+  group: { v: 2, kind: 'group', id: 'a', meta: META, data: 1 },
+  any: { v: 2, kind: 'any', id: 'a', meta: META, data: { group: 'web', body: 1 } },
+  request: { v: 2, kind: 'request', id: 'a', meta: META, data: { body: 1 } },
+  reply: { v: 2, kind: 'reply', id: 'a', meta: META, data: { ok: true, body: 1 } },
+  kill: { v: 2, kind: 'kill', id: 'a', meta: META, data: { pid: 9, code: 0 } },
+  confirmation: { v: 2, kind: 'confirmation', id: 'a', meta: META, data: { identifier: 'x' } },
+  register: { v: 2, kind: 'register', id: 'a', meta: META, data: { parentPid: 1 } },
+  deregister: { v: 2, kind: 'deregister', id: 'a', meta: META, data: { pid: 7 } },
+  heartbeat: { v: 2, kind: 'heartbeat', id: 'a', meta: META, data: HEALTH },
+  clusterInfoRequest: { v: 2, kind: 'clusterInfoRequest', id: 'a', meta: META, data: {} },
+  clusterInfoReply: { v: 2, kind: 'clusterInfoReply', id: 'a', meta: META, data: {} },
+  announce: { v: 2, kind: 'announce', id: 'a', meta: META, data: { reason: 'start' } },
+  membership: { v: 2, kind: 'membership', id: 'a', meta: META, data: {} },
+  statusRequest: { v: 2, kind: 'statusRequest', id: 'a', meta: META, data: {} },
+  statusReply: { v: 2, kind: 'statusReply', id: 'a', meta: META, data: { processes: [] } },
+  command: { v: 2, kind: 'command', id: 'a', meta: META, data: { action: 'reload' } },
+  commandReply: { v: 2, kind: 'commandReply', id: 'a', meta: META, data: { event: 'accepted', action: 'reload' } },
+  batch: { v: 2, kind: 'batch', id: 'a', meta: META, data: [{}] },
 };
 
 function route<K extends FrameKind>(c: Channels, kind: K): string {
@@ -50,7 +75,7 @@ function route<K extends FrameKind>(c: Channels, kind: K): string {
 /** Every channel a namespace can produce for the given pids and groups. */
 function channelSet(namespace: string, pids: number[], groups: string[]): Set<string> {
   const c = channels(namespace);
-  return new Set([c.public, c.confirmation, c.master, ...pids.map((pid) => c.private(pid)), ...groups.map((g) => c.group(g))]);
+  return new Set([c.public, c.confirmation, c.master, c.control, ...pids.map((pid) => c.private(pid)), ...groups.map((g) => c.group(g))]);
 }
 
 const BAD_NAMES: unknown[] = ['', 'a:b', 'a*', 'a?', 'a[1]', 'back\\slash', 'my app', '-app', '.app', '_app', 'x'.repeat(65), 'app\n', 'äpp', 'a/b', 42, null, undefined, {}];
@@ -63,6 +88,7 @@ describe('channels', () => {
     expect(c.public).toBe('shop:public');
     expect(c.confirmation).toBe('shop:confirmation');
     expect(c.master).toBe('shop:master');
+    expect(c.control).toBe('shop:control');
     expect(c.private(4242)).toBe('shop:private:4242');
     expect(c.group('web')).toBe('shop:group:web');
     expect(c.group(MASTER_GROUP)).toBe('shop:group:master');
@@ -79,9 +105,34 @@ describe('channels', () => {
       deregister: 'ns-1:master',
       clusterInfoRequest: 'ns-1:master',
       clusterInfoReply: 'ns-1:private:7',
+      any: 'ns-1:private:7',
+      request: 'ns-1:private:7',
+      reply: 'ns-1:private:7',
+      heartbeat: 'ns-1:master',
+      announce: 'ns-1:control',
+      membership: 'ns-1:control',
+      statusRequest: 'ns-1:master',
+      statusReply: 'ns-1:private:7',
+      command: 'ns-1:master',
+      commandReply: 'ns-1:private:7',
+      batch: 'ns-1:group:web',
     };
     expect(route(channels('ns-1'), kind)).toBe(expected[kind]);
     expect(route(channels('other'), kind).startsWith('other:')).toBe(true);
+  });
+
+  test.each(FRAME_KINDS.map((kind) => [kind]))('KIND_CHANNELS lists the channel family %s frames are routed to', (kind) => {
+    const c = channels('ns-1');
+    const family = (channel: string): ChannelFamily => {
+      const [, name] = channel.split(':') as [string, ChannelFamily];
+      return name;
+    };
+    expect(KIND_CHANNELS[kind]).toContain(family(route(c, kind)));
+  });
+
+  test('heartbeats may also go to a parent that is not the master; batches travel on every family', () => {
+    expect(KIND_CHANNELS.heartbeat).toEqual(['master', 'private']);
+    expect([...KIND_CHANNELS.batch].sort()).toEqual(['confirmation', 'control', 'group', 'master', 'private', 'public']);
   });
 
   test('the master channel is not the channel of a group called "master"', () => {

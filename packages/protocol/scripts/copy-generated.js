@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The generated validators are plain CommonJS with a declaration file (see src/frame-validators.ts):
+// tsc does not emit them, so the build copies them next to the compiled codec.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+fs.cpSync(path.join(root, 'src', 'generated'), path.join(root, 'dist', 'generated'), { recursive: true });

@@ -1,0 +1,153 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ClustrError, DEFAULT_REPLAY_WINDOW_MS, MIN_SECRET_BYTES, createCodec, createSigner, decode, isFresh, type Frame } from '../../src';
+
+const SECRET = 'correct horse battery staple';
+const OLD = 'the previous cluster secret';
+const CHANNEL = 'shop:private:4242';
+const NOW = 1_764_300_000_000;
+const FRAME: Frame = { v: 2, kind: 'kill', id: 'k.1', meta: { pid: 1, group: 'master', instance: 'm4st3r' }, seq: 7, ts: NOW, data: { pid: 4242, code: 0 } };
+const TEXT = createCodec().encode(FRAME);
+
+function thrown(fn: () => unknown): ClustrError {
+  try {
+    fn();
+  } catch (error) {
+    return error as ClustrError;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('createSigner', () => {
+  const signer = createSigner(SECRET);
+
+  test('appends sig as the last member, and the result is still a valid frame that decodes to the same fields', () => {
+    const signed = signer.sign(CHANNEL, TEXT);
+    expect(signed.startsWith(TEXT.slice(0, -1))).toBe(true);
+    expect(signed).toMatch(/,"sig":"[A-Za-z0-9_-]{43}"}$/);
+    const decoded = decode(signed);
+    expect(decoded.ok && decoded.frame).toEqual({ ...FRAME, sig: signed.slice(-45, -2) });
+  });
+
+  test('verifies what it signed, on the same channel only', () => {
+    const signed = signer.sign(CHANNEL, TEXT);
+    expect(signer.verify(CHANNEL, signed)).toEqual({ ok: true, key: 0 });
+    expect(signer.verify('shop:private:4243', signed)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(signer.verify('other:private:4242', signed)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  test('any change to the signed text, however small, fails', () => {
+    const signed = signer.sign(CHANNEL, TEXT);
+    const tampered = [
+      signed.replace('"code":0', '"code":1'),
+      signed.replace('"pid":4242', '"pid":4243'),
+      signed.replace(`"ts":${NOW}`, `"ts":${NOW + 1}`),
+      signed.replace('{"v":2', '{ "v":2'),
+      signed.replace(/"sig":"(.)/, (_m, c: string) => `"sig":"${c === 'A' ? 'B' : 'A'}`),
+    ];
+    for (const raw of tampered) expect([raw, signer.verify(CHANNEL, raw)]).toEqual([raw, { ok: false, reason: 'bad_signature' }]);
+  });
+
+  test('tells an unsigned frame from a badly signed one', () => {
+    expect(signer.verify(CHANNEL, TEXT)).toEqual({ ok: false, reason: 'unsigned' });
+    const signed = signer.sign(CHANNEL, TEXT);
+    const cases = [
+      `${signed.slice(0, -2)}x"}`, // 44 characters
+      `${signed.slice(0, -3)}"}`, // 42 characters
+      `${signed.slice(0, -45)}${'*'.repeat(43)}"}`, // not base64url
+      `${signed} `, // something after the last member
+      signed.replace(/"}$/, '","x":1}'), // sig not last
+    ];
+    for (const raw of cases) expect([raw, signer.verify(CHANNEL, raw)]).toEqual([raw, { ok: false, reason: 'bad_signature' }]);
+  });
+
+  test('a frame signed with another secret is a bad signature', () => {
+    const forged = createSigner('an attacker guessed this secret').sign(CHANNEL, TEXT);
+    expect(signer.verify(CHANNEL, forged)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  test('key rotation: the first secret signs, every secret verifies', () => {
+    const before = createSigner([OLD]);
+    const during = createSigner([SECRET, OLD]);
+    const after = createSigner([SECRET]);
+    const byOld = before.sign(CHANNEL, TEXT);
+    const byNew = during.sign(CHANNEL, TEXT);
+    expect(during.verify(CHANNEL, byOld)).toEqual({ ok: true, key: 1 });
+    expect(during.verify(CHANNEL, byNew)).toEqual({ ok: true, key: 0 });
+    expect(after.verify(CHANNEL, byNew)).toEqual({ ok: true, key: 0 });
+    expect(after.verify(CHANNEL, byOld)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(createSigner([OLD, SECRET]).verify(CHANNEL, byNew)).toEqual({ ok: true, key: 1 });
+    expect(during.keys).toBe(2);
+  });
+
+  test('rejects missing and short secrets with a coded error that never shows the secret', () => {
+    const short = 'x'.repeat(MIN_SECRET_BYTES - 1);
+    const cases: Array<[unknown, string]> = [
+      [short, 'secret'],
+      [[], 'secret'],
+      [[SECRET, short], 'secret[1]'],
+      [[SECRET, 42], 'secret[1]'],
+      [undefined, 'secret'],
+    ];
+    for (const [value, field] of cases) {
+      const error = thrown(() => createSigner(value as string));
+      expect(error).toBeInstanceOf(ClustrError);
+      expect(error.code).toBe('CLUSTR_INVALID_OPTION');
+      expect(error.field).toBe(field);
+      expect(error.message).not.toContain(short);
+      expect(error.message).not.toContain(SECRET);
+    }
+    expect(thrown(() => createSigner(short)).message).toContain(`at least ${MIN_SECRET_BYTES} bytes`);
+    expect(thrown(() => createSigner(short)).message).toContain('openssl rand');
+    // Bytes, not characters: 8 two-byte characters are 16 bytes.
+    expect(createSigner('é'.repeat(8)).keys).toBe(1);
+  });
+
+  test('refuses to sign text that is not an object', () => {
+    expect(thrown(() => signer.sign(CHANNEL, '[1,2]')).code).toBe('CLUSTR_INVALID_FRAME');
+  });
+});
+
+describe('isFresh', () => {
+  test('accepts ts within the window either way, and nothing else', () => {
+    const w = DEFAULT_REPLAY_WINDOW_MS;
+    expect(isFresh(NOW, NOW, w)).toBe(true);
+    expect(isFresh(NOW - w, NOW, w)).toBe(true);
+    expect(isFresh(NOW + w, NOW, w)).toBe(true);
+    expect(isFresh(NOW - w - 1, NOW, w)).toBe(false);
+    expect(isFresh(NOW + w + 1, NOW, w)).toBe(false);
+    for (const bad of [undefined, null, '1764300000000', NOW + 0.5, Number.NaN]) expect(isFresh(bad, NOW, w)).toBe(false);
+  });
+});
+
+// Debian's python3 is the one with the standard library we rely on; a pyenv python3 works too.
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const SCRIPT = path.join(__dirname, '..', 'python', 'verify.py');
+
+describe('the signing scheme from another language (Python hmac, standard library only)', () => {
+  test('verifies frames signed here, and rejects tampered, foreign, copied, stale and unsigned ones', () => {
+    const signer = createSigner([SECRET, OLD]);
+    const signed = signer.sign(CHANNEL, TEXT);
+    const unicode = createCodec().encode({ ...FRAME, kind: 'private', data: { text: 'grüße 🎉 "quoted" \\ \u2028' } } as Frame);
+    const frames = [
+      { channel: CHANNEL, raw: signed },
+      { channel: CHANNEL, raw: signer.sign(CHANNEL, unicode) },
+      { channel: CHANNEL, raw: createSigner(OLD).sign(CHANNEL, TEXT) },
+      { channel: CHANNEL, raw: signed.replace('"code":0', '"code":9') },
+      { channel: 'shop:private:1', raw: signed },
+      { channel: CHANNEL, raw: createSigner('somebody else entirely').sign(CHANNEL, TEXT) },
+      { channel: CHANNEL, raw: TEXT },
+      { channel: CHANNEL, raw: signer.sign(CHANNEL, createCodec().encode({ ...FRAME, ts: NOW - DEFAULT_REPLAY_WINDOW_MS - 1 })) },
+    ];
+    const result = spawnSync(PYTHON, [SCRIPT], {
+      input: JSON.stringify({ secrets: [SECRET, OLD], window_ms: DEFAULT_REPLAY_WINDOW_MS, now_ms: NOW, frames }),
+      encoding: 'utf8',
+    });
+    if (result.error) throw new Error(`could not run ${PYTHON}: ${result.error.message}`);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(['ok', 'ok', 'ok', 'bad_signature', 'bad_signature', 'bad_signature', 'unsigned', 'stale']);
+    // And the verdicts agree with ours.
+    expect(frames.slice(0, 7).map((f) => signer.verify(f.channel, f.raw).ok)).toEqual([true, true, true, false, false, false, false]);
+  });
+});
