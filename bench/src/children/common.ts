@@ -102,9 +102,9 @@ export const rawChannels = {
   master: (ns: string) => `${ns}:master`,
 };
 
-/** The same envelope clustr puts on the wire, built by hand for the raw baseline. */
-export function envelope(kind: 'public' | 'private', id: string, pid: number, group: string, data: unknown): string {
-  return JSON.stringify({ v: 1, kind, id, meta: { pid, group }, data });
+/** The same envelope clustr puts on the wire (v2: sender instance and a sequence number), built by hand for the raw baseline. */
+export function envelope(kind: 'public' | 'private', id: string, pid: number, group: string, data: unknown, seq: number): string {
+  return `${JSON.stringify({ v: 2, kind, id, meta: { pid, group, instance: 'rawBase1' }, data }).slice(0, -1)},"seq":${seq}}`;
 }
 
 /** Frame ids the way clustr makes them: a per-process prefix and a base-36 counter. */

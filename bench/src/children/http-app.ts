@@ -33,7 +33,7 @@ if (redisNs) {
     // redis() loads ioredis on first use: the plain node:cluster and PM2 runs never load it.
     const subscriber = redis();
     const publisher = redis();
-    const frame = JSON.stringify({ v: 1, kind: 'register', id: `${process.pid}.0`, meta: { pid: process.pid, group: 'web' }, data: { parentPid: process.ppid } });
+    const frame = JSON.stringify({ v: 2, kind: 'register', id: `${process.pid}.0`, meta: { pid: process.pid, group: 'web', instance: 'rawBase1' }, seq: 1, data: { parentPid: process.ppid } });
     subscriber
       .subscribe(rawChannels.private(redisNs, process.pid))
       .then(() => publisher.publish(rawChannels.master(redisNs), frame))

@@ -15,10 +15,10 @@ interface Params {
 
 const p = params<Params>();
 
-/** A private frame of about 100 bytes on the wire, as clustr would write it. */
+/** A private frame of about 130 bytes on the wire, as clustr would write it. */
 function sampleFrame(): { frame: Frame; raw: string } {
   const nextId = createFrameIds(48213);
-  const frame = { v: 1, kind: 'private', id: nextId(), meta: { pid: 48213, group: 'web' }, data: { seq: 12345678 } } as Frame;
+  const frame = { v: 2, kind: 'private', id: nextId(), meta: { pid: 48213, group: 'web', instance: 'k3x9Qa8b' }, seq: 12345, data: { seq: 12345678 } } as Frame;
   return { frame, raw: encode(frame) };
 }
 

@@ -22,9 +22,10 @@ async function main(): Promise<void> {
     const publisher = redis();
     const subscriber = redis();
     const nextId = frameIds(process.pid);
+    let echoSeq = 0;
     subscriber.on('message', (_channel: string, raw: string) => {
       const frame = JSON.parse(raw) as { meta: { pid: number }; data: unknown };
-      publisher.publish(rawChannels.private(p.ns, frame.meta.pid), envelope('private', nextId(), process.pid, 'echo', frame.data)).catch(fail);
+      publisher.publish(rawChannels.private(p.ns, frame.meta.pid), envelope('private', nextId(), process.pid, 'echo', frame.data, ++echoSeq)).catch(fail);
     });
     await Promise.all([subscriber.subscribe(rawChannels.private(p.ns, process.pid)), publisher.ping()]);
   }

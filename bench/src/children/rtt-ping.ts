@@ -39,7 +39,7 @@ async function setup(): Promise<void> {
     });
     await Promise.all([subscriber.subscribe(rawChannels.private(p.ns, process.pid)), publisher.ping()]);
     const channel = rawChannels.private(p.ns, p.target);
-    sendOne = (seq) => publisher.publish(channel, envelope('private', nextId(), process.pid, 'ping', payload(seq)));
+    sendOne = (seq) => publisher.publish(channel, envelope('private', nextId(), process.pid, 'ping', payload(seq), seq + 1));
   }
   send({ ev: 'ready', pid: process.pid });
 }

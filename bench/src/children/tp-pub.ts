@@ -51,7 +51,7 @@ async function setup(): Promise<void> {
     await publisher.ping();
     const nextId = frameIds(process.pid);
     const channel = p.kind === 'private' ? rawChannels.private(p.ns, p.target) : rawChannels.public(p.ns);
-    sendOne = (seq) => publisher.publish(channel, envelope(p.kind, nextId(), process.pid, 'pub', payload(seq)));
+    sendOne = (seq) => publisher.publish(channel, envelope(p.kind, nextId(), process.pid, 'pub', payload(seq), seq + 1));
   }
   send({ ev: 'ready', pid: process.pid });
 }

@@ -53,6 +53,12 @@ export interface CodecOptions {
   maxBytes?: number;
   /** Deepest nesting of objects and arrays a frame may have; the frame object itself is level 1. Default 64. */
   maxDepth?: number;
+  /**
+   * Bytes encode keeps free under `maxBytes` for fields a transport appends to
+   * the text after encoding (the runtime adds `seq`, `ts` and `sig`), so what
+   * encode accepts never comes out too large for readers. Default 0.
+   */
+  reserveBytes?: number;
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -186,6 +192,11 @@ export function createCodec(options: CodecOptions = {}): Codec {
   if (!Number.isInteger(maxDepth) || maxDepth < 2) {
     throw new ClustrError('CLUSTR_INVALID_OPTION', `maxDepth must be an integer of at least 2; got ${String(maxDepth)}.`, { field: 'maxDepth' });
   }
+  const reserveBytes = options.reserveBytes ?? 0;
+  if (!Number.isInteger(reserveBytes) || reserveBytes < 0 || reserveBytes > maxBytes - 64) {
+    throw new ClustrError('CLUSTR_INVALID_OPTION', `reserveBytes must be an integer from 0 to maxBytes - 64; got ${String(reserveBytes)}.`, { field: 'reserveBytes' });
+  }
+  const encodeLimit = maxBytes - reserveBytes;
   const fastPath = maxDepth <= MAX_FAST_PATH_DEPTH;
 
   function decode(input: string | Buffer): DecodeResult {
@@ -283,8 +294,9 @@ export function createCodec(options: CodecOptions = {}): Codec {
         cause: error,
       });
     }
-    if (byteLengthOver(raw, maxBytes)) {
-      throw new ClustrError('CLUSTR_FRAME_TOO_LARGE', `the encoded frame is larger than the ${maxBytes}-byte limit. Send less data, or raise maxFrameBytes on every process.`, {
+    if (byteLengthOver(raw, encodeLimit)) {
+      const kept = reserveBytes === 0 ? '' : ` (${reserveBytes} of them kept for the sequence number and signature)`;
+      throw new ClustrError('CLUSTR_FRAME_TOO_LARGE', `the encoded frame is larger than the ${maxBytes}-byte limit${kept}. Send less data, or raise maxFrameBytes on every process.`, {
         field: '/data',
       });
     }

@@ -1,5 +1,6 @@
 import { MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol/core';
-import { ClusterProcess, nonNegativeInteger, type ProcessOptions } from '../process/cluster-process';
+import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
+import { checks } from '../process/options';
 import { ReloadMachine, type ReloadResult } from '../reload/reload-machine';
 import { Registry } from './registry';
 import { bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
@@ -9,6 +10,16 @@ export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extend
   /** Milliseconds a replacement may take to register during a reload before the reload is abandoned. Default `30000`. */
   readyTimeout?: number;
 }
+
+/** The checks of the options only the master takes. */
+const MASTER_OPTION_CHECKS = { readyTimeout: checks.ms } as const satisfies { [K in Exclude<keyof MasterOptions, keyof ProcessOptions>]-?: unknown };
+
+/**
+ * After Redis comes back, processes register again; the master then drops the
+ * registrations not renewed within this many ms whose process is gone (their
+ * deregistration may have been lost in the outage).
+ */
+export const REVALIDATE_AFTER_MS = 5_000;
 
 /** Exit codes of the master when a signal stops the cluster: 15 for SIGTERM (as the original clustr), 130 for SIGINT. */
 const STOP_SIGNALS = { SIGTERM: 15, SIGINT: 130 } as const;
@@ -26,6 +37,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private readonly reloadFailedHooks = new Set<(result: ReloadResult) => void>();
   private readonly sockets: SharedSocket[] = [];
   private started = false;
+  private membershipScheduled = false;
 
   /** Creates the master synchronously; connections are made in the background. */
   static create<S extends MessageSchemas = MessageSchemas>(options: MasterOptions<S> = {}): Master<S> {
@@ -33,9 +45,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   }
 
   private constructor(options: MasterOptions<S>) {
-    super({ group: MASTER_GROUP, options, role: 'master' });
+    super({ group: MASTER_GROUP, options, role: 'master', roleChecks: MASTER_OPTION_CHECKS });
     this.registry = new Registry(this.pid);
-    const readyTimeout = nonNegativeInteger(options.readyTimeout, 'readyTimeout', 30_000);
+    const readyTimeout = options.readyTimeout ?? 30_000;
     this.reloads = new ReloadMachine({
       events: this.events,
       clock: this.platform.clock,
@@ -56,16 +68,19 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     this.events.on('register', (frame) => {
       // Only other processes register; a frame claiming the master's pid is not one of them.
       if (frame.meta.pid === this.pid) return;
-      const added = this.registry.add({ pid: frame.meta.pid, group: frame.meta.group, parentPid: frame.data.parentPid });
-      if (added) this.logger.info({ event: 'registry.add', pid: frame.meta.pid, group: frame.meta.group }, 'process registered');
+      const added = this.registry.add({ pid: frame.meta.pid, group: frame.meta.group, parentPid: frame.data.parentPid, seenAt: this.platform.clock.now() });
+      if (added) {
+        this.logger.info({ event: 'registry.add', pid: frame.meta.pid, group: frame.meta.group }, 'process registered');
+        this.membershipChanged();
+      }
       this.checkStarted();
     });
-    this.events.on('deregister', (frame) => {
-      const removed = this.registry.remove(frame.data.pid);
-      if (removed.length > 0) this.logger.info({ event: 'registry.remove', pids: removed, by: frame.meta.pid }, 'process deregistered');
-    });
+    this.events.on('deregister', (frame) => this.deregister(frame.data.pid, frame.meta.pid));
     this.events.on('clusterInfoRequest', (frame) => {
       void this.publish(this.channels.private(frame.meta.pid), { ...this.frame('clusterInfoReply', this.registry.info()), re: frame.id }).catch(() => 0);
+    });
+    this.events.on('connection', ({ from, to }) => {
+      if (from === 'connecting' && to === 'ready') this.announce('start');
     });
     this.events.on('childSpawned', () => this.checkStarted());
     // A child that stops for good before registering must not hold the start back.
@@ -148,6 +163,45 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     this.sockets.push(socket);
     this.logger.info({ event: 'socket.bound', port: socket.port, host: socket.host }, 'bound shared listening socket');
     return { port: socket.port, host: socket.host };
+  }
+
+  protected override childGone(pid: number): void {
+    // The master keeps the registry: no round trip through Redis, which may be away.
+    this.deregister(pid, this.pid);
+  }
+
+  protected override afterReconnect(): void {
+    // Deregistrations sent during the outage may be lost: every live process registers again on
+    // this announcement; what has not after REVALIDATE_AFTER_MS and is not running is dropped.
+    const since = this.platform.clock.now();
+    this.announce('reconnect');
+    this.platform.clock.setTimeout(() => {
+      if (this.status !== 'running') return;
+      for (const pid of this.registry.staleSince(since)) {
+        if (!this.platform.signalPid(pid, 0)) this.deregister(pid, this.pid);
+      }
+    }, REVALIDATE_AFTER_MS);
+  }
+
+  private announce(reason: 'start' | 'reconnect'): void {
+    void this.publish(this.channels.control, this.frame('announce', { reason })).catch(() => undefined);
+  }
+
+  private deregister(pid: number, by: number): void {
+    const removed = this.registry.remove(pid);
+    if (removed.length === 0) return;
+    this.logger.info({ event: 'registry.remove', pids: removed, by }, 'process deregistered');
+    this.membershipChanged();
+  }
+
+  /** Every process keeps a view of who is registered (request/emitAny pick from it): one update per tick of changes. */
+  private membershipChanged(): void {
+    if (this.membershipScheduled) return;
+    this.membershipScheduled = true;
+    queueMicrotask(() => {
+      this.membershipScheduled = false;
+      if (this.status === 'running') void this.publish(this.channels.control, this.frame('membership', this.registry.info())).catch(() => undefined);
+    });
   }
 
   protected override inheritFds(): number[] {

@@ -4,6 +4,8 @@ export interface Registration {
   pid: number;
   group: string;
   parentPid: number;
+  /** Clock time of the last registration frame: a process registers again after every reconnect. */
+  seenAt?: number;
 }
 
 /** Who is registered, by pid. The master's only source for cluster info. */
@@ -38,6 +40,11 @@ export class Registry {
 
   has(pid: number): boolean {
     return this.entries.has(pid);
+  }
+
+  /** Pids (the master's aside) whose last registration is older than `since`. */
+  staleSince(since: number): number[] {
+    return [...this.entries.values()].filter((e) => e.group !== MASTER_GROUP && (e.seenAt ?? 0) < since).map((e) => e.pid);
   }
 
   /** `{ [group]: pids }`, the master included under "master". */

@@ -5,6 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import Redis from 'ioredis';
 import type { ChildExit, ChildHandle, Clock, Platform, Signal, SpawnSpec, TimerHandle } from './platform';
 import type { RedisLike } from '../transport/redis-like';
+import type { RedisTarget } from '../process/redis-target';
 import { LineSplitter } from '../internal/lines';
 
 const PARENT_POLL_MS = 500;
@@ -141,8 +142,12 @@ export function nodePlatform(): Platform {
       }
       return stop;
     },
-    createRedis(url: string): RedisLike {
-      return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: null }) as unknown as RedisLike;
+    createRedis(target: RedisTarget): RedisLike {
+      // The transport resubscribes itself after every reconnect, then sends what it queued (bounded);
+      // ioredis's own queue only covers the instant between a drop and the transport noticing it.
+      const options = { enableAutoPipelining: true, maxRetriesPerRequest: null, autoResubscribe: false, lazyConnect: false } as const;
+      const client = typeof target === 'string' ? new Redis(target, options) : new Redis({ ...(target as object), ...options });
+      return client as unknown as RedisLike;
     },
     fileExists: (path) => existsSync(path),
     findExecutable(name) {

@@ -1,4 +1,5 @@
 import type { RedisLike } from '../transport/redis-like';
+import type { RedisTarget } from '../process/redis-target';
 
 /** Signals a clustr process reacts to. */
 export type Signal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGKILL';
@@ -74,8 +75,8 @@ export interface Platform {
    * before watching started. Returns a function that stops watching.
    */
   watchParent(parentPid: number, onGone: () => void): () => void;
-  /** Creates a Redis client for `url` (ioredis by default). */
-  createRedis(url: string): RedisLike;
+  /** Creates a Redis client for a URL or connection options (ioredis by default). */
+  createRedis(target: RedisTarget): RedisLike;
   fileExists(path: string): boolean;
   /** Absolute path of an executable on PATH, or undefined. */
   findExecutable(name: string): string | undefined;

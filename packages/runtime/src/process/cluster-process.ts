@@ -1,17 +1,21 @@
 import mitt, { type Emitter } from 'mitt';
+import { randomBytes } from 'node:crypto';
 import {
   ClustrError,
+  DEFAULT_REPLAY_WINDOW_MS,
   FRAME_KINDS,
+  KIND_CHANNELS,
   PROTOCOL_VERSION,
   assertGroupName,
-  assertNamespace,
   channels as channelNames,
   compileMessageSchemas,
   createCodec,
   createFrameIds,
+  createSigner,
   DEFAULT_NAMESPACE,
   MAX_EXIT_CODE,
   MAX_IDENTIFIER_LENGTH,
+  type ChannelFamily,
   type Channels,
   type Codec,
   type ClusterInfo,
@@ -19,28 +23,40 @@ import {
   type Frame,
   type FrameKind,
   type FrameOf,
+  type FrameSigner,
   type Message,
   type MessageData,
   type MessageSchemas,
   type Meta,
+  type SingleFrame,
   type UserMessageKind,
 } from '@clustr/protocol/core';
 import type { Platform, TimerHandle } from '../platform/platform';
 import { nodePlatform } from '../platform/node-platform';
 import type { RedisLike } from '../transport/redis-like';
-import { Transport } from '../transport/transport';
+import { Transport, DEFAULT_INBOUND_QUEUE, type InboundQueueOptions } from '../transport/transport';
+import { DEFAULT_OFFLINE_QUEUE, TRAILER_BYTES, type OfflineQueueOptions } from '../transport/outbox';
+import type { ConnectionChange, ConnectionInfo } from '../transport/connection';
 import { Confirmations, type ConfirmationMessage } from './confirmations';
 import { clusterArgs, parseArgs } from './config';
 import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, RejectedFrame, RuntimeEvents } from './events';
 import { jsonLogger, safeLogger, silentLogger, type Logger } from './logger';
+import { LogLimiter } from './log-limiter';
+import { checkKeys, checks, nested, optionsObject, MAX_TIMEOUT_MS, type Check } from './options';
+import { PendingReplies, timeoutError } from './pending';
+import { isAuthError, resolveRedis, type RedisTarget, type ResolvedRedis } from './redis-target';
 import { emptyStats, trackStats, type Stats } from './stats';
-import { Supervisor, validateRestartPolicy, type RestartPolicy, type SpawnDefinition } from '../supervision/supervisor';
+import { Supervisor, RESTART_POLICY_CHECKS, validateRestartPolicy, type RestartPolicy, type SpawnDefinition } from '../supervision/supervisor';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export { MAX_TIMEOUT_MS } from './options';
+export { DEFAULT_REDIS_URL } from './redis-target';
+
+/** Exit code of a process that could not reach Redis at start (sysexits' EX_UNAVAILABLE). */
+export const EXIT_REDIS_UNREACHABLE = 69;
 
 /** Options every clustr process takes. */
 export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
-  /** Milliseconds a worker waits in emitReady() before registering, and the master waits between reload steps. Default `500`. */
+  /** Milliseconds the master waits after a replacement registered before it retires the old child, during a reload. Default `500`. */
   reloadDelay?: number;
   /** Receives structured records (pino-compatible). Default: silent, or JSON lines on stderr with `--verbose` (master) / `--cluster-verbose` (every process). */
   logger?: Logger;
@@ -48,11 +64,16 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
   publisher?: RedisLike;
   /** Redis client used to subscribe (it cannot publish). Default: a new ioredis client to `redis`. */
   subscriber?: RedisLike;
-  /** Redis URL for the default clients, handed down to children. Default: `CLUSTR_REDIS_URL`, else `redis://127.0.0.1:6379`. */
-  redis?: string;
+  /**
+   * Redis to connect to, handed down to every child: a URL (`redis://user:pass@host:6379/0`,
+   * `rediss://...` for TLS, or a Unix socket path) or ioredis connection options written as
+   * plain JSON values (`{ host, port, username, password, tls: { ca: '<PEM>' } }`).
+   * Default: what the parent handed down, else `CLUSTR_REDIS_URL`, else `redis://127.0.0.1:6379`.
+   */
+  redis?: RedisTarget;
   /** Prefix of every channel; clusters with different namespaces share one Redis without cross-talk. Inherited by every descendant. Default: `CLUSTR_NAMESPACE`, else `"clustr"`. */
   namespace?: string;
-  /** TypeBox schemas for the `data` of public, private and group messages: typed handlers and emits, validated on both ends. Default: any JSON. */
+  /** TypeBox (or JSON) schemas for the `data` of public, private and group messages: typed handlers and emits, validated on both ends. Default: any JSON. */
   messages?: S;
   /** Milliseconds onKill hooks get to call done() before the process exits anyway; `false` waits forever. Default `10000`. */
   killTimeout?: number | false;
@@ -60,15 +81,70 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
   stopTimeout?: number;
   /** Milliseconds fetchClusterInfo() waits for the master. Default `5000`. */
   clusterInfoTimeout?: number;
-  /** Largest frame in bytes this process sends or accepts. Default 1 MiB. */
+  /** Largest frame in bytes this process sends or accepts. Use the same value on every process. Default 1 MiB. */
   maxFrameBytes?: number;
   /** How children this process spawns are restarted when they crash. Defaults: see RestartPolicy. */
   restart?: RestartPolicy;
-  /** Called with every error the runtime catches: invalid frames, throwing listeners, failed publishes. */
+  /** Called with every error the runtime catches: invalid frames, throwing listeners, failed publishes, lost frames, Redis faults. */
   onError?: (error: Error, context: ErrorContext) => void;
   /** The process boundary (spawn, exit, signals, timers, Redis). Default: the real one. Tests inject @clustr/testkit's. */
   platform?: Platform;
+  /**
+   * Signs every frame this process sends and drops every frame it receives that
+   * is not signed with it (docs/security.md). A list rotates keys: the first
+   * signs, all verify. Handed to children through their environment, never on a
+   * command line. Default: `CLUSTR_SECRET` (one secret, or a JSON list), else unsigned.
+   */
+  secret?: string | string[];
+  /** With a secret: a signed frame whose `ts` is further than this from the receiver's clock is dropped as `stale`. Default `30000`. */
+  replayWindow?: number;
+  /**
+   * Milliseconds a starting process tries to reach Redis. Then it prints one line
+   * naming the Redis URL to stderr, reports CLUSTR_REDIS_UNREACHABLE through
+   * onError, and exits with code 69. Default `20000`.
+   */
+  connectTimeout?: number;
+  /** What may wait while Redis is unreachable: `{ maxFrames: 1000, maxBytes: 8 MiB, maxWait: 5000 }` by default. Beyond it emits reject. */
+  offlineQueue?: OfflineQueueOptions;
+  /** What may wait to be handled when handlers are slower than the traffic: `{ maxFrames: 10000, maxBytes: 32 MiB }` by default. Beyond it frames are dropped as `overloaded`. */
+  inboundQueue?: InboundQueueOptions;
+  /**
+   * Publish the frames one channel gets in the same tick as one batch (a
+   * lone frame is still sent in the same tick). Faster under load; readers must
+   * be clustr 0.2 or later. Default `false`.
+   */
+  coalesce?: boolean;
 }
+
+/** The checks of every ProcessOptions key: the one list of option names, for typo hints too. */
+export const PROCESS_OPTION_CHECKS: { readonly [K in keyof ProcessOptions]-?: Check } = {
+  reloadDelay: checks.ms,
+  logger: checks.logger,
+  publisher: checks.redisClient,
+  subscriber: checks.redisClient,
+  redis: checks.redis,
+  namespace: checks.namespace,
+  messages: checks.object,
+  killTimeout: (value, field) => {
+    if (value !== false) checks.ms(value, field);
+  },
+  stopTimeout: checks.ms,
+  clusterInfoTimeout: checks.positiveMs,
+  maxFrameBytes: (value, field) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_FRAME_BYTES) {
+      throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a whole number of bytes, ${MIN_FRAME_BYTES} or more; got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : String(value)}.`, { field });
+    }
+  },
+  restart: nested(RESTART_POLICY_CHECKS),
+  onError: checks.function,
+  platform: checks.object,
+  secret: checks.secret,
+  replayWindow: checks.positiveMs,
+  connectTimeout: checks.positiveMs,
+  offlineQueue: nested({ maxFrames: checks.count, maxBytes: checks.count, maxWait: checks.positiveMs }),
+  inboundQueue: nested({ maxFrames: checks.count, maxBytes: checks.count }),
+  coalesce: checks.boolean,
+};
 
 export interface ErrorContext {
   event: string;
@@ -103,57 +179,53 @@ const PROCESS_TRANSITIONS: Record<ProcessState, ProcessState[]> = {
   closed: [],
 };
 
-/** Options that are objects or functions, kept out of `config`. */
-const NON_CONFIG_OPTIONS = new Set(['logger', 'publisher', 'subscriber', 'messages', 'onError', 'platform', 'restart']);
+/** Options that are objects, functions or secrets: kept out of `config`. */
+const NON_CONFIG_OPTIONS = new Set(['logger', 'publisher', 'subscriber', 'messages', 'onError', 'platform', 'restart', 'secret', 'redis']);
 
 export interface ProcessInit<S extends MessageSchemas> {
   group: string;
   options: ProcessOptions<S>;
   role: 'master' | 'worker';
-}
-
-interface PendingInfo {
-  resolve(info: ClusterInfo): void;
-  reject(error: Error): void;
-  timer: TimerHandle;
-}
-
-/** Node's timers fire at once past this many ms, so no timeout may exceed it. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-export function nonNegativeInteger(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_MS) {
-    throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a whole number of milliseconds from 0 to ${MAX_TIMEOUT_MS}; got ${String(value)}.`, { field });
-  }
-  return value;
+  /** The checks of the options only this role takes. */
+  roleChecks: Record<string, Check>;
 }
 
 /** The runtime's own control frames (a deregister, a small cluster-info reply) must always fit. */
 export const MIN_FRAME_BYTES = 1024;
 
-function createFrameCodec(maxFrameBytes: number | undefined): Codec {
-  if (maxFrameBytes === undefined) return createCodec();
-  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < MIN_FRAME_BYTES) {
-    throw new ClustrError('CLUSTR_INVALID_OPTION', `maxFrameBytes must be a whole number of bytes, ${MIN_FRAME_BYTES} or more; got ${String(maxFrameBytes)}.`, { field: 'maxFrameBytes' });
+/** Reads an option that has been checked; undefined gives the fallback. */
+function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
+function resolveSecret(option: string | string[] | undefined, env: Readonly<Record<string, string | undefined>>): string | string[] | undefined {
+  if (option !== undefined) return option;
+  const raw = env['CLUSTR_SECRET'];
+  if (raw === undefined || raw === '') return undefined;
+  if (!raw.startsWith('[')) return raw;
+  try {
+    return JSON.parse(raw) as string[];
+  } catch {
+    throw new ClustrError('CLUSTR_INVALID_OPTION', 'CLUSTR_SECRET starts with "[" but is not a JSON list of secrets.', { field: 'CLUSTR_SECRET' });
   }
-  return createCodec({ maxBytes: maxFrameBytes });
 }
 
 /**
  * What the master and every worker share: identity, the typed messaging API,
- * spawning, stats and shutdown. Incoming frames are decoded by the transport
- * and dispatched by kind onto one internal emitter that everything else
- * subscribes to.
+ * spawning, stats and shutdown. Incoming frames are verified, decoded and
+ * checked by the transport and dispatched by kind onto one internal emitter
+ * that everything else subscribes to.
  */
 export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> {
   /** This process's pid. */
   readonly pid: number;
+  /** Random per process start: with the pid it names this run of the process on the wire. */
+  readonly instance: string;
   /** The master's pid; every descendant knows it. */
   readonly masterPid: number | undefined;
   readonly group: string;
   readonly namespace: string;
-  /** Options merged with this process's own command-line args (`--port=3000` gives `port: 3000`). */
+  /** Options merged with this process's own command-line args (`--port=3000` gives `port: 3000`). Secrets and clients are left out. */
   readonly config: Readonly<Record<string, unknown>>;
   /** Event statistics of this process. */
   readonly stats: Stats = emptyStats();
@@ -165,81 +237,90 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   protected readonly transport: Transport;
   protected readonly supervisor: Supervisor;
   protected readonly reloadDelay: number;
-  protected readonly redisUrl: string;
+  protected readonly redis: ResolvedRedis;
   protected readonly meta: Meta;
-  private subscriptions: Promise<void>;
-  private readonly subscribedChannels = new Set<string>();
   protected readonly nextId: () => string;
   protected readonly stopTimeout: number;
+  protected readonly signer: FrameSigner | undefined;
   /** Undo process-level effects (signal handlers, parent watch); run just before exit so a second signal during shutdown is still handled. */
   protected readonly disposers: Array<() => void> = [];
 
   private state: ProcessState = 'running';
+  private subscriptions: Promise<void> = Promise.resolve();
+  private readonly subscribedChannels = new Set<string>();
   private readonly validators: { [K in UserMessageKind]: DataValidator };
   private readonly confirmations: Confirmations;
   private readonly killHooks = new Set<KillHook>();
   private readonly errorHooks = new Set<(error: Error, context: ErrorContext) => void>();
-  private readonly pendingInfo = new Map<string, PendingInfo>();
+  private readonly pendingInfo: PendingReplies<ClusterInfo>;
   private readonly killTimeout: number | false;
   private readonly clusterInfoTimeout: number;
-  private readonly expectedChannel: Record<FrameKind, string>;
+  private readonly connectTimeout: number;
+  private readonly families: Map<string, ChannelFamily>;
+  private readonly limiter: LogLimiter;
+  private connectTimer: TimerHandle | undefined;
   private stopped: Promise<void> | undefined;
 
   protected constructor(init: ProcessInit<S>) {
-    const { options, role } = init;
-    if (options === null || typeof options !== 'object') {
-      throw new ClustrError('CLUSTR_INVALID_OPTION', 'options must be an object.', { field: 'options' });
-    }
+    const { role } = init;
+    const options = optionsObject(init.options, `${role === 'master' ? 'Master' : 'Worker'}.create() options`) as ProcessOptions<S>;
+    // Every option is checked before a Redis client exists: a throw after that leaked two
+    // connections (and live subscriptions) that the caller has no handle to close.
+    checkKeys(options as Record<string, unknown>, { ...PROCESS_OPTION_CHECKS, ...init.roleChecks });
     this.platform = options.platform ?? nodePlatform();
     const env = this.platform.env;
     this.pid = this.platform.pid;
+    this.instance = randomBytes(6).toString('base64url');
     this.group = init.group;
     assertGroupName(this.group);
     this.namespace = options.namespace ?? env['CLUSTR_NAMESPACE'] ?? DEFAULT_NAMESPACE;
-    assertNamespace(this.namespace);
+    checks.namespace(this.namespace, options.namespace === undefined ? 'CLUSTR_NAMESPACE' : 'namespace');
     const masterFromEnv = Number(env['CLUSTR_MASTER_PID']);
     this.masterPid = role === 'master' ? this.pid : Number.isInteger(masterFromEnv) && masterFromEnv > 0 ? masterFromEnv : undefined;
-    this.reloadDelay = nonNegativeInteger(options.reloadDelay, 'reloadDelay', 500);
-    this.killTimeout = options.killTimeout === false ? false : nonNegativeInteger(options.killTimeout, 'killTimeout', 10_000);
-    this.stopTimeout = nonNegativeInteger(options.stopTimeout, 'stopTimeout', Math.min(MAX_TIMEOUT_MS, (this.killTimeout === false ? 10_000 : this.killTimeout) + 5_000));
-    this.clusterInfoTimeout = nonNegativeInteger(options.clusterInfoTimeout, 'clusterInfoTimeout', 5_000);
-    this.redisUrl = options.redis ?? env['CLUSTR_REDIS_URL'] ?? DEFAULT_REDIS_URL;
+    this.reloadDelay = orDefault(options.reloadDelay, 500);
+    this.killTimeout = orDefault(options.killTimeout, 10_000);
+    this.stopTimeout = orDefault(options.stopTimeout, Math.min(MAX_TIMEOUT_MS, (this.killTimeout === false ? 10_000 : this.killTimeout) + 5_000));
+    this.clusterInfoTimeout = orDefault(options.clusterInfoTimeout, 5_000);
+    this.connectTimeout = orDefault(options.connectTimeout, 20_000);
+    this.redis = resolveRedis(options.redis, env);
+    if (options.redis === undefined && env['CLUSTR_REDIS_OPTIONS'] !== undefined) checks.redis(this.redis.target, 'CLUSTR_REDIS_OPTIONS');
+    const secret = resolveSecret(options.secret, env);
+    this.signer = secret === undefined ? undefined : createSigner(secret, options.secret === undefined ? 'CLUSTR_SECRET' : 'secret');
     this.validators = compileMessageSchemas(options.messages);
-    this.meta = { pid: this.pid, group: this.group };
+    this.meta = { pid: this.pid, group: this.group, instance: this.instance };
     this.nextId = createFrameIds(this.pid);
 
     const argv = parseArgs(this.platform.argv);
     const config: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) if (!NON_CONFIG_OPTIONS.has(key)) config[key] = value;
+    config['redis'] = this.redis.label;
     Object.assign(config, argv);
     this.config = config;
 
     const verbose = argv['cluster-verbose'] === true || (role === 'master' && argv['verbose'] === true);
     this.logger = safeLogger(options.logger ?? (verbose ? jsonLogger(this.platform, this.meta) : silentLogger));
+    this.limiter = new LogLimiter(this.logger, this.platform.clock);
     if (options.onError) this.errorHooks.add(options.onError);
 
     this.channels = channelNames(this.namespace);
     const own = this.channels.private(this.pid);
-    this.expectedChannel = {
-      public: this.channels.public,
-      private: own,
-      group: this.channels.group(this.group),
-      kill: own,
-      confirmation: this.channels.confirmation,
-      register: this.channels.master,
-      deregister: this.channels.master,
-      clusterInfoRequest: this.channels.master,
-      clusterInfoReply: own,
-    };
+    this.families = new Map<string, ChannelFamily>([
+      [this.channels.public, 'public'],
+      [this.channels.confirmation, 'confirmation'],
+      [this.channels.master, 'master'],
+      [this.channels.control, 'control'],
+      [own, 'private'],
+      [this.channels.group(this.group), 'group'],
+    ]);
 
-    // Every option is checked before a Redis client exists: a throw after that leaked two
-    // connections (and live subscriptions) that the caller has no handle to close.
-    const codec = createFrameCodec(options.maxFrameBytes);
+    const maxFrameBytes = orDefault(options.maxFrameBytes, undefined);
+    // Encode keeps room for what the outbox appends as a frame leaves (seq, ts, sig).
+    const codec: Codec = createCodec(maxFrameBytes === undefined ? { reserveBytes: TRAILER_BYTES } : { maxBytes: maxFrameBytes, reserveBytes: TRAILER_BYTES });
     const restart = validateRestartPolicy(options.restart);
     // Clients clustr creates (a duplicate included) are clustr's to quit; clients the user passed stay the user's.
-    const publisher = options.publisher ?? this.platform.createRedis(this.redisUrl);
-    const subscriber = options.subscriber ?? (options.publisher ? options.publisher.duplicate() : this.platform.createRedis(this.redisUrl));
-    const owned = [...(options.publisher ? [] : [publisher]), ...(options.subscriber ? [] : [subscriber])];
+    const publisher = options.publisher ?? this.platform.createRedis(this.redis.target);
+    const subscriber = options.subscriber ?? (options.publisher ? options.publisher.duplicate() : this.platform.createRedis(this.redis.target));
+    this.pendingInfo = new PendingReplies<ClusterInfo>(this.platform.clock);
     this.transport = new Transport({
       publisher,
       subscriber,
@@ -247,11 +328,21 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       ownsSubscriber: options.subscriber === undefined,
       clock: this.platform.clock,
       codec,
+      ...(this.signer === undefined ? {} : { signer: this.signer }),
+      replayWindow: orDefault(options.replayWindow, DEFAULT_REPLAY_WINDOW_MS),
+      meta: this.meta,
+      nextId: this.nextId,
+      coalesce: orDefault(options.coalesce, false),
+      offlineQueue: { ...DEFAULT_OFFLINE_QUEUE, ...options.offlineQueue },
+      inboundQueue: { ...DEFAULT_INBOUND_QUEUE, ...options.inboundQueue },
+      redisLabel: this.redis.label,
       onFrame: (frame, channel) => this.receive(frame, channel),
       onReject: (rejected) => this.reject(rejected),
+      onGap: (gap) => this.events.emit('missed', gap),
+      onConnection: (change) => this.events.emit('connection', change),
     });
-    for (const client of owned) {
-      client.on('error', (error: Error) => this.logger.warn({ event: 'redis.error', error }, 'Redis connection error'));
+    for (const client of new Set([publisher, subscriber])) {
+      client.on('error', (error: Error) => this.redisError(error));
     }
 
     trackStats(this.events, this.stats);
@@ -261,24 +352,25 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       void this.shutdown(frame.data.code, 'kill');
     });
     this.events.on('clusterInfoReply', (frame) => {
-      const pending = frame.re === undefined ? undefined : this.pendingInfo.get(frame.re);
-      if (!pending || frame.re === undefined) return;
       // Only the master answers; a reply from anyone else is not the cluster's state.
-      if (this.masterPid !== undefined && frame.meta.pid !== this.masterPid) return;
-      this.pendingInfo.delete(frame.re);
-      this.platform.clock.clearTimeout(pending.timer);
-      pending.resolve(frame.data);
+      if (frame.re === undefined || (this.masterPid !== undefined && frame.meta.pid !== this.masterPid)) return;
+      this.pendingInfo.resolve(frame.re, frame.data);
     });
+    this.events.on('missed', ({ from, channel, missed }) => {
+      const error = new ClustrError('CLUSTR_FRAMES_MISSED', `${missed} frame${missed === 1 ? '' : 's'} from pid ${from.pid} on ${channel} never arrived (a gap in its sequence numbers).`);
+      this.report(error, { event: 'frames.missed', from: from.pid, channel, missed });
+    });
+    this.events.on('connection', (change) => this.connectionChanged(change));
     this.events.on('childExited', ({ pid }) => {
-      // The child may have died without a word (SIGKILL); tell the master so cluster info stays true.
-      if (this.state !== 'closed' && pid > 0) void this.publish(this.channels.master, this.frame('deregister', { pid })).catch(() => undefined);
+      // The child may have died without a word (SIGKILL); cluster info must not keep it.
+      if (this.state !== 'closed' && pid > 0) this.childGone(pid);
     });
 
-    // The private (and master) channel always: kills and replies must arrive. Public, group and
-    // confirmation channels are subscribed with their first listener, so Redis sends a process
-    // nothing it would only decode and drop.
-    this.subscriptions = Promise.resolve();
-    this.subscribeTo(role === 'master' ? [own, this.channels.master] : [own]);
+    // The private channel (and the master's) and the control channel always: kills, replies and
+    // announcements must arrive. Public, group and confirmation channels are subscribed with their
+    // first listener, so Redis sends a process nothing it would only decode and drop.
+    this.subscribeTo(role === 'master' ? [own, this.channels.master, this.channels.control] : [own, this.channels.control]);
+    this.connectTimer = this.platform.clock.setTimeout(() => this.unreachable(), this.connectTimeout);
 
     this.supervisor = new Supervisor({
       platform: this.platform,
@@ -291,7 +383,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
         CLUSTR_MASTER_PID: String(this.masterPid ?? ''),
         CLUSTR_PARENT_PID: String(this.pid),
         CLUSTR_NAMESPACE: this.namespace,
-        CLUSTR_REDIS_URL: this.redisUrl,
+        ...this.redis.env,
+        ...(secret === undefined ? {} : { CLUSTR_SECRET: typeof secret === 'string' ? secret : JSON.stringify(secret) }),
       }),
       inheritFds: () => this.inheritFds(),
       gate: this.subscribed.then(
@@ -304,6 +397,11 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   /** Resolves once every subscription asked for so far is confirmed by Redis. */
   protected get subscribed(): Promise<void> {
     return this.subscriptions;
+  }
+
+  /** The connection to Redis: state, reconnects, downtime, frames waiting for it. */
+  get connection(): ConnectionInfo {
+    return this.transport.info;
   }
 
   // ---- listeners -------------------------------------------------------------------------
@@ -356,13 +454,21 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return this.confirmations.add(count, identifier, callback);
   }
 
-  /** Calls `handler` with every error the runtime catches (invalid frames, throwing listeners, failed publishes). */
+  /** Calls `handler` with every error the runtime catches (invalid frames, throwing listeners, failed publishes, lost frames, Redis faults). */
   onError(handler: (error: Error, context: ErrorContext) => void): () => void {
     this.assertFunction(handler, 'onError');
     this.errorHooks.add(handler);
     return () => {
       this.errorHooks.delete(handler);
     };
+  }
+
+  /** Calls `listener` on every change of the connection to Redis (`connecting`, `ready`, `reconnecting`, `closed`), with how long it was down on recovery. */
+  onConnection(listener: (change: ConnectionChange) => void): () => void {
+    this.assertFunction(listener, 'onConnection');
+    const wrapped = (change: ConnectionChange) => this.invoke('onConnection', () => listener({ ...change }));
+    this.events.on('connection', wrapped);
+    return () => this.events.off('connection', wrapped);
   }
 
   /** Calls `callback` each time a child this process supervises is started, first launch or respawn. */
@@ -399,40 +505,56 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   }
 
   // ---- emitters --------------------------------------------------------------------------
+  // Every emit returns a promise and never throws: an invalid argument rejects it with a
+  // ClustrError naming the field. A publish that fails (Redis away too long, process closed)
+  // rejects it too, and is also reported through onError, so ignoring the promise never hides it.
 
   /** Sends `data` to every process of the cluster. Resolves to the number of receivers. */
   emitPublic(data: MessageData<S, 'public'>): Promise<number> {
-    this.assertData('public', data);
-    return this.send(this.channels.public, this.frame('public', data));
+    return this.emitUser('public', this.channels.public, data);
   }
 
   /** Sends `data` to the process `pid`. Resolves to the number of receivers (0 when no such process listens). */
   emitPrivate(pid: number, data: MessageData<S, 'private'>): Promise<number> {
-    this.assertPid(pid, 'pid');
-    this.assertData('private', data);
-    return this.send(this.channels.private(pid), this.frame('private', data));
+    try {
+      this.assertPid(pid, 'pid');
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.emitUser('private', this.channels.private(pid), data);
   }
 
   /** Sends `data` to every process of `group`. */
   emitGroup(group: string, data: MessageData<S, 'group'>): Promise<number> {
-    assertGroupName(group);
-    this.assertData('group', data);
-    return this.send(this.channels.group(group), this.frame('group', data));
+    try {
+      assertGroupName(group);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.emitUser('group', this.channels.group(group), data);
   }
 
   /** Asks process `pid` to run its onKill hooks and exit with `exitCode` (0-255, default 0). Killing the master stops the cluster. */
   emitKill(pid: number, exitCode = 0): Promise<number> {
-    this.assertPid(pid, 'pid');
-    if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > MAX_EXIT_CODE) {
-      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `exitCode must be a whole number from 0 to ${MAX_EXIT_CODE}; got ${String(exitCode)}.`, { field: 'exitCode' });
+    try {
+      this.assertPid(pid, 'pid');
+      if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > MAX_EXIT_CODE) {
+        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `exitCode must be a whole number from 0 to ${MAX_EXIT_CODE}; got ${String(exitCode)}.`, { field: 'exitCode' });
+      }
+      return this.send(this.channels.private(pid), this.frame('kill', { pid, code: exitCode }));
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
-    return this.send(this.channels.private(pid), this.frame('kill', { pid, code: exitCode }));
   }
 
   /** Confirms `identifier` once to every process that counts it with onConfirmation. */
   emitConfirmation(identifier: string): Promise<number> {
-    this.assertIdentifier(identifier);
-    return this.send(this.channels.confirmation, this.frame('confirmation', { identifier }));
+    try {
+      this.assertIdentifier(identifier);
+      return this.send(this.channels.confirmation, this.frame('confirmation', { identifier }));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   /** Typed alias of the emit* methods. */
@@ -450,31 +572,35 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       case 'confirmation':
         return this.emitConfirmation(a[0] as string);
       default:
-        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `emit() got unknown kind ${JSON.stringify(kind)}; use public, private, group, kill or confirmation.`, { field: 'kind' });
+        return Promise.reject(new ClustrError('CLUSTR_INVALID_ARGUMENT', `emit() got unknown kind ${JSON.stringify(kind)}; use public, private, group, kill or confirmation.`, { field: 'kind' }));
     }
   }
 
-  /** Asks the master for the registered pids by group. Rejects with CLUSTR_CLUSTER_INFO_TIMEOUT when it does not answer in time. */
+  /**
+   * Asks the master for the registered pids by group. Rejects with
+   * CLUSTR_CLUSTER_INFO_TIMEOUT when the master does not answer in time, or
+   * CLUSTR_REDIS_UNAVAILABLE when Redis was away meanwhile (the request is sent
+   * again when Redis is back, so it is answered if there is time left).
+   */
   fetchClusterInfo(timeoutMs: number = this.clusterInfoTimeout): Promise<ClusterInfo> {
+    try {
+      checks.positiveMs(timeoutMs, 'timeoutMs');
+      this.assertRunning('fetchClusterInfo');
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const id = this.nextId();
-    return new Promise<ClusterInfo>((resolve, reject) => {
-      const timer = this.platform.clock.setTimeout(() => {
-        this.pendingInfo.delete(id);
-        reject(
-          new ClustrError(
-            'CLUSTR_CLUSTER_INFO_TIMEOUT',
-            `the master did not answer a cluster-info request within ${timeoutMs} ms. Check that the master is running in namespace "${this.namespace}" on the same Redis.`,
-          ),
-        );
-      }, timeoutMs);
-      this.pendingInfo.set(id, { resolve, reject, timer });
-      this.subscribed
-        .then(() => this.send(this.channels.master, { ...this.frame('clusterInfoRequest', {}), id }))
-        .catch((error: Error) => {
-          this.pendingInfo.delete(id);
-          this.platform.clock.clearTimeout(timer);
-          reject(error);
-        });
+    const downtimeBefore = this.transport.info.downtimeMs;
+    const request = { ...this.frame('clusterInfoRequest', {}), id };
+    return this.pendingInfo.add(id, {
+      timeoutMs,
+      send: () => {
+        this.subscribed.then(() => this.publish(this.channels.master, request)).catch((error: Error) => this.pendingInfo.reject(id, error));
+      },
+      timeoutError: () =>
+        timeoutError(this.transport.state !== 'ready' || this.transport.info.downtimeMs > downtimeBefore, this.redis.label, () =>
+          new ClustrError('CLUSTR_CLUSTER_INFO_TIMEOUT', `the master did not answer a cluster-info request within ${timeoutMs} ms. Check that the master is running in namespace "${this.namespace}" on Redis at ${this.redis.label}.`),
+        ),
     });
   }
 
@@ -517,26 +643,29 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   /** What a subclass publishes before its connections close (a worker deregisters). */
   protected async beforeDisconnect(): Promise<void> {}
 
+  /** What a subclass does when the connection to Redis is back after a loss (re-register, announce). */
+  protected afterReconnect(): void {}
+
+  /** A child this process spawned exited: the master learns it through a deregister frame (the master itself, directly). */
+  protected childGone(pid: number): void {
+    void this.publish(this.channels.master, this.frame('deregister', { pid })).catch(() => undefined);
+  }
+
   protected frame<K extends FrameKind>(kind: K, data: FrameOf<K>['data']): FrameOf<K> {
     return { v: PROTOCOL_VERSION, kind, id: this.nextId(), meta: this.meta, data } as FrameOf<K>;
   }
 
-  /** Publishes a frame the runtime built (not counted in user stats). */
+  /** Publishes a frame the runtime built (not counted in user stats); failures are reported, never thrown. */
   protected publish(channel: string, frame: Frame): Promise<number> {
-    let sent: Promise<number>;
-    try {
-      sent = this.transport.publish(channel, frame);
-    } catch (error) {
-      // Runtime frames are published from Redis and child-exit handlers: a throw there would be uncaught.
-      sent = Promise.reject(error as Error);
-    }
-    sent.catch((error: Error) => this.report(error, { event: 'publish', kind: frame.kind, channel }));
+    const sent = this.transport.publish(channel, frame);
+    sent.catch((error: Error) => this.sendFailed(frame.kind, error, channel));
     return sent;
   }
 
   protected report(error: Error, context: ErrorContext): void {
-    this.logger.error({ ...context, error }, error.message);
-    for (const hook of this.errorHooks) {
+    this.limiter.log('error', { ...context, error }, error.message);
+    // A snapshot: a hook that removes or adds hooks changes the next report, not this one.
+    for (const hook of [...this.errorHooks]) {
       try {
         hook(error, context);
       } catch (hookError) {
@@ -577,6 +706,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     // From now on nothing is respawned and no reload step starts, while the hooks run.
     this.beforeStop();
     this.supervisor.freeze();
+    this.clearConnectTimer();
     this.stopped = (async () => {
       try {
         if (runKillHooks) await this.runKillHooks();
@@ -585,20 +715,21 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       } catch (error) {
         this.report(error as Error, { event: 'shutdown' });
       }
-      for (const pending of this.pendingInfo.values()) {
-        this.platform.clock.clearTimeout(pending.timer);
-        pending.reject(new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
-      }
-      this.pendingInfo.clear();
+      this.pendingInfo.rejectAll(() => new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
+      this.closePending();
       this.events.all.clear();
       this.confirmations.clear();
       await this.transport.close();
+      this.limiter.close();
       for (const dispose of this.disposers.splice(0)) dispose();
       this.setState('closed', { code });
       this.platform.exit(code);
     })();
     return this.stopped;
   }
+
+  /** Requests a subclass keeps open are rejected as the process closes. */
+  protected closePending(): void {}
 
   protected setState(next: ProcessState, fields: Record<string, unknown> = {}): void {
     const from = this.state;
@@ -615,20 +746,40 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     }
   }
 
+  /** Resolves once the connection is ready and every subscription asked for so far is confirmed. */
+  protected whenConnected(): Promise<void> {
+    return this.transport.whenReady().then(() => this.subscribed);
+  }
+
   /**
    * One failure reporter per kind, made once: a closure per message (to name the
    * channel too) cost about 130 ns and an allocation on every emit.
    */
-  private readonly reportSendFailure = Object.fromEntries(
-    FRAME_KINDS.map((kind) => [kind, (error: Error) => this.report(error, { event: 'publish', kind })]),
-  ) as Record<FrameKind, (error: Error) => void>;
+  private readonly reportSendFailure = Object.fromEntries(FRAME_KINDS.map((kind) => [kind, (error: Error) => this.sendFailed(kind, error)])) as Record<FrameKind, (error: Error) => void>;
+
+  private sendFailed(kind: FrameKind, error: Error, channel?: string): void {
+    const code = (error as ClustrError).code;
+    if (code === 'CLUSTR_OFFLINE_QUEUE_FULL' || code === 'CLUSTR_OFFLINE_TIMEOUT' || code === 'CLUSTR_CLOSED') this.events.emit('unsent', { kind, error });
+    this.report(error, channel === undefined ? { event: 'publish', kind } : { event: 'publish', kind, channel });
+  }
+
+  /** A user message: checked against its schema, then published. Never throws. */
+  private emitUser(kind: UserMessageKind, channel: string, data: unknown): Promise<number> {
+    try {
+      this.assertData(kind, data);
+      return this.send(channel, this.frame(kind, data));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
 
   /**
-   * A user emit: an invalid frame throws a ClustrError at the call; a failed publish
-   * rejects the returned promise and is reported through onError, so a caller that
-   * ignores the promise never gets an unhandled rejection.
+   * A user emit: a frame that cannot be written (too large, not JSON) throws here,
+   * for the emit method to reject with; a failed publish rejects the returned
+   * promise and is reported through onError.
    */
   private send(channel: string, frame: Frame): Promise<number> {
+    this.assertRunning(`emit ${frame.kind}`);
     const sent = this.transport.publish(channel, frame);
     sent.catch(this.reportSendFailure[frame.kind]);
     this.events.emit('emitted', frame);
@@ -658,19 +809,25 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return () => this.events.off(kind, listener);
   }
 
-  private receive(frame: Frame, channel: string): void {
-    if (channel !== this.expectedChannel[frame.kind]) {
+  private receive(frame: SingleFrame, channel: string): void {
+    const family = this.families.get(channel);
+    if (family === undefined || !KIND_CHANNELS[frame.kind].includes(family)) {
       this.reject({ reason: 'misrouted', channel, message: `a ${frame.kind} frame arrived on ${channel}`, issues: [{ path: '/kind', keyword: 'channel', message: `does not belong on ${channel}` }] });
       return;
     }
-    (this.dispatch[frame.kind] as (frame: Frame, channel: string) => void)(frame, channel);
+    (this.dispatch[frame.kind] as (frame: SingleFrame, channel: string) => void)(frame, channel);
   }
 
+  private readonly emitEvent = <K extends Exclude<FrameKind, 'batch'>>(frame: FrameOf<K>) => (this.events.emit as (type: K, event: FrameOf<K>) => void)(frame.kind as K, frame);
+
   /** One handler per kind: a new kind does not compile until it is handled here. */
-  private readonly dispatch: { [K in FrameKind]: (frame: FrameOf<K>, channel: string) => void } = {
+  private readonly dispatch: { [K in Exclude<FrameKind, 'batch'>]: (frame: FrameOf<K>, channel: string) => void } = {
     public: (frame, channel) => this.deliver('public', frame, channel),
     private: (frame, channel) => this.deliver('private', frame, channel),
     group: (frame, channel) => this.deliver('group', frame, channel),
+    any: this.emitEvent,
+    request: this.emitEvent,
+    reply: this.emitEvent,
     kill: (frame, channel) => {
       if (frame.data.pid !== this.pid) {
         this.reject({ reason: 'misrouted', channel, message: `a kill for pid ${frame.data.pid} arrived at pid ${this.pid}`, issues: [{ path: '/data/pid', keyword: 'const', message: `is not ${this.pid}` }] });
@@ -678,11 +835,18 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       }
       this.events.emit('kill', frame);
     },
-    confirmation: (frame) => this.events.emit('confirmation', frame),
-    register: (frame) => this.events.emit('register', frame),
-    deregister: (frame) => this.events.emit('deregister', frame),
-    clusterInfoRequest: (frame) => this.events.emit('clusterInfoRequest', frame),
-    clusterInfoReply: (frame) => this.events.emit('clusterInfoReply', frame),
+    confirmation: this.emitEvent,
+    register: this.emitEvent,
+    deregister: this.emitEvent,
+    heartbeat: this.emitEvent,
+    clusterInfoRequest: this.emitEvent,
+    clusterInfoReply: this.emitEvent,
+    announce: this.emitEvent,
+    membership: this.emitEvent,
+    statusRequest: this.emitEvent,
+    statusReply: this.emitEvent,
+    command: this.emitEvent,
+    commandReply: this.emitEvent,
   };
 
   private deliver<K extends UserMessageKind>(kind: K, frame: FrameOf<K>, channel: string): void {
@@ -696,8 +860,63 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   private reject(rejected: RejectedFrame): void {
     this.events.emit('rejected', rejected);
-    const error = new ClustrError('CLUSTR_INVALID_FRAME', `dropped a frame on ${rejected.channel}: ${rejected.message}`);
+    const signature = rejected.reason === 'unsigned' || rejected.reason === 'bad_signature' || rejected.reason === 'stale' || rejected.reason === 'replayed';
+    const error = new ClustrError(signature ? 'CLUSTR_FRAME_REJECTED' : 'CLUSTR_INVALID_FRAME', `dropped a frame on ${rejected.channel}: ${rejected.message}`);
     this.report(error, { event: 'frame.rejected', reason: rejected.reason, channel: rejected.channel, issues: rejected.issues });
+  }
+
+  private redisError(error: Error): void {
+    // Before the first connection, an authentication failure will not get better by retrying.
+    if (this.transport.state === 'connecting' && isAuthError(error) && this.state === 'running') {
+      this.failStart(new ClustrError('CLUSTR_REDIS_AUTH', `Redis at ${this.redis.label} refused this process: ${error.message}. Check the user name and password, and the ACL user's permissions (docs/security.md).`, { cause: error }));
+      return;
+    }
+    this.limiter.log('warn', { event: 'redis.error', error }, `Redis connection error: ${error.message}`);
+  }
+
+  private connectionChanged(change: ConnectionChange): void {
+    const { from, to } = change;
+    if (to === 'ready') {
+      this.clearConnectTimer();
+      if (from === 'reconnecting') {
+        this.logger.info({ event: 'redis.recovered', downMs: change.downMs }, `Redis at ${this.redis.label} is back after ${change.downMs} ms`);
+        this.pendingInfo.resendAll();
+        this.afterReconnect();
+      } else {
+        this.logger.info({ event: 'redis.connected' }, `connected to Redis at ${this.redis.label}`);
+      }
+    } else if (to === 'reconnecting') {
+      this.logger.warn({ event: 'redis.lost', ...(change.error === undefined ? {} : { error: change.error }) }, `lost Redis at ${this.redis.label}; reconnecting`);
+    }
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== undefined) {
+      this.platform.clock.clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+  }
+
+  private unreachable(): void {
+    this.connectTimer = undefined;
+    if (this.transport.state !== 'connecting' || this.state !== 'running') return;
+    const last = this.transport.lastError;
+    const why = last === undefined ? 'no answer' : last.message;
+    const error = isAuthError(last)
+      ? new ClustrError('CLUSTR_REDIS_AUTH', `Redis at ${this.redis.label} refused this process: ${why}. Check the user name and password, and the ACL user's permissions (docs/security.md).`, { cause: last })
+      : new ClustrError(
+          'CLUSTR_REDIS_UNREACHABLE',
+          `could not reach Redis at ${this.redis.label} within ${this.connectTimeout} ms (${why}). Start Redis there, or point clustr at one with the redis option or CLUSTR_REDIS_URL.`,
+          last === undefined ? {} : { cause: last },
+        );
+    this.failStart(error);
+  }
+
+  /** The process cannot start: one line on stderr, whatever the log settings; onError; exit 69. */
+  private failStart(error: ClustrError): void {
+    this.platform.write('stderr', `clustr[${this.group}:${this.pid}]: ${error.message}\n`);
+    this.report(error, { event: 'redis.unreachable' });
+    void this.shutdown(EXIT_REDIS_UNREACHABLE, 'redis-unreachable', false);
   }
 
   private async runKillHooks(): Promise<void> {
@@ -736,21 +955,22 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   }
 
   private assertData(kind: UserMessageKind, data: unknown): void {
+    const method = `emit${kind[0]!.toUpperCase()}${kind.slice(1)}`;
     if (data === undefined) {
-      throw new ClustrError('CLUSTR_INVALID_DATA', `emit${kind[0]!.toUpperCase()}${kind.slice(1)}: data is undefined, which JSON cannot carry. Send null or a value.`, { field: '/data' });
+      throw new ClustrError('CLUSTR_INVALID_DATA', `${method}: data is undefined, which JSON cannot carry. Send null or a value.`, { field: '/data' });
     }
     const verdict = this.validators[kind](data);
     if (!verdict.ok) {
       const issue = verdict.issues[0]!;
-      throw new ClustrError('CLUSTR_INVALID_DATA', `emit${kind[0]!.toUpperCase()}${kind.slice(1)}: ${issue.path} ${issue.message}. Send data that matches messages.${kind}.`, {
+      throw new ClustrError('CLUSTR_INVALID_DATA', `${method}: ${issue.path} ${issue.message}. Send data that matches messages.${kind}.`, {
         field: issue.path,
       });
     }
   }
 
-  private assertPid(pid: unknown, field: string): void {
+  protected assertPid(pid: unknown, field: string): void {
     if (typeof pid !== 'number' || !Number.isInteger(pid) || pid < 1) {
-      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field} must be a process id (a whole number of at least 1); got ${String(pid)}.`, { field });
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field} must be a process id (a whole number of at least 1); got ${typeof pid === 'string' ? `the string ${JSON.stringify(pid)}` : String(pid)}.`, { field });
     }
   }
 

@@ -1,8 +1,15 @@
-import type { DecodeErrorReason, Frame, FrameIssue, FrameOf, Meta } from '@clustr/protocol/core';
+import type { DecodeErrorReason, Frame, FrameIssue, FrameOf, Meta, SignatureRejectReason } from '@clustr/protocol/core';
 import type { ChildExit } from '../platform/platform';
+import type { ConnectionChange } from '../transport/connection';
 
-/** Why an incoming frame was dropped: a decode failure, or a rule the runtime adds. */
-export type RejectReason = DecodeErrorReason | 'invalid_data' | 'misrouted';
+/**
+ * Why an incoming frame was dropped: a decode failure, a failed signature check
+ * (`unsigned`, `bad_signature`, `stale`, `replayed`), or a rule the runtime adds:
+ * `invalid_data` (the receiver's message schema), `misrouted` (wrong channel for
+ * its kind), `duplicate` (a sequence number seen before, without a secret),
+ * `overloaded` (handlers too slow: the inbound queue was full).
+ */
+export type RejectReason = DecodeErrorReason | SignatureRejectReason | 'invalid_data' | 'misrouted' | 'duplicate' | 'overloaded';
 
 export interface RejectedFrame {
   reason: RejectReason;
@@ -36,13 +43,28 @@ export type RuntimeEvents = {
   public: FrameOf<'public'>;
   private: FrameOf<'private'>;
   group: FrameOf<'group'>;
+  any: FrameOf<'any'>;
+  request: FrameOf<'request'>;
+  reply: FrameOf<'reply'>;
   kill: FrameOf<'kill'>;
   confirmation: FrameOf<'confirmation'>;
   register: FrameOf<'register'>;
   deregister: FrameOf<'deregister'>;
+  heartbeat: FrameOf<'heartbeat'>;
   clusterInfoRequest: FrameOf<'clusterInfoRequest'>;
   clusterInfoReply: FrameOf<'clusterInfoReply'>;
+  announce: FrameOf<'announce'>;
+  membership: FrameOf<'membership'>;
+  statusRequest: FrameOf<'statusRequest'>;
+  statusReply: FrameOf<'statusReply'>;
+  command: FrameOf<'command'>;
+  commandReply: FrameOf<'commandReply'>;
   rejected: RejectedFrame;
+  /** Frames a sender numbered never arrived. */
+  missed: { from: Meta; channel: string; missed: number };
+  /** A frame this process emitted was not sent (offline queue full or timed out, closed). */
+  unsent: { kind: Frame['kind']; error: Error };
+  connection: ConnectionChange;
   emitted: Frame;
   confirmed: { identifier: string; metas: Meta[] };
   listenerError: { listener: string; error: unknown };

@@ -20,6 +20,17 @@ export interface Stats {
   successfulConfirmations: number;
   /** Frames dropped, by reason. */
   rejectedFrames: Partial<Record<RejectReason, number>>;
+  /**
+   * Frames that other processes sent this one but never arrived: found as jumps
+   * in their sequence numbers (a Redis restart, a subscriber dropped by Redis).
+   * Frames this process dropped itself as `overloaded` show here too once the
+   * sender's next frame arrives.
+   */
+  missedFrames: number;
+  /** Frames this process emitted that never left: the offline queue was full, a frame waited too long, or the process closed. */
+  unsentFrames: number;
+  /** Times the connection to Redis came back after a loss. */
+  reconnects: number;
   /** Exceptions thrown by user listeners (caught and reported). */
   listenerErrors: number;
 }
@@ -41,6 +52,9 @@ export function emptyStats(): Stats {
     receivedConfirmations: 0,
     successfulConfirmations: 0,
     rejectedFrames: {},
+    missedFrames: 0,
+    unsentFrames: 0,
+    reconnects: 0,
     listenerErrors: 0,
   };
 }
@@ -89,5 +103,14 @@ export function trackStats(events: Emitter<RuntimeEvents>, stats: Stats): void {
   });
   events.on('listenerError', () => {
     stats.listenerErrors++;
+  });
+  events.on('missed', ({ missed }) => {
+    stats.missedFrames += missed;
+  });
+  events.on('unsent', () => {
+    stats.unsentFrames++;
+  });
+  events.on('connection', ({ to, from }) => {
+    if (to === 'ready' && from === 'reconnecting') stats.reconnects++;
   });
 }

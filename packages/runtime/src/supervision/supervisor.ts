@@ -99,13 +99,31 @@ export interface SupervisorContext {
   gate: Promise<void>;
 }
 
-export function validateRestartPolicy(policy: RestartPolicy | undefined): Required<RestartPolicy> {
-  const merged = { ...DEFAULT_RESTART_POLICY, ...policy };
-  for (const [key, value] of Object.entries(merged)) {
-    const min = key === 'factor' ? 1 : key === 'maxRestarts' ? 0 : key === 'initialDelay' ? 0 : 1;
+function atLeast(min: number): (value: unknown, field: string) => void {
+  return (value, field) => {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-      throw new ClustrError('CLUSTR_INVALID_OPTION', `restart.${key} must be a number of at least ${min}; got ${String(value)}.`, { field: `restart.${key}` });
+      throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a number of at least ${min}; got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : String(value)}.`, { field });
     }
+  };
+}
+
+/** The checks of every RestartPolicy key (unknown keys are typos). */
+export const RESTART_POLICY_CHECKS: { readonly [K in keyof RestartPolicy]-?: (value: unknown, field: string) => void } = {
+  initialDelay: atLeast(0),
+  maxDelay: atLeast(1),
+  factor: atLeast(1),
+  maxRestarts: atLeast(0),
+  window: atLeast(1),
+};
+
+/** The policy with its defaults; its values were checked with RESTART_POLICY_CHECKS. */
+export function validateRestartPolicy(policy: RestartPolicy | undefined): Required<RestartPolicy> {
+  const merged = { ...DEFAULT_RESTART_POLICY };
+  for (const key of Object.keys(RESTART_POLICY_CHECKS) as Array<keyof RestartPolicy>) {
+    const value = policy?.[key];
+    if (value === undefined) continue;
+    RESTART_POLICY_CHECKS[key](value, `restart.${key}`);
+    merged[key] = value;
   }
   return merged;
 }

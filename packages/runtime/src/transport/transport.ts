@@ -1,8 +1,27 @@
-import type { Codec, Frame } from '@clustr/protocol/core';
-import { ClustrError } from '@clustr/protocol/core';
+import { ClustrError, isFresh, type Codec, type Frame, type FrameSigner, type Meta, type SingleFrame } from '@clustr/protocol/core';
 import type { RedisLike } from './redis-like';
 import type { Clock, TimerHandle } from '../platform/platform';
 import type { RejectedFrame } from '../process/events';
+import { Connection, type ConnectionChange, type ConnectionInfo, type ConnectionState } from './connection';
+import { Outbox, type OfflineQueueOptions } from './outbox';
+import { SequenceNumbers, SequenceTracker } from './sequence';
+
+/** How much a process holds of what Redis sent it but it has not handled yet. */
+export interface InboundQueueOptions {
+  /** Frames held; past this, new ones are dropped and counted as `overloaded`. Default `10000`. */
+  maxFrames?: number;
+  /** Bytes held. Default `33554432` (32 MiB, Redis's own default limit for a pub/sub client). */
+  maxBytes?: number;
+}
+
+export const DEFAULT_INBOUND_QUEUE: Required<InboundQueueOptions> = { maxFrames: 10_000, maxBytes: 32 * 1024 * 1024 };
+
+/**
+ * Handlers run in the turn a frame arrives in until they have used this many
+ * ms of it; then frames wait for the next turn, so timers, reconnects and
+ * socket reads get their turn even under a flood with slow handlers.
+ */
+export const HANDLER_BUDGET_MS = 20;
 
 export interface TransportOptions {
   publisher: RedisLike;
@@ -11,61 +30,160 @@ export interface TransportOptions {
   ownsPublisher: boolean;
   /** Whether close() quits the subscriber; a borrowed one is only unsubscribed from our channels. */
   ownsSubscriber: boolean;
-  /** Timers for the close timeout. */
   clock: Clock;
   codec: Codec;
-  /** Every frame that decoded. */
-  onFrame(frame: Frame, channel: string): void;
+  /** Signs every frame sent and requires a valid signature on every frame received. */
+  signer?: FrameSigner;
+  /** A signed frame whose ts is further than this from our clock is stale, ms. */
+  replayWindow: number;
+  /** This process, as batches name their sender. */
+  meta: Meta;
+  nextId(): string;
+  coalesce: boolean;
+  offlineQueue: Required<OfflineQueueOptions>;
+  inboundQueue: Required<InboundQueueOptions>;
+  /** The Redis URL without its password, for messages. */
+  redisLabel: string;
+  /** Every frame that passed every check, batches unpacked. */
+  onFrame(frame: SingleFrame, channel: string): void;
   /** Every frame that did not. */
   onReject(rejected: RejectedFrame): void;
+  /** A sender's numbers jumped: `missed` frames from it on `channel` never arrived. */
+  onGap(gap: { from: Meta; channel: string; missed: number }): void;
+  onConnection(change: ConnectionChange): void;
+}
+
+interface Inbound {
+  channel: string;
+  raw: string;
 }
 
 /**
  * Pub/sub over two Redis connections (a subscribed connection cannot publish).
- * Every incoming frame is decoded here and nowhere else.
+ * Every incoming frame is verified, decoded and checked for gaps here and
+ * nowhere else; every outgoing one leaves through the outbox.
  */
 export class Transport {
   private readonly publisher: RedisLike;
   private readonly subscriber: RedisLike;
   private readonly options: TransportOptions;
   private readonly listener = (channel: string, raw: string) => this.receive(channel, raw);
-  private closed = false;
+  private readonly connection: Connection;
+  private readonly outbox: Outbox;
+  private readonly tracker = new SequenceTracker();
   private readonly channels = new Set<string>();
+  private closed = false;
+  private readyWaiters: Array<() => void> = [];
+
+  // The inbox: frames waiting for the next turn, and the current turn's start.
+  private readonly inbox: Inbound[] = [];
+  private inboxHead = 0;
+  private inboxBytes = 0;
+  private turnStart = -1;
+  private drainScheduled = false;
 
   constructor(options: TransportOptions) {
     this.options = options;
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
     this.subscriber.on('message', this.listener);
+    this.outbox = new Outbox({
+      publish: (channel, raw) => this.publisher.publish(channel, raw),
+      codec: options.codec,
+      clock: options.clock,
+      seqs: new SequenceNumbers(() => options.clock.now()),
+      signer: options.signer,
+      meta: options.meta,
+      nextId: options.nextId,
+      coalesce: options.coalesce,
+      limits: options.offlineQueue,
+      isReady: () => this.connection.state === 'ready',
+      describeRedis: () => options.redisLabel,
+    });
+    this.connection = new Connection({
+      publisher: this.publisher,
+      subscriber: this.subscriber,
+      clock: options.clock,
+      resubscribe: () => (this.channels.size === 0 ? Promise.resolve() : this.subscriber.subscribe(...this.channels)),
+      onChange: (change) => {
+        if (change.to === 'ready') {
+          // Subscriptions are restored: now what waited may go, then anyone waiting for the connection.
+          this.outbox.flush();
+          for (const wake of this.readyWaiters.splice(0)) wake();
+        }
+        options.onConnection(change);
+      },
+    });
   }
 
-  receive(channel: string, raw: string | Buffer): void {
-    const result = this.options.codec.decode(raw);
-    if (result.ok) this.options.onFrame(result.frame, channel);
-    else this.options.onReject({ reason: result.reason, channel, message: result.message, issues: result.issues });
+  get state(): ConnectionState {
+    return this.connection.state;
   }
 
-  /** Resolves once Redis has confirmed every subscription: from then on no frame to these channels is missed. */
+  /** The last error a Redis client reported since the connection was last ready. */
+  get lastError(): Error | undefined {
+    return this.connection.lastError;
+  }
+
+  get info(): ConnectionInfo {
+    return this.connection.info(this.outbox.queued);
+  }
+
+  /** Resolves once the connection is `ready` (at once when it is). */
+  whenReady(): Promise<void> {
+    if (this.connection.state === 'ready') return Promise.resolve();
+    if (this.closed) return Promise.reject(new ClustrError('CLUSTR_CLOSED', 'the process has been closed.'));
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves once Redis has confirmed every subscription: from then on no frame
+   * to these channels is missed. While the connection is down, it resolves once
+   * the channels are subscribed after the reconnect.
+   */
   async subscribe(channels: string[]): Promise<void> {
     for (const channel of channels) this.channels.add(channel);
+    if (this.subscriber.status !== 'ready') {
+      await this.whenReady();
+      return;
+    }
     try {
       await this.subscriber.subscribe(...channels);
     } catch (error) {
-      throw new ClustrError('CLUSTR_TRANSPORT', `could not subscribe to ${channels.join(', ')}: ${(error as Error).message}. Check that Redis is reachable.`, { cause: error });
+      if (this.closed) throw new ClustrError('CLUSTR_CLOSED', 'the process closed before Redis confirmed the subscription.', { cause: error });
+      // The connection dropped under the command: the resubscription after the reconnect covers these channels.
+      if (this.connection.state !== 'ready') return this.whenReady();
+      throw new ClustrError('CLUSTR_TRANSPORT', `could not subscribe to ${channels.join(', ')}: ${(error as Error).message}. Check that Redis at ${this.options.redisLabel} is reachable.`, { cause: error });
     }
   }
 
   /**
    * Encodes and publishes a frame the runtime built from checked parts; resolves
-   * to the number of receivers. Throws a ClustrError when the frame breaks a rule
-   * every reader enforces (size, depth, forbidden keys).
+   * to the number of receivers. Rejects with a ClustrError when the frame breaks
+   * a rule every reader enforces (size, depth, forbidden keys), when the process
+   * is closed, or when the offline queue is full or the frame waited too long.
    */
   publish(channel: string, frame: Frame): Promise<number> {
     if (this.closed) {
       return Promise.reject(new ClustrError('CLUSTR_CLOSED', `cannot publish a ${frame.kind} frame: this process has been closed.`));
     }
-    const raw = this.options.codec.encodeTrusted(frame);
-    return this.publisher.publish(channel, raw);
+    let text: string;
+    try {
+      text = this.options.codec.encodeTrusted(frame);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.outbox.send(channel, text);
+  }
+
+  /** What the transport does with every message Redis delivers. */
+  receive(channel: string, raw: string): void {
+    if (this.closed) return;
+    if (this.inboxHead < this.inbox.length || this.overBudget()) {
+      this.hold(channel, raw);
+      return;
+    }
+    this.handle(channel, raw);
   }
 
   /** Quits the clients clustr owns, within `timeoutMs` (then it disconnects: Redis may be down). */
@@ -73,12 +191,116 @@ export class Transport {
     if (this.closed) return;
     this.closed = true;
     this.subscriber.off('message', this.listener);
+    this.connection.close();
+    this.outbox.close(new ClustrError('CLUSTR_CLOSED', 'not sent: the process closed while the frame waited for Redis.'));
+    this.inbox.length = 0;
+    this.inboxHead = 0;
     const { ownsPublisher, ownsSubscriber } = this.options;
     const borrowedChannels = [...this.channels];
     await Promise.allSettled([
       ownsSubscriber ? quit(this.subscriber, timeoutMs, this.options.clock) : borrowedChannels.length > 0 ? bounded(this.subscriber.unsubscribe(...borrowedChannels), timeoutMs, this.options.clock) : undefined,
       ownsPublisher && this.publisher !== this.subscriber ? quit(this.publisher, timeoutMs, this.options.clock) : undefined,
     ]);
+  }
+
+  // ---- receiving ------------------------------------------------------------------------
+
+  /** True once handlers have had their share of this turn; the next turn starts with a new share. */
+  private overBudget(): boolean {
+    const now = this.options.clock.now();
+    if (this.turnStart < 0) {
+      this.turnStart = now;
+      setImmediate(() => {
+        this.turnStart = -1;
+      });
+      return false;
+    }
+    return now - this.turnStart >= HANDLER_BUDGET_MS;
+  }
+
+  private hold(channel: string, raw: string): void {
+    const { maxFrames, maxBytes } = this.options.inboundQueue;
+    if (this.inbox.length - this.inboxHead >= maxFrames || this.inboxBytes + raw.length > maxBytes) {
+      this.options.onReject({ reason: 'overloaded', channel, message: `overloaded: ${maxFrames} frames or ${maxBytes} bytes already wait to be handled`, issues: [] });
+      return;
+    }
+    this.inbox.push({ channel, raw });
+    this.inboxBytes += raw.length;
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.inboxHead < this.inbox.length && !this.closed) {
+      if (this.overBudget()) {
+        this.scheduleDrain();
+        return;
+      }
+      const item = this.inbox[this.inboxHead]!;
+      this.inbox[this.inboxHead++] = undefined as unknown as Inbound;
+      this.inboxBytes -= item.raw.length;
+      this.handle(item.channel, item.raw);
+    }
+    this.inbox.length = 0;
+    this.inboxHead = 0;
+  }
+
+  private handle(channel: string, raw: string): void {
+    const { signer, codec } = this.options;
+    if (signer !== undefined) {
+      const verdict = signer.verify(channel, raw);
+      if (!verdict.ok) {
+        this.reject(verdict.reason, channel, verdict.reason === 'unsigned' ? 'the frame carries no signature' : 'the signature does not match this channel and text');
+        return;
+      }
+    }
+    const result = codec.decode(raw);
+    if (!result.ok) {
+      this.options.onReject({ reason: result.reason, channel, message: result.message, issues: result.issues });
+      return;
+    }
+    const frame = result.frame;
+    if (signer !== undefined && !isFresh(frame.ts, this.options.clock.now(), this.options.replayWindow)) {
+      this.reject('stale', channel, `ts ${String(frame.ts)} is outside the ${this.options.replayWindow} ms replay window`);
+      return;
+    }
+    if (frame.kind !== 'batch') {
+      this.accept(frame, channel, frame.ts);
+      return;
+    }
+    for (const item of codec.unpack(frame)) {
+      if (item.ok) this.accept(item.frame, channel, frame.ts);
+      else this.options.onReject({ reason: item.reason, channel, message: item.message, issues: item.issues });
+    }
+  }
+
+  private accept(frame: SingleFrame, channel: string, ts: number | undefined): void {
+    const { meta, seq } = frame;
+    const signed = this.options.signer !== undefined;
+    // Replay protection is the sequence number of a sender run: a signed frame without one cannot be checked.
+    if (signed && (meta.instance === undefined || seq === undefined)) {
+      this.reject('unsigned', channel, 'a signed frame must carry meta.instance and seq');
+      return;
+    }
+    const verdict = this.tracker.check(meta.pid, meta.instance, channel, seq, signed ? ts : undefined);
+    if (verdict.kind === 'duplicate') {
+      this.reject(signed ? 'replayed' : 'duplicate', channel, `seq ${String(seq)} from pid ${meta.pid} was seen before`);
+      return;
+    }
+    if (verdict.kind === 'gap') this.options.onGap({ from: meta, channel, missed: verdict.missed });
+    this.options.onFrame(frame, channel);
+  }
+
+  private reject(reason: RejectedFrame['reason'], channel: string, detail: string): void {
+    this.options.onReject({ reason, channel, message: `${reason}: ${detail}`, issues: [] });
   }
 }
 

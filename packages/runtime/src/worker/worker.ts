@@ -1,5 +1,6 @@
 import { ClustrError, MASTER_GROUP, type MessageSchemas } from '@clustr/protocol/core';
 import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
+import { checks } from '../process/options';
 import { bounded } from '../transport/transport';
 
 /** How long a stopping worker waits to tell the master it leaves; the parent reports its exit anyway. */
@@ -36,7 +37,7 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     if (group === MASTER_GROUP) {
       throw new ClustrError('CLUSTR_RESERVED_GROUP', `the group "${MASTER_GROUP}" is reserved for the master; give this worker another group, e.g. "web".`, { field: 'group' });
     }
-    super({ group, options, role: 'worker' });
+    super({ group, options, role: 'worker', roleChecks: { group: checks.string } });
     const fromEnv = Number(this.platform.env['CLUSTR_PARENT_PID']);
     this.parentPid = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : this.platform.ppid;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -47,6 +48,10 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
         }),
       );
     }
+    // The master asks every ready process to register again when it is back (registration is idempotent).
+    this.events.on('announce', (frame) => {
+      if (this.registered && frame.meta.pid === this.masterPid) this.register();
+    });
     this.disposers.push(
       this.platform.watchParent(this.parentPid, () => {
         this.logger.warn({ event: 'parent.gone', parentPid: this.parentPid }, 'parent process is gone; stopping');
@@ -56,26 +61,33 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   }
 
   /**
-   * Registers this worker with the master after `reloadDelay` ms, once its
-   * subscriptions are confirmed: from then on it is reachable. The master's
-   * onClusterStarted and a rolling reload wait for this.
+   * Registers this worker with the master once Redis has confirmed its
+   * subscriptions: from then on it is reachable, and the master's
+   * onClusterStarted and a rolling reload count it as ready. Called while Redis
+   * is away, it waits for Redis (a worker is never forgotten for having become
+   * ready during an outage); after every reconnect, and whenever the master
+   * announces itself, the worker registers again.
    */
   emitReady(): Promise<void> {
-    this.assertRunning('emitReady');
-    return new Promise<void>((resolve, reject) => {
-      this.platform.clock.setTimeout(() => {
-        this.subscribed
-          .then(() => {
-            if (this.status !== 'running') return 0;
-            this.registered = true;
-            return this.publish(this.channels.master, this.frame('register', { parentPid: this.parentPid }));
-          })
-          .then(() => {
-            this.logger.info({ event: 'worker.ready' }, 'registered with the master');
-            resolve();
-          }, reject);
-      }, this.reloadDelay);
+    try {
+      this.assertRunning('emitReady');
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    this.registered = true;
+    return this.whenConnected().then(async () => {
+      if (this.status !== 'running') return;
+      await this.register();
+      this.logger.info({ event: 'worker.ready' }, 'registered with the master');
     });
+  }
+
+  protected override afterReconnect(): void {
+    if (this.registered) void this.register().catch(() => undefined);
+  }
+
+  private register(): Promise<number> {
+    return this.publish(this.channels.master, this.frame('register', { parentPid: this.parentPid }));
   }
 
   protected override async beforeDisconnect(): Promise<void> {

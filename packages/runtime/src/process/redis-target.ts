@@ -1,0 +1,72 @@
+import { ClustrError } from '@clustr/protocol/core';
+
+/** Where clustr connects when nothing else is configured. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * ioredis connection options that can be written as JSON, so they reach every
+ * child process intact: host, port, path, username, password, db, tls (with PEM
+ * strings), and the like. Functions (retryStrategy, ...) cannot travel.
+ */
+export type RedisConnectionOptions = Record<string, unknown>;
+
+/** A Redis URL (`redis://`, `rediss://`, or a Unix socket path) or connection options. */
+export type RedisTarget = string | RedisConnectionOptions;
+
+export interface ResolvedRedis {
+  target: RedisTarget;
+  /** For messages and logs: the URL with its password replaced by `***`. */
+  label: string;
+  /** What children get in their environment to connect to the same Redis. */
+  env: Record<string, string>;
+  /** True when nothing was configured (no option, no environment): the default address. */
+  isDefault: boolean;
+}
+
+/** `redis://user:***@host:6379/0`: the URL as it may be shown. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    // A Unix socket path, or something URL cannot parse: no password can be told apart, show it as given
+    // unless it looks like it holds credentials.
+    return url.includes('@') ? `${url.slice(0, url.indexOf('://') + 3)}***@${url.slice(url.lastIndexOf('@') + 1)}` : url;
+  }
+}
+
+function labelOf(options: RedisConnectionOptions): string {
+  if (typeof options['path'] === 'string') return options['path'];
+  const scheme = options['tls'] !== undefined ? 'rediss' : 'redis';
+  const user = typeof options['username'] === 'string' ? `${options['username']}${options['password'] === undefined ? '' : ':***'}@` : options['password'] === undefined ? '' : ':***@';
+  return `${scheme}://${user}${String(options['host'] ?? '127.0.0.1')}:${String(options['port'] ?? 6379)}${options['db'] === undefined ? '' : `/${String(options['db'])}`}`;
+}
+
+/**
+ * The Redis a process connects to: the `redis` option, else what its parent
+ * handed down (`CLUSTR_REDIS_OPTIONS` as JSON, or `CLUSTR_REDIS_URL`), else the
+ * default address.
+ */
+export function resolveRedis(option: RedisTarget | undefined, env: Readonly<Record<string, string | undefined>>): ResolvedRedis {
+  let target: RedisTarget | undefined = option;
+  if (target === undefined && env['CLUSTR_REDIS_OPTIONS'] !== undefined) {
+    try {
+      target = JSON.parse(env['CLUSTR_REDIS_OPTIONS']) as RedisConnectionOptions;
+    } catch (error) {
+      throw new ClustrError('CLUSTR_INVALID_OPTION', `CLUSTR_REDIS_OPTIONS is not JSON (${(error as Error).message}); it is written by clustr for child processes: do not set it by hand.`, {
+        field: 'CLUSTR_REDIS_OPTIONS',
+        cause: error,
+      });
+    }
+  }
+  const isDefault = target === undefined && (env['CLUSTR_REDIS_URL'] === undefined || env['CLUSTR_REDIS_URL'] === '');
+  if (target === undefined) target = env['CLUSTR_REDIS_URL'] || DEFAULT_REDIS_URL;
+  if (typeof target === 'string') return { target, label: redactUrl(target), env: { CLUSTR_REDIS_URL: target }, isDefault };
+  return { target, label: labelOf(target), env: { CLUSTR_REDIS_OPTIONS: JSON.stringify(target) }, isDefault };
+}
+
+/** True for the errors Redis answers bad credentials or a missing ACL permission with. */
+export function isAuthError(error: Error | undefined): boolean {
+  return error !== undefined && /\b(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|invalid username-password/i.test(error.message);
+}
