@@ -20,4 +20,4 @@ export { DECODE_ERROR_REASONS, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_DEPTH, creat
 export type { Codec, CodecOptions, DecodeResult, DecodeSuccess, DecodeFailure, DecodeErrorReason, FrameIssue } from './codec';
 
 export { USER_MESSAGE_KINDS, compileMessageSchemas } from './messages';
-export type { MessageSchemas, MessageData, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
+export type { MessageSchema, MessageSchemas, MessageData, StaticOf, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';

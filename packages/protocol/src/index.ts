@@ -46,6 +46,6 @@ export {
 export type { Codec, CodecOptions, DecodeResult, DecodeSuccess, DecodeFailure, DecodeErrorReason, FrameIssue } from './codec';
 
 export { USER_MESSAGE_KINDS, compileMessageSchemas } from './messages';
-export type { MessageSchemas, MessageData, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
+export type { MessageSchema, MessageSchemas, MessageData, StaticOf, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
 
 export { exportJsonSchemas, renderJsonSchemas } from './json-schema';

@@ -20,4 +20,4 @@ export type { RedisLike } from './transport/redis-like';
 
 // Re-exported so users need one import for the common cases.
 export { ClustrError, isClustrError, ERROR_CODES } from '@clustr/protocol/core';
-export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchemas, MessageData } from '@clustr/protocol/core';
+export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchema, MessageSchemas, MessageData } from '@clustr/protocol/core';
