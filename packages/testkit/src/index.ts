@@ -19,5 +19,5 @@ export type {
 } from './fake-redis';
 
 export { TestCluster, createTestCluster } from './harness/test-cluster';
-export type { Program, ProgramContext, SimProcess, SimState, TestClusterOptions } from './harness/test-cluster';
+export type { ClockMode, Program, ProgramContext, SimProcess, SimState, TestClusterOptions } from './harness/test-cluster';
 export { ManualClock } from './harness/manual-clock';
