@@ -1,3 +1,10 @@
+/**
+ * The wire protocol of clustr: the versioned frame envelope as TypeBox schemas, channel
+ * names, `encode` / `decode`, message-schema compilation and the `ClustrError` registry.
+ * `@clustr/protocol/core` exports the same names without the TypeBox schema objects.
+ *
+ * @module @clustr/protocol
+ */
 export { ERROR_CODES, ClustrError, isClustrError } from './errors';
 export type { ErrorCode, ClustrErrorOptions } from './errors';
 

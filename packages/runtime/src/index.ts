@@ -1,3 +1,9 @@
+/**
+ * `Master` and `Worker`: spawn, supervise, message and reload Node.js processes over Redis
+ * pub/sub. Options, events (the `on*` methods), `Stats` and the error codes are here.
+ *
+ * @module @clustr/runtime
+ */
 export { Master } from './master/master';
 export type { MasterOptions } from './master/master';
 export { Worker } from './worker/worker';

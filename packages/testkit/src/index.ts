@@ -1,3 +1,9 @@
+/**
+ * `FakeRedis` and `createTestCluster()`: a whole clustr cluster in one process, for unit tests
+ * under any runner.
+ *
+ * @module @clustr/testkit
+ */
 export {
   FakeRedis,
   FakeRedisMaxRetriesPerRequestError,
