@@ -6,11 +6,16 @@
 //      strict profile: node10, node16 from CJS and from ESM, bundler all green;
 //   3. the consumer matrix: the tarballs installed with plain npm into throwaway
 //      projects (test/consumers), compiled with `strict` and without `skipLibCheck`,
-//      each running a real master + worker cluster on the Redis at 127.0.0.1:6379.
+//      each running a real master + worker cluster on the Redis at 127.0.0.1:6379;
+//   4. the runtime README's examples (code blocks marked `file=cjs/...` or `file=esm/...`)
+//      compiled in the CommonJS/node10 and the ESM/nodenext project as they stand, and
+//      run: the master serves HTTP on a free port, then SIGTERM stops the whole cluster.
 // Needs the packages built (`pnpm build`). Usage: node scripts/check-packages.js [--only name,...]
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { get } = require('node:http');
+const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { dirname, join, relative, resolve } = require('node:path');
 
@@ -34,10 +39,11 @@ const STRICT = { target: 'es2022', strict: true, skipLibCheck: false, outDir: 'd
  * where a project of that kind may well not have it: no clustr .d.ts may need it.
  */
 const PROJECTS = {
-  'cjs-node10': { type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: false } },
+  'cjs-node10': { type: 'commonjs', readme: 'cjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: false } },
   node16: { type: 'commonjs', compilerOptions: { module: 'node16', moduleResolution: 'node16' } },
   'esm-nodenext': {
     type: 'module',
+    readme: 'esm',
     compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true },
   },
   bundler: { type: 'module', compilerOptions: { module: 'esnext', moduleResolution: 'bundler', esModuleInterop: false } },
@@ -149,6 +155,16 @@ function writeJson(path, value) {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The README code blocks whose info string names a file: ```ts file=cjs/master.ts */
+function readmeExamples() {
+  const readme = readFileSync(join(ROOT, 'packages', 'runtime', 'README.md'), 'utf8');
+  const examples = [...readme.matchAll(/^```(?:ts|js) file=(\w+)\/([\w.-]+)\n([\s\S]*?)^```$/gm)].map(([, kind, file, code]) => ({ kind, file, code }));
+  for (const kind of ['cjs', 'esm']) {
+    if (!examples.some((e) => e.kind === kind && e.file === 'master.ts')) throw new Error(`the runtime README has no \`file=${kind}/master.ts\` example`);
+  }
+  return examples;
+}
+
 function setUpProject(name, project, tarballs, scratch) {
   const dir = join(scratch, name);
   mkdirSync(dir, { recursive: true });
@@ -162,6 +178,10 @@ function setUpProject(name, project, tarballs, scratch) {
     cpSync(join(TEMPLATES, 'js'), dir, { recursive: true });
   } else {
     cpSync(join(TEMPLATES, 'ts'), join(dir, 'src'), { recursive: true });
+    if (project.readme) {
+      mkdirSync(join(dir, 'src', 'readme'));
+      for (const { file, code } of readmeExamples().filter((e) => e.kind === project.readme)) writeFileSync(join(dir, 'src', 'readme', file), code);
+    }
     writeJson(join(dir, 'tsconfig.json'), { compilerOptions: { ...STRICT, ...project.compilerOptions }, include: ['src'] });
   }
   return dir;
@@ -171,13 +191,26 @@ function setUpProject(name, project, tarballs, scratch) {
  * Runs `node file` in its own process group, so every process it starts can be ended:
  * a cluster that outlives its master, or a run past the timeout, fails the project.
  */
-function runCluster(dir, file, namespace) {
+function runCluster(dir, file, namespace, { env = {}, expectCode = 0, drive } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [file], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLUSTR_NAMESPACE: namespace } });
+    const child = spawn(process.execPath, [file], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, CLUSTR_NAMESPACE: namespace } });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
+    const waiters = [];
+    const onData = (chunk) => {
+      output += chunk;
+      for (const waiter of waiters.splice(0)) if (!waiter(output)) waiters.push(waiter);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    let driveError;
+    if (drive) {
+      const waitFor = (pattern) => new Promise((found) => waiters.push((text) => pattern.test(text) && (found(text.match(pattern)), true)));
+      drive({ waitFor, signal: (name) => child.kill(name) }).catch((error) => {
+        driveError = error;
+        child.kill('SIGKILL');
+      });
+    }
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -189,9 +222,44 @@ function runCluster(dir, file, namespace) {
       } catch {
         // ESRCH: the whole group is gone, as it should be.
       }
-      if (code === 0 && !leftovers) resolvePromise(output);
-      else reject(new Error(`node ${file} ${signal ? `was killed (${signal}, timeout ${RUN_TIMEOUT_MS} ms)` : `exited ${code}`}${leftovers ? ' and left processes running' : ''}\n${output}`));
+      if (code === expectCode && !leftovers && !driveError) resolvePromise(output);
+      else reject(new Error(`node ${file} ${signal ? `was killed (${signal}, timeout ${RUN_TIMEOUT_MS} ms)` : `exited ${code}`}${leftovers ? ' and left processes running' : ''}${driveError ? ` (${driveError.message})` : ''}\n${output}`));
     });
+  });
+}
+
+function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePromise(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function httpGet(port) {
+  return new Promise((resolvePromise, reject) => {
+    get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolvePromise(body));
+    }).on('error', reject);
+  });
+}
+
+/** The README's master: serves HTTP from its workers, and SIGTERM stops the cluster (exit 15, docs/runtime.md). */
+async function runReadmeExample(dir, namespace) {
+  const port = await freePort();
+  await runCluster(dir, join('dist', 'readme', 'master.js'), namespace, {
+    env: { PORT: String(port) },
+    expectCode: 15,
+    drive: async ({ waitFor, signal }) => {
+      await waitFor(new RegExp(`cluster started on port ${port}:`));
+      const body = await httpGet(port);
+      if (!/^hello from \d+$/m.test(body)) throw new Error(`GET / answered ${JSON.stringify(body)}`);
+      signal('SIGTERM');
+    },
   });
 }
 
@@ -213,6 +281,7 @@ async function checkProject(name, project, tarballs, scratch) {
   const output = await runCluster(dir, join(dist, 'master.js'), namespace);
   expectLine(output, /^answer 42\b/m, `${name}: the master's round trip`);
   if (!project.javascript) expectLine(await runCluster(dir, join(dist, 'in-process.js'), namespace), /^in-process ok$/m, `${name}: the testkit`);
+  if (project.readme) await runReadmeExample(dir, namespace);
   return seconds(started);
 }
 
