@@ -1,3 +1,10 @@
+/**
+ * The wire protocol of clustr: the versioned frame envelope as TypeBox schemas, channel
+ * names, `encode` / `decode`, message-schema compilation and the `ClustrError` registry.
+ * `@clustr/protocol/core` exports the same names without the TypeBox schema objects.
+ *
+ * @module @clustr/protocol
+ */
 export { ERROR_CODES, ClustrError, isClustrError } from './errors';
 export type { ErrorCode, ClustrErrorOptions } from './errors';
 
@@ -76,6 +83,6 @@ export { SIGNATURE_REJECT_REASONS, MIN_SECRET_BYTES, DEFAULT_REPLAY_WINDOW_MS, c
 export type { FrameSigner, SignatureRejectReason, VerifyResult } from './signing';
 
 export { USER_MESSAGE_KINDS, compileMessageSchemas } from './messages';
-export type { MessageSchemas, MessageData, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
+export type { MessageSchema, MessageSchemas, MessageData, StaticOf, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
 
 export { exportJsonSchemas, renderJsonSchemas } from './json-schema';

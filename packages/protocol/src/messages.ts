@@ -1,7 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import type * as AjvExports from 'ajv';
 import { createAjv } from './ajv-setup';
-import type { Static, TSchema } from '@sinclair/typebox';
 import { ClustrError } from './errors';
 import { toIssues, type FrameIssue } from './codec';
 import type { Meta } from './schema';
@@ -11,17 +10,38 @@ export const USER_MESSAGE_KINDS = ['public', 'private', 'group'] as const;
 export type UserMessageKind = (typeof USER_MESSAGE_KINDS)[number];
 
 /**
+ * A TypeBox schema (`Type.Object(...)` and friends), seen only through the members
+ * its type carries: `static`, the data type it describes, and `params`.
+ *
+ * Typed by shape on purpose, not as TypeBox's `TSchema`: TypeBox ships a CommonJS
+ * and an ES module build, each with its own `Kind` symbol type. In an ESM project a
+ * user's `Type.Object()` comes from the ESM build while clustr's types (CommonJS)
+ * would name the CommonJS `TSchema`, and tsc refused the schema ("missing [Kind]").
+ * No clustr type that message typing touches imports TypeBox, so both builds fit.
+ */
+export interface MessageSchema {
+  readonly static: unknown;
+  readonly params: unknown[];
+}
+
+/**
  * TypeBox schemas for the `data` of user messages. Each one is optional; a kind
  * without a schema carries any JSON value and its handlers receive `unknown`.
  */
 export interface MessageSchemas {
-  public?: TSchema;
-  private?: TSchema;
-  group?: TSchema;
+  public?: MessageSchema;
+  private?: MessageSchema;
+  group?: MessageSchema;
 }
 
+/**
+ * The static type of a schema: what TypeBox's `Static<T>` computes
+ * (`(T & { params: [] })['static']`), written out so this file needs no TypeBox types.
+ */
+export type StaticOf<T> = T extends MessageSchema ? (T & { params: [] })['static'] : unknown;
+
 /** The static type of the data of one user message kind. */
-export type MessageData<S extends MessageSchemas, K extends UserMessageKind> = S[K] extends TSchema ? Static<S[K]> : unknown;
+export type MessageData<S extends MessageSchemas, K extends UserMessageKind> = StaticOf<S[K]>;
 
 /** What a handler receives: who sent it, and the data. */
 export interface Message<D = unknown> {

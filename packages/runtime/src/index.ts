@@ -1,3 +1,9 @@
+/**
+ * `Master` and `Worker`: spawn, supervise, message and reload Node.js processes over Redis
+ * pub/sub. Options, events (the `on*` methods), `Stats` and the error codes are here.
+ *
+ * @module @clustr/runtime
+ */
 export { Master } from './master/master';
 export type { MasterOptions } from './master/master';
 export { Worker } from './worker/worker';
@@ -24,4 +30,4 @@ export type { RedisLike } from './transport/redis-like';
 
 // Re-exported so users need one import for the common cases.
 export { ClustrError, isClustrError, ERROR_CODES } from '@clustr/protocol/core';
-export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchemas, MessageData } from '@clustr/protocol/core';
+export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchema, MessageSchemas, MessageData } from '@clustr/protocol/core';

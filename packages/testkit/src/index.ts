@@ -1,3 +1,9 @@
+/**
+ * `FakeRedis` and `createTestCluster()`: a whole clustr cluster in one process, for unit tests
+ * under any runner.
+ *
+ * @module @clustr/testkit
+ */
 export {
   FakeRedis,
   FakeRedisMaxRetriesPerRequestError,
@@ -19,5 +25,5 @@ export type {
 } from './fake-redis';
 
 export { TestCluster, createTestCluster } from './harness/test-cluster';
-export type { Program, ProgramContext, SimProcess, SimState, TestClusterOptions } from './harness/test-cluster';
+export type { ClockMode, Program, ProgramContext, SimProcess, SimState, TestClusterOptions } from './harness/test-cluster';
 export { ManualClock } from './harness/manual-clock';

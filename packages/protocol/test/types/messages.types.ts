@@ -1,7 +1,7 @@
 // Compiled by `tsc -p test/types/tsconfig.json`, never run. Imports the package by
 // name, so it checks the built dist/*.d.ts users get, not src. Every
 // `@ts-expect-error` line must fail to compile, or tsc reports it as unused.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import {
   ClustrError,
   compileMessageSchemas,
@@ -48,6 +48,14 @@ export const undefinedOptional: MessageData<S, 'public'> = { text: 'hello', coun
 // @ts-expect-error only the literals of the union
 export const wrongLiteral: MessageData<S, 'group'> = ['ping', 'pang'];
 export const anything: MessageData<S, 'private'> = Symbol('any value at all');
+
+// --- MessageData is written without TypeBox's types, and agrees with its Static -----------
+assertType<Equals<MessageData<S, 'public'>, Static<S['public']>>>(true);
+export const Tree = Type.Recursive((This) => Type.Object({ value: Type.Number(), children: Type.Array(This) }));
+assertType<Equals<MessageData<{ group: typeof Tree }, 'group'>, Static<typeof Tree>>>(true);
+export const leaf: MessageData<{ group: typeof Tree }, 'group'> = { value: 1, children: [{ value: 2, children: [] }] };
+// @ts-expect-error a plain object is not a TypeBox schema
+export const notASchema = { public: { type: 'string' } } satisfies MessageSchemas;
 
 // @ts-expect-error kill is not a user message kind
 export type NotUserKind = MessageData<S, 'kill'>;

@@ -1,5 +1,6 @@
-import http from 'node:http';
-import net from 'node:net';
+// Namespace imports: Node's built-ins have no default export without esModuleInterop.
+import * as http from 'node:http';
+import * as net from 'node:net';
 import { ClustrError } from '@clustr/protocol/core';
 import type { ClusterProcess } from '../process/cluster-process';
 

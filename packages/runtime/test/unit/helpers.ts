@@ -73,7 +73,7 @@ export interface StartOptions {
  * `worker.js` (group passed as `--group=`). Resolves once all have registered.
  */
 export async function startCluster(options: StartOptions): Promise<Started> {
-  const cluster = createTestCluster(options.cluster);
+  const cluster = createTestCluster({ clock: 'manual', ...options.cluster });
   const workerLogs = new Map<number, RecordingLogger>();
   cluster.program('worker.js', (ctx) => {
     const log = recordingLogger();

@@ -254,7 +254,7 @@ describe('typed messages (TypeBox schemas)', () => {
   };
 
   test('emitting data that violates a schema throws CLUSTR_INVALID_DATA naming the path, and sends nothing', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     const master = cluster.createMaster({ messages });
     const cases: Array<[() => unknown, string]> = [
       [() => master.emitPublic({ n: -1 }), '/data/n'],
@@ -283,7 +283,7 @@ describe('typed messages (TypeBox schemas)', () => {
   });
 
   test('a receiver with a schema drops data that violates it, even from a sender without one', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     const typed = cluster.createWorker({ group: 'typed', messages });
     const loose = cluster.createWorker({ group: 'loose' });
     await cluster.settle();

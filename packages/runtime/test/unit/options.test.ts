@@ -9,7 +9,7 @@ import { argOf, thrown } from './helpers';
 
 let cluster: TestCluster;
 beforeEach(() => {
-  cluster = createTestCluster();
+  cluster = createTestCluster({ clock: 'manual' });
 });
 afterEach(() => cluster.close());
 

@@ -49,7 +49,7 @@ describe('cluster info', () => {
   });
 
   test('fetchClusterInfo rejects with CLUSTR_CLUSTER_INFO_TIMEOUT when no master answers, exactly at the timeout', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     const lonely = cluster.createWorker({ group: 'lonely', clusterInfoTimeout: 2_000 });
     let outcome: unknown;
     lonely.fetchClusterInfo().then(
@@ -90,7 +90,7 @@ describe('cluster info', () => {
   });
 
   test('descendants leave with their parent even when they cannot deregister themselves', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     cluster.program('parent.js', (ctx) => {
       const w = ctx.createWorker({ group: 'parents', reloadDelay: 0 });
       w.spawn([{ file: 'child.js' }]);
@@ -124,7 +124,7 @@ describe('onClusterStarted', () => {
     ['dies before the other registers', 0],
     ['dies after the other registered', 50],
   ])('a child that stops for good without registering does not hold the start back (it %s)', async (_label, dieAfter) => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     cluster.program('ready.js', (ctx) => void ctx.createWorker({ group: 'web', reloadDelay: 10 }).emitReady());
     cluster.program('dies.js', (ctx) => void ctx.platform.clock.setTimeout(() => ctx.platform.exit(1), dieAfter));
     const master = cluster.createMaster({ reloadDelay: 0 });
@@ -138,7 +138,7 @@ describe('onClusterStarted', () => {
   });
 
   test('fires once, when the last spawned child registers, not before', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     const pending = new Map<number, Worker>();
     cluster.program('w.js', (ctx) => {
       pending.set(ctx.pid, ctx.createWorker({ group: 'web', reloadDelay: 0 }));
@@ -176,7 +176,7 @@ describe('onClusterStarted', () => {
   });
 
   test('waits for a child that crashed before registering to be respawned and register', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     let launches = 0;
     cluster.program('w.js', (ctx) => {
       launches++;

@@ -32,7 +32,7 @@ interface Fixture {
 const loggers: RecordingLogger[] = [];
 
 async function fixture(count: number, options: Omit<MasterOptions, 'platform' | 'logger'> = {}): Promise<Fixture> {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   const logger = recordingLogger(() => cluster.clock.now());
   loggers.push(logger);
   const f = { cluster, logger, queue: [], mode: 'ready', killDelay: 0, reloaded: [], failed: [], initial: [] } as unknown as Fixture;

@@ -68,7 +68,7 @@ describe('1. internal publishes never throw at the call', () => {
   // Guard, not a change: a user emit of too much data must still throw at the call (the fix wraps
   // only the runtime's own publishes), and nothing is sent or counted.
   test('a user emitPublic of too-large data still throws CLUSTR_FRAME_TOO_LARGE synchronously', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     const master = cluster.createMaster({ maxFrameBytes: 1024 });
     await cluster.settle();
     const error = thrown(() => master.emitPublic('x'.repeat(1024)));
@@ -80,7 +80,7 @@ describe('1. internal publishes never throw at the call', () => {
 
   // Old: the minimum was 64 bytes, too small for the runtime's own control frames.
   test('maxFrameBytes below 1024 is refused naming maxFrameBytes; 1024 is accepted', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     for (const create of [() => cluster.createMaster({ maxFrameBytes: 1023 }), () => cluster.createWorker({ group: 'web', maxFrameBytes: 1023 })]) {
       const error = thrown(create);
       expect(error).toBeInstanceOf(ClustrError);
@@ -96,7 +96,7 @@ describe('1. internal publishes never throw at the call', () => {
 // worker was retired at the end of the sleep (exit 143) and the reload reported success, leaving
 // the slot with no live worker.
 test('2. a replacement that registers and then exits while settling fails the reload; the old worker keeps serving', async () => {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   const logger = recordingLogger(() => cluster.clock.now());
   let generation = 0;
   cluster.program('app.js', (ctx) => {
@@ -143,7 +143,7 @@ test('2. a replacement that registers and then exits while settling fails the re
 // Old: watchParent only heard of deaths that happened after it started watching, so a worker whose
 // parent died before Worker.create ran (a slow start) ran on forever as an orphan.
 test('3. a worker whose parent is already dead when it starts stops by itself', async () => {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   const parent = cluster.createMaster();
   await parent.close(0);
   await cluster.settle();
@@ -277,7 +277,7 @@ test('5. a worker stopping while Redis is unreachable exits after the bounded de
 describe('6. client ownership', () => {
   let cluster: TestCluster;
   beforeEach(() => {
-    cluster = createTestCluster();
+    cluster = createTestCluster({ clock: 'manual' });
   });
   afterEach(() => cluster.close());
 
@@ -327,7 +327,7 @@ describe('6. client ownership', () => {
 // Old: the supervisor stopped restarting only in stopAll(), after the onKill hooks had finished, so a
 // child crashing during a slow hook was respawned into a cluster that was shutting down.
 test('7. no respawn while the master runs its onKill hooks; the master then exits normally', async () => {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   cluster.program('web.js', (ctx) => void ctx.createWorker({ group: 'web', reloadDelay: 0 }).emitReady());
   const master = cluster.createMaster({ reloadDelay: 0 });
   let release: (() => void) | undefined;
@@ -368,7 +368,7 @@ describe('8. a NUL byte in spawn args or env', () => {
     // Old (first fix): args and env were merged before the check, so an env key shadowed the arg.
     ['an arg shadowed by an env key of the same name', { args: { name: 'a\0b' }, env: { name: 'ok' } }],
   ])('in %s throws CLUSTR_INVALID_ARGUMENT before anything is spawned', async (_label, extra) => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     cluster.program('web.js', (ctx) => void ctx.createWorker({ group: 'web', reloadDelay: 0 }).emitReady());
     const master = cluster.createMaster({ reloadDelay: 0 });
     // The valid first definition must not start either.
@@ -387,7 +387,7 @@ describe('8. a NUL byte in spawn args or env', () => {
 // 2**31 ms killed at once); readyTimeout was not validated at all (negative included).
 test('the default stopTimeout (killTimeout + 5 s) is capped too, so a huge killTimeout cannot overflow it', () => {
   // Old: killTimeout 2**31-1 gave a default stopTimeout of 2**31+4999, which Node fires after 1 ms.
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   const master = cluster.createMaster({ killTimeout: 2 ** 31 - 1 });
   expect((master as unknown as { stopTimeout: number }).stopTimeout).toBe(2 ** 31 - 1);
   return cluster.close();
@@ -399,7 +399,7 @@ describe('9. timeouts out of range', () => {
   const cases = fields.flatMap((field) => [MAX + 1, -1].map((value) => [field, value] as const));
   let cluster: TestCluster;
   beforeEach(() => {
-    cluster = createTestCluster();
+    cluster = createTestCluster({ clock: 'manual' });
   });
   afterEach(() => cluster.close());
 
@@ -471,7 +471,7 @@ test('11. a cluster-info reply from anyone but the master is ignored', async () 
 // message). A failed publish must still reach onError and reject the caller's promise, and a caller
 // that ignores the promise must not get an unhandled rejection (jest-circus fails the test if so).
 test('9. a user emit whose publish fails rejects its promise and is reported with its kind, ignored or not', async () => {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   const publisher = new FakeRedis({ server: cluster.server });
   const w = cluster.createWorker({ group: 'web', publisher });
   const sink = errorSink();

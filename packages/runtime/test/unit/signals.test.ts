@@ -16,7 +16,7 @@ interface Tree {
 
 /** master → web-1, web-2; web-2 → leaf. Every onKill and every child exit (as its parent saw it) is logged. */
 async function tree(): Promise<Tree> {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   const timeline: string[] = [];
   const pids = new Map<string, number>();
   const logger = recordingLogger();
@@ -71,7 +71,7 @@ test('SIGINT to the master stops the cluster with exit code 130', async () => {
 });
 
 test('a second SIGTERM or a SIGINT while stopping changes nothing; a SIGHUP while stopping is ignored and logged', async () => {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   let release: (() => void) | undefined;
   cluster.program('slow.js', (ctx) => {
     const w = ctx.createWorker({ group: 'slow', reloadDelay: 0, killTimeout: false });
@@ -99,7 +99,7 @@ test('a second SIGTERM or a SIGINT while stopping changes nothing; a SIGHUP whil
 });
 
 test('a worker treats SIGTERM as a kill (exit 143) and SIGINT as one (exit 130)', async () => {
-  const cluster = createTestCluster();
+  const cluster = createTestCluster({ clock: 'manual' });
   const a = cluster.createWorker({ group: 'a' });
   const b = cluster.createWorker({ group: 'b' });
   const ran: string[] = [];
@@ -174,7 +174,7 @@ describe('close() removes what the process installed', () => {
   });
 
   test('listeners no longer run after close', async () => {
-    const cluster = createTestCluster();
+    const cluster = createTestCluster({ clock: 'manual' });
     const a = cluster.createWorker({ group: 'a' });
     const b = cluster.createWorker({ group: 'b' });
     await cluster.settle();

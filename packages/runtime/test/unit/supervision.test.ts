@@ -19,7 +19,7 @@ interface Supervised {
 
 /** A master whose children are `crash.js --code=N` (exits at once) or `idle.js` (a worker that stays up). */
 function supervise(restart: RestartPolicy = {}, clusterOptions: Parameters<typeof createTestCluster>[0] = {}): Supervised {
-  const cluster = createTestCluster(clusterOptions);
+  const cluster = createTestCluster({ clock: 'manual', ...clusterOptions });
   cluster.program('crash.js', (ctx) => ctx.platform.exit(Number(argOf(ctx.argv, 'code') ?? 1)));
   cluster.program('idle.js', (ctx) => void ctx.createWorker({ group: 'idle', reloadDelay: 0 }).emitReady());
   cluster.program('script.sh', () => undefined);

@@ -16,7 +16,15 @@ export class ManualClock {
   private nextId = 1;
   private readonly timers = new Map<number, Timer>();
 
-  constructor(start = 1_700_000_000_000) {
+  /**
+   * @param start the instant the clock starts at, in ms since the epoch.
+   * @param onTimerSet called after every timer set through a view: the test cluster's
+   *   automatic clock starts its pump from here.
+   */
+  constructor(
+    start = 1_700_000_000_000,
+    private readonly onTimerSet?: () => void,
+  ) {
     this.current = start;
   }
 
@@ -71,6 +79,7 @@ export class ManualClock {
   private add(callback: () => void, ms: number, owner: number | undefined): TimerHandle {
     const timer: Timer = { id: this.nextId++, due: this.current + Math.max(0, ms), callback, owner };
     this.timers.set(timer.id, timer);
+    this.onTimerSet?.();
     return { id: timer.id } as TimerHandle;
   }
 }

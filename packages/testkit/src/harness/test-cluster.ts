@@ -48,7 +48,19 @@ export interface SimProcess {
   cpu: number | undefined;
 }
 
+/**
+ * How simulated time moves.
+ * - `'auto'`: by itself, whenever the cluster is idle. Once every pending delivery and
+ *   promise has run, the next due timer fires (at once, in simulated time). A test
+ *   simply awaits `worker.emitReady()`, `fetchClusterInfo()` or a kill, with any runner.
+ * - `'manual'`: only when the test moves it (`advance`, `until`), for tests that look at
+ *   the cluster between two timers.
+ */
+export type ClockMode = 'auto' | 'manual';
+
 export interface TestClusterOptions {
+  /** How simulated time moves: by itself when the cluster is idle, or only through `advance`/`until`. Default `'auto'`. */
+  clock?: ClockMode;
   /** Scripts by path (relative to `baseDir`). More can be added with `program()`. */
   programs?: Record<string, Program>;
   /** Directory relative spawn files resolve against. Default `/app`. */
@@ -69,12 +81,16 @@ let clusterCount = 0;
 
 /**
  * A whole clustr cluster in one process, on FakeRedis, with spawn, exit,
- * signals, parent death and timers simulated. Time moves only when the test
- * moves it (`advance`, `until`), so every run is the same.
+ * signals, parent death and timers simulated. Time is simulated: it moves when
+ * the cluster is idle (the default, `clock: 'auto'`) or only when the test moves
+ * it (`clock: 'manual'`: `advance`, `until`). Timers fire in a fixed order, so
+ * every run is the same.
  */
 export class TestCluster {
   readonly server: FakeRedisServer;
-  readonly clock = new ManualClock();
+  readonly clock: ManualClock;
+  /** How simulated time moves. */
+  readonly clockMode: ClockMode;
   readonly baseDir: string;
   readonly namespace: string;
   /** Every line simulated processes wrote through the platform. */
@@ -85,8 +101,18 @@ export class TestCluster {
   private nextPid: number;
   private readonly cpus: number;
   private readonly executables: Set<string>;
+  /** The automatic clock's loop is running. */
+  private pumping = false;
+  /** advance() or until() calls in progress: they move time themselves, so the pump waits. */
+  private driving = 0;
+  private closed = false;
 
   constructor(options: TestClusterOptions = {}) {
+    this.clockMode = options.clock ?? 'auto';
+    if (this.clockMode !== 'auto' && this.clockMode !== 'manual') {
+      throw new Error(`createTestCluster: clock must be 'auto' or 'manual'; got ${JSON.stringify(options.clock)}`);
+    }
+    this.clock = new ManualClock(undefined, () => this.startPump());
     // Reconnect delays and delayed channels follow the simulated clock too.
     this.server = options.server ?? new FakeRedisServer({ timers: this.clock.view() });
     this.baseDir = options.baseDir ?? '/app';
@@ -170,11 +196,13 @@ export class TestCluster {
 
   /** Moves time forward by `ms`, firing due timers in order and settling after each. */
   async advance(ms: number): Promise<void> {
-    const target = this.clock.now() + ms;
-    await this.settle();
-    while (this.clock.fireNext(target)) await this.settle();
-    this.clock.set(target);
-    await this.settle();
+    await this.drive(async () => {
+      const target = this.clock.now() + ms;
+      await this.settle();
+      while (this.clock.fireNext(target)) await this.settle();
+      this.clock.set(target);
+      await this.settle();
+    });
   }
 
   /**
@@ -182,22 +210,68 @@ export class TestCluster {
    * Throws when it still does not hold after `maxMs` of simulated time.
    */
   async until(predicate: () => boolean, maxMs = 120_000): Promise<void> {
-    const limit = this.clock.now() + maxMs;
-    await this.settle();
-    while (!predicate()) {
-      const due = this.clock.nextDue();
-      if (due === undefined || due > limit) {
-        throw new Error(`TestCluster.until: condition still false after ${maxMs} ms of simulated time (${due === undefined ? 'no timers pending' : 'next timer too late'})`);
-      }
-      this.clock.fireNext(due);
+    await this.drive(async () => {
+      const limit = this.clock.now() + maxMs;
       await this.settle();
+      while (!predicate()) {
+        const due = this.clock.nextDue();
+        if (due === undefined || due > limit) {
+          throw new Error(`TestCluster.until: condition still false after ${maxMs} ms of simulated time (${due === undefined ? 'no timers pending' : 'next timer too late'})`);
+        }
+        this.clock.fireNext(due);
+        await this.settle();
+      }
+    });
+  }
+
+  /**
+   * Ends every simulated process still running (SIGKILL) and closes their connections.
+   * It also stops the automatic clock: nothing of the cluster runs after it.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const sim of [...this.sims.values()].reverse()) if (sim.state === 'running') this.die(sim, { code: null, signal: 'SIGKILL' });
+    await this.settle();
+  }
+
+  /** The automatic clock is moving time (or waiting for the cluster to go idle to do so). */
+  get autoClockRunning(): boolean {
+    return this.pumping;
+  }
+
+  /** Runs a step that moves time itself; the automatic clock holds still meanwhile. */
+  private async drive(step: () => Promise<void>): Promise<void> {
+    this.driving++;
+    try {
+      await step();
+    } finally {
+      this.driving--;
+      this.startPump();
     }
   }
 
-  /** Ends every simulated process still running (SIGKILL) and closes their connections. */
-  async close(): Promise<void> {
-    for (const sim of [...this.sims.values()].reverse()) if (sim.state === 'running') this.die(sim, { code: null, signal: 'SIGKILL' });
-    await this.settle();
+  /**
+   * The automatic clock: each time the cluster is idle (a settle() passes, so every
+   * delivery and promise chain has run), the next due timer fires. It runs only
+   * while timers are pending, so a cluster with nothing scheduled holds nothing
+   * open, and stops for good at close().
+   */
+  private startPump(): void {
+    if (this.clockMode !== 'auto' || this.pumping || this.closed || this.driving > 0) return;
+    this.pumping = true;
+    void (async () => {
+      try {
+        for (;;) {
+          await this.settle();
+          if (this.closed || this.driving > 0) return;
+          const due = this.clock.nextDue();
+          if (due === undefined) return;
+          this.clock.fireNext(due);
+        }
+      } finally {
+        this.pumping = false;
+      }
+    })();
   }
 
   private resolve(file: string): string {
@@ -355,7 +429,7 @@ interface InternalSim extends SimProcess {
   context: ProgramContext;
 }
 
-/** A TestCluster with fresh FakeRedis, clock and namespace. */
+/** A TestCluster with fresh FakeRedis, clock and namespace. Time moves by itself when idle unless `clock: 'manual'`. */
 export function createTestCluster(options: TestClusterOptions = {}): TestCluster {
   return new TestCluster(options);
 }

@@ -4,7 +4,7 @@ import { createTestCluster, type ProgramContext, type TestCluster } from '../../
 
 let cluster: TestCluster;
 beforeEach(() => {
-  cluster = createTestCluster();
+  cluster = createTestCluster({ clock: 'manual' });
 });
 afterEach(() => cluster.close());
 
@@ -220,7 +220,7 @@ describe('processes and signals', () => {
   });
 
   test('the platform answers what the simulated machine has', async () => {
-    const custom = createTestCluster({ cpus: 8, executables: ['node'], baseDir: '/srv', firstPid: 50, namespace: 'mine' });
+    const custom = createTestCluster({ clock: 'manual', cpus: 8, executables: ['node'], baseDir: '/srv', firstPid: 50, namespace: 'mine' });
     let ctx: ProgramContext | undefined;
     custom.program('p.js', (c) => {
       ctx = c;

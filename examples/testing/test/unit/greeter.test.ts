@@ -1,0 +1,12 @@
+// jest (ts-jest): `npx jest examples/testing`
+import { startGreeter } from '../../src/start-greeter';
+
+test('the greeter answers by name', async () => {
+  const { cluster, greet, clusterInfo } = await startGreeter();
+  try {
+    expect(await greet('Ada')).toBe('hello, Ada');
+    expect(Object.keys(await clusterInfo()).sort()).toEqual(['greeter', 'master']);
+  } finally {
+    await cluster.close();
+  }
+});
