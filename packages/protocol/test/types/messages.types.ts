@@ -79,11 +79,16 @@ assertType<Equals<keyof DataOf<'clusterInfoRequest'>, never>>(true);
 // @ts-expect-error a kill frame needs an exit code
 export const killWithoutCode: DataOf<'kill'> = { pid: 1 };
 
-export const frame: Frame = { v: 1, kind: 'kill', id: 'k', meta: { pid: 1, group: 'master' }, data: { pid: 2, code: 0 } };
+export const frame: Frame = { v: 2, kind: 'kill', id: 'k', meta: { pid: 1, group: 'master', instance: 'a1' }, seq: 3, data: { pid: 2, code: 0 } };
 // @ts-expect-error the data of a kill frame does not fit a register frame
-export const mismatched: Frame = { v: 1, kind: 'register', id: 'r', meta: { pid: 1, group: 'web' }, data: { pid: 2, code: 0 } };
-// @ts-expect-error only version 1 frames are written
-export const v2: FrameOf<'public'> = { v: 2, kind: 'public', id: 'p', meta: { pid: 1, group: 'web' }, data: null };
+export const mismatched: Frame = { v: 2, kind: 'register', id: 'r', meta: { pid: 1, group: 'web' }, data: { pid: 2, code: 0 } };
+// @ts-expect-error only version 2 frames are written
+export const v1: FrameOf<'public'> = { v: 1, kind: 'public', id: 'p', meta: { pid: 1, group: 'web' }, data: null };
+// @ts-expect-error v2 moved host into meta
+export const topHost: FrameOf<'public'> = { v: 2, kind: 'public', id: 'p', meta: { pid: 1, group: 'web' }, data: null, host: 'h' };
+export const reply: FrameOf<'reply'> = { v: 2, kind: 'reply', id: 'r', re: 'q', meta: { pid: 1, group: 'web' }, data: { ok: false, error: { code: 'E', message: 'm' } } };
+// @ts-expect-error a failed reply carries an error, not a body
+export const badReply: FrameOf<'reply'> = { v: 2, kind: 'reply', id: 'r', meta: { pid: 1, group: 'web' }, data: { ok: false, body: 1 } };
 // @ts-expect-error encode takes whole frames
 encode({ kind: 'public', data: 1 });
 
@@ -105,7 +110,28 @@ export function describeFrame(f: Frame): string {
     case 'clusterInfoRequest':
       return 'info?';
     case 'clusterInfoReply':
+    case 'membership':
       return Object.keys(f.data).join(',');
+    case 'any':
+      return `one of ${f.data.group}`;
+    case 'request':
+      return f.data.method ?? 'request';
+    case 'reply':
+      return f.data.ok ? 'ok' : f.data.error.code;
+    case 'heartbeat':
+      return `${f.data.rss} bytes`;
+    case 'announce':
+      return f.data.reason;
+    case 'statusRequest':
+      return 'status?';
+    case 'statusReply':
+      return `${f.data.processes.length} processes`;
+    case 'command':
+      return f.data.action;
+    case 'commandReply':
+      return f.data.event;
+    case 'batch':
+      return `${f.data.length} frames`;
     default: {
       const unhandled: never = f;
       return unhandled;

@@ -73,6 +73,13 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
   redis?: RedisTarget;
   /** Prefix of every channel; clusters with different namespaces share one Redis without cross-talk. Inherited by every descendant. Default: `CLUSTR_NAMESPACE`, else `"clustr"`. */
   namespace?: string;
+  /**
+   * Your own settings, merged into `process.config` under this process's
+   * command-line args (`--port=3000` overrides `config: { port: 80 }`). clustr's
+   * own options are checked by name, so a typo is an error, not a silent default:
+   * anything of yours goes here. Default `{}`.
+   */
+  config?: Record<string, unknown>;
   /** TypeBox (or JSON) schemas for the `data` of public, private and group messages: typed handlers and emits, validated on both ends. Default: any JSON. */
   messages?: S;
   /** Milliseconds onKill hooks get to call done() before the process exits anyway; `false` waits forever. Default `10000`. */
@@ -124,12 +131,13 @@ export const PROCESS_OPTION_CHECKS: { readonly [K in keyof ProcessOptions]-?: Ch
   subscriber: checks.redisClient,
   redis: checks.redis,
   namespace: checks.namespace,
+  config: checks.object,
   messages: checks.object,
   killTimeout: (value, field) => {
     if (value !== false) checks.ms(value, field);
   },
   stopTimeout: checks.ms,
-  clusterInfoTimeout: checks.positiveMs,
+  clusterInfoTimeout: checks.ms,
   maxFrameBytes: (value, field) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_FRAME_BYTES) {
       throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a whole number of bytes, ${MIN_FRAME_BYTES} or more; got ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : String(value)}.`, { field });
@@ -180,7 +188,7 @@ const PROCESS_TRANSITIONS: Record<ProcessState, ProcessState[]> = {
 };
 
 /** Options that are objects, functions or secrets: kept out of `config`. */
-const NON_CONFIG_OPTIONS = new Set(['logger', 'publisher', 'subscriber', 'messages', 'onError', 'platform', 'restart', 'secret', 'redis']);
+const NON_CONFIG_OPTIONS = new Set(['logger', 'publisher', 'subscriber', 'messages', 'onError', 'platform', 'restart', 'secret', 'redis', 'config']);
 
 export interface ProcessInit<S extends MessageSchemas> {
   group: string;
@@ -292,9 +300,9 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
     const argv = parseArgs(this.platform.argv);
     const config: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(options)) if (!NON_CONFIG_OPTIONS.has(key)) config[key] = value;
+    for (const [key, value] of Object.entries(options)) if (!NON_CONFIG_OPTIONS.has(key) && value !== undefined) config[key] = value;
     config['redis'] = this.redis.label;
-    Object.assign(config, argv);
+    Object.assign(config, options.config, argv);
     this.config = config;
 
     const verbose = argv['cluster-verbose'] === true || (role === 'master' && argv['verbose'] === true);
@@ -584,7 +592,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
    */
   fetchClusterInfo(timeoutMs: number = this.clusterInfoTimeout): Promise<ClusterInfo> {
     try {
-      checks.positiveMs(timeoutMs, 'timeoutMs');
+      checks.ms(timeoutMs, 'timeoutMs');
       this.assertRunning('fetchClusterInfo');
     } catch (error) {
       return Promise.reject(error as Error);
@@ -780,9 +788,10 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
    */
   private send(channel: string, frame: Frame): Promise<number> {
     this.assertRunning(`emit ${frame.kind}`);
-    const sent = this.transport.publish(channel, frame);
-    sent.catch(this.reportSendFailure[frame.kind]);
+    const text = this.transport.encode(frame);
     this.events.emit('emitted', frame);
+    const sent = this.transport.send(channel, text);
+    sent.catch(this.reportSendFailure[frame.kind]);
     return sent;
   }
 

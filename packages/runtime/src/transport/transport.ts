@@ -164,15 +164,23 @@ export class Transport {
    * is closed, or when the offline queue is full or the frame waited too long.
    */
   publish(channel: string, frame: Frame): Promise<number> {
-    if (this.closed) {
-      return Promise.reject(new ClustrError('CLUSTR_CLOSED', `cannot publish a ${frame.kind} frame: this process has been closed.`));
-    }
     let text: string;
     try {
-      text = this.options.codec.encodeTrusted(frame);
+      text = this.encode(frame);
     } catch (error) {
       return Promise.reject(error as Error);
     }
+    return this.send(channel, text);
+  }
+
+  /** Writes a frame as it will travel (without seq, ts and sig, added as it leaves). Throws a ClustrError when it cannot be. */
+  encode(frame: Frame): string {
+    if (this.closed) throw new ClustrError('CLUSTR_CLOSED', `cannot publish a ${frame.kind} frame: this process has been closed.`);
+    return this.options.codec.encodeTrusted(frame);
+  }
+
+  /** Publishes text from encode(); resolves to the number of receivers. */
+  send(channel: string, text: string): Promise<number> {
     return this.outbox.send(channel, text);
   }
 

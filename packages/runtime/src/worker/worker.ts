@@ -1,6 +1,5 @@
-import { ClustrError, MASTER_GROUP, type MessageSchemas } from '@clustr/protocol/core';
+import { ClustrError, MASTER_GROUP, assertGroupName, type MessageSchemas } from '@clustr/protocol/core';
 import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
-import { checks } from '../process/options';
 import { bounded } from '../transport/transport';
 
 /** How long a stopping worker waits to tell the master it leaves; the parent reports its exit anyway. */
@@ -37,7 +36,7 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     if (group === MASTER_GROUP) {
       throw new ClustrError('CLUSTR_RESERVED_GROUP', `the group "${MASTER_GROUP}" is reserved for the master; give this worker another group, e.g. "web".`, { field: 'group' });
     }
-    super({ group, options, role: 'worker', roleChecks: { group: checks.string } });
+    super({ group, options, role: 'worker', roleChecks: { group: (value, field) => assertGroupName(value, field) } });
     const fromEnv = Number(this.platform.env['CLUSTR_PARENT_PID']);
     this.parentPid = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : this.platform.ppid;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -50,7 +49,7 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     }
     // The master asks every ready process to register again when it is back (registration is idempotent).
     this.events.on('announce', (frame) => {
-      if (this.registered && frame.meta.pid === this.masterPid) this.register();
+      if (this.registered && frame.meta.pid === this.masterPid) void this.register().catch(() => undefined);
     });
     this.disposers.push(
       this.platform.watchParent(this.parentPid, () => {

@@ -62,6 +62,9 @@ function stats(counts: Partial<Stats>): Stats {
     receivedConfirmations: 0,
     successfulConfirmations: 0,
     rejectedFrames: {},
+    missedFrames: 0,
+    unsentFrames: 0,
+    reconnects: 0,
     listenerErrors: 0,
     ...counts,
   };

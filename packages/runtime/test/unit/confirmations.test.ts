@@ -21,12 +21,12 @@ test('each listener fires every `count` confirmations of its identifier, with th
 
   expect(pairs).toEqual([
     [
-      { meta: { pid: w0.pid, group: 'web' }, data: { identifier: 'deploy' } },
-      { meta: { pid: w1.pid, group: 'web' }, data: { identifier: 'deploy' } },
+      { meta: { pid: w0.pid, group: 'web', instance: w0.instance }, data: { identifier: 'deploy' } },
+      { meta: { pid: w1.pid, group: 'web', instance: w1.instance }, data: { identifier: 'deploy' } },
     ],
     [
-      { meta: { pid: w2.pid, group: 'jobs' }, data: { identifier: 'deploy' } },
-      { meta: { pid: w0.pid, group: 'web' }, data: { identifier: 'deploy' } },
+      { meta: { pid: w2.pid, group: 'jobs', instance: w2.instance }, data: { identifier: 'deploy' } },
+      { meta: { pid: w0.pid, group: 'web', instance: w0.instance }, data: { identifier: 'deploy' } },
     ],
   ]);
   expect(triples).toEqual([[w0.pid, w1.pid, w2.pid]]);

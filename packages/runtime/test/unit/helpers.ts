@@ -42,6 +42,27 @@ export function thrown(fn: () => unknown): unknown {
 }
 
 
+/**
+ * What a promise-returning method rejected with. Fails the test when the method
+ * throws at the call (the emit contract: promises never throw synchronously) or
+ * when its promise resolves.
+ */
+export async function rejection(fn: () => Promise<unknown>): Promise<any> {
+  let promise: Promise<unknown>;
+  try {
+    promise = fn();
+  } catch (error) {
+    throw new Error(`expected a rejected promise, but the call threw synchronously: ${String(error)}`);
+  }
+  if (!(promise instanceof Promise)) throw new Error('expected the call to return a promise');
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
 /** The value of `--name=value` in a simulated argv. */
 export function argOf(argv: readonly string[], name: string): string | undefined {
   const prefix = `--${name}=`;

@@ -149,7 +149,7 @@ describe('close()', () => {
     await expect(pending).rejects.toMatchObject({ code: 'CLUSTR_CLOSED' });
     await closing;
     expect(() => c.w.spawn([{ file: 'worker.js' }])).toThrow(expect.objectContaining({ code: 'CLUSTR_CLOSED' }));
-    expect(() => c.w.emitReady()).toThrow(expect.objectContaining({ code: 'CLUSTR_CLOSED' }));
+    await expect(c.w.emitReady()).rejects.toMatchObject({ code: 'CLUSTR_CLOSED' });
     const late = await c.w.emitPublic('late').catch((error: unknown) => error);
     expect(isClustrError(late, 'CLUSTR_CLOSED')).toBe(true);
     c.cluster.server.clearFaults();

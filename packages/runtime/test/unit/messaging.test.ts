@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { createTestCluster } from '@clustr/testkit';
 import { ClustrError } from '@clustr/protocol';
 import type { ClusterProcess, Message, Worker } from '@clustr/runtime';
-import { startCluster, thrown, type Started } from './helpers';
+import { rejection, startCluster, thrown, type Started } from './helpers';
 
 type Received = { at: number; kind: 'public' | 'private' | 'group'; message: Message };
 
@@ -39,7 +39,7 @@ describe('message routing', () => {
     expect(receivers(received)).toEqual([c.master.pid, web1.pid, web2.pid, jobs.pid].sort((a, b) => a - b));
     for (const r of received) {
       expect(r.kind).toBe('public');
-      expect(r.message).toEqual({ meta: { pid: web1.pid, group: 'web' }, data: { n: 1 } });
+      expect(r.message).toEqual({ meta: { pid: web1.pid, group: 'web', instance: web1.instance }, data: { n: 1 } });
     }
   });
 
@@ -49,8 +49,8 @@ describe('message routing', () => {
     await c.cluster.settle();
     expect(receivers(received)).toEqual([web1.pid, web2.pid].sort((a, b) => a - b));
     expect(received.map((r) => r.message)).toEqual([
-      { meta: { pid: jobs.pid, group: 'jobs' }, data: 'from jobs' },
-      { meta: { pid: jobs.pid, group: 'jobs' }, data: 'from jobs' },
+      { meta: { pid: jobs.pid, group: 'jobs', instance: jobs.instance }, data: 'from jobs' },
+      { meta: { pid: jobs.pid, group: 'jobs', instance: jobs.instance }, data: 'from jobs' },
     ]);
 
     received.length = 0;
@@ -64,12 +64,12 @@ describe('message routing', () => {
     const [web1, web2] = c.workers as [Worker, Worker];
     await expect(c.master.emitPrivate(web2.pid, [1, 2])).resolves.toBe(1);
     await c.cluster.settle();
-    expect(received).toEqual([{ at: web2.pid, kind: 'private', message: { meta: { pid: c.master.pid, group: 'master' }, data: [1, 2] } }]);
+    expect(received).toEqual([{ at: web2.pid, kind: 'private', message: { meta: { pid: c.master.pid, group: 'master', instance: c.master.instance }, data: [1, 2] } }]);
 
     received.length = 0;
     await web1.emitPrivate(c.master.pid, null);
     await c.cluster.settle();
-    expect(received).toEqual([{ at: c.master.pid, kind: 'private', message: { meta: { pid: web1.pid, group: 'web' }, data: null } }]);
+    expect(received).toEqual([{ at: c.master.pid, kind: 'private', message: { meta: { pid: web1.pid, group: 'web', instance: web1.instance }, data: null } }]);
 
     received.length = 0;
     await expect(c.master.emitPrivate(99_999, 'nobody')).resolves.toBe(0);
@@ -130,8 +130,8 @@ describe('message routing', () => {
     await c.cluster.settle();
     expect(errors).toHaveLength(1);
 
-    for (const call of [() => web1.on('nope' as 'public', () => undefined), () => web1.emit('nope' as 'public', 1)]) {
-      const error = thrown(call);
+    // on() returns no promise and throws; emit() returns one and rejects.
+    for (const error of [thrown(() => web1.on('nope' as 'public', () => undefined)), await rejection(() => web1.emit('nope' as 'public', 1))]) {
       expect(error).toBeInstanceOf(ClustrError);
       expect(error).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'kind' });
     }
@@ -197,26 +197,26 @@ describe('emitter argument errors', () => {
   });
   afterAll(() => c.cluster.close());
 
-  test.each([0, -1, 1.5, Number.NaN, '12', undefined])('emitPrivate(%p) throws CLUSTR_INVALID_ARGUMENT naming pid', (pid) => {
-    const error = thrown(() => c.master.emitPrivate(pid as number, 'x'));
+  test.each([0, -1, 1.5, Number.NaN, '12', undefined])('emitPrivate(%p) rejects with CLUSTR_INVALID_ARGUMENT naming pid', async (pid) => {
+    const error = await rejection(() => c.master.emitPrivate(pid as number, 'x'));
     expect(error).toBeInstanceOf(ClustrError);
     expect(error).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'pid' });
     expect(c.master.stats.emitPrivate).toBe(0);
   });
 
-  test.each([-1, 256, 1.5, Number.NaN])('emitKill with exit code %p throws naming exitCode', (code) => {
-    expect(thrown(() => c.master.emitKill(c.workers[0]!.pid, code))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'exitCode' });
+  test.each([-1, 256, 1.5, Number.NaN])('emitKill with exit code %p rejects naming exitCode', async (code) => {
+    expect(await rejection(() => c.master.emitKill(c.workers[0]!.pid, code))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'exitCode' });
   });
 
   test('emitKill accepts exit codes 0 and 255 and needs a valid pid', async () => {
-    expect(thrown(() => c.master.emitKill(0, 0))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'pid' });
+    expect(await rejection(() => c.master.emitKill(0, 0))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'pid' });
     // Nobody listens on these private channels: nothing is killed, but the calls are valid.
     await expect(c.master.emitKill(99_998, 0)).resolves.toBe(0);
     await expect(c.master.emitKill(99_998, 255)).resolves.toBe(0);
   });
 
-  test.each(['', 'x'.repeat(257), 7, undefined])('emitConfirmation(%p) throws naming identifier', (identifier) => {
-    expect(thrown(() => c.master.emitConfirmation(identifier as string))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'identifier' });
+  test.each(['', 'x'.repeat(257), 7, undefined])('emitConfirmation(%p) rejects naming identifier', async (identifier) => {
+    expect(await rejection(() => c.master.emitConfirmation(identifier as string))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'identifier' });
   });
 
   test('emitConfirmation accepts an identifier of 256 characters', async () => {
@@ -229,9 +229,9 @@ describe('emitter argument errors', () => {
     expect(got).toEqual([long]);
   });
 
-  test('emitGroup with a bad group name throws CLUSTR_INVALID_NAME', () => {
-    expect(thrown(() => c.master.emitGroup('no spaces', 1))).toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'group' });
-    expect(thrown(() => c.master.emitGroup('a:b', 1))).toMatchObject({ code: 'CLUSTR_INVALID_NAME' });
+  test('emitGroup with a bad group name rejects with CLUSTR_INVALID_NAME', async () => {
+    expect(await rejection(() => c.master.emitGroup('no spaces', 1))).toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'group' });
+    expect(await rejection(() => c.master.emitGroup('a:b', 1))).toMatchObject({ code: 'CLUSTR_INVALID_NAME' });
   });
 
   test('onConfirmation checks count and identifier', () => {
@@ -253,10 +253,10 @@ describe('typed messages (TypeBox schemas)', () => {
     group: Type.Union([Type.Literal('start'), Type.Literal('stop')]),
   };
 
-  test('emitting data that violates a schema throws CLUSTR_INVALID_DATA naming the path, and sends nothing', async () => {
+  test('emitting data that violates a schema rejects with CLUSTR_INVALID_DATA naming the path, and sends nothing', async () => {
     const cluster = createTestCluster({ clock: 'manual' });
     const master = cluster.createMaster({ messages });
-    const cases: Array<[() => unknown, string]> = [
+    const cases: Array<[() => Promise<unknown>, string]> = [
       [() => master.emitPublic({ n: -1 }), '/data/n'],
       [() => master.emitPublic({ n: 1, tags: ['ok', 2] } as never), '/data/tags/1'],
       [() => master.emitPublic({ n: 1, extra: true } as never), '/data/extra'],
@@ -266,12 +266,12 @@ describe('typed messages (TypeBox schemas)', () => {
       [() => master.emit('public', { n: 'x' } as never), '/data/n'],
     ];
     for (const [call, path] of cases) {
-      const error = thrown(call);
+      const error: unknown = await rejection(call);
       expect(error).toBeInstanceOf(ClustrError);
       expect(error).toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: path });
       expect((error as Error).message).toContain(path);
     }
-    expect((thrown(() => master.emitGroup('web', 'pause' as never)) as Error).message).toMatch(/^emitGroup: .*messages\.group/);
+    expect(((await rejection(() => master.emitGroup('web', 'pause' as never))) as Error).message).toMatch(/^emitGroup: .*messages\.group/);
     expect(master.stats.emitPublic + master.stats.emitPrivate + master.stats.emitGroup).toBe(0);
     const got: unknown[] = [];
     master.onPublic(({ data }) => got.push(data));

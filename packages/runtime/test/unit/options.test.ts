@@ -96,14 +96,15 @@ describe('option validation', () => {
 });
 
 describe('config', () => {
-  test('is the options merged with argv: --port=3000 gives 3000; yargs keys and object options are left out', () => {
-    const master = cluster.createMaster({ reloadDelay: 7, messages: { public: Type.String() }, restart: { factor: 3 }, onError: () => undefined, port: 80, name: 'a' } as MasterOptions, [
+  test('is the options and the user own config merged with argv: --port=3000 gives 3000; yargs keys and object options are left out', () => {
+    const master = cluster.createMaster({ reloadDelay: 7, messages: { public: Type.String() }, restart: { factor: 3 }, onError: () => undefined, config: { port: 80, name: 'a' } }, [
       '--port=3000',
       '--flag',
       '--cluster-region=eu',
       'positional',
     ]);
-    expect(master.config).toEqual({ reloadDelay: 7, name: 'a', port: 3000, flag: true, 'cluster-region': 'eu', clusterRegion: 'eu' });
+    // The Redis URL is shown (its password never is; see the options tests).
+    expect(master.config).toEqual({ reloadDelay: 7, redis: 'redis://127.0.0.1:6379', name: 'a', port: 3000, flag: true, 'cluster-region': 'eu', clusterRegion: 'eu' });
     expect(master.config).not.toHaveProperty('_');
     expect(master.config).not.toHaveProperty('$0');
   });

@@ -5,7 +5,7 @@ import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import type { Master, MasterOptions, ReloadResult } from '@clustr/runtime';
 import { recordingLogger, type RecordingLogger } from './helpers';
 
-/** How long a worker's emitReady() waits before registering. */
+/** How long an app takes to start before it calls emitReady() (which registers at once). */
 const READY_DELAY = 50;
 /** The master's reloadDelay: how long it lets a registered replacement settle. */
 const SETTLE = 200;
@@ -42,12 +42,12 @@ async function fixture(count: number, options: Omit<MasterOptions, 'platform' | 
       ctx.platform.exit(1);
       return;
     }
-    const worker = ctx.createWorker({ group: 'app', reloadDelay: READY_DELAY });
+    const worker = ctx.createWorker({ group: 'app' });
     worker.onKill((done) => {
       if (f.killDelay === 0) done();
       else ctx.platform.clock.setTimeout(done, f.killDelay);
     });
-    if (mode === 'ready') void worker.emitReady();
+    if (mode === 'ready') ctx.platform.clock.setTimeout(() => void worker.emitReady(), READY_DELAY);
   });
   f.master = cluster.createMaster({ reloadDelay: SETTLE, ...options, logger });
   f.master.onClusterReloaded((result) => f.reloaded.push(result));

@@ -3,7 +3,7 @@
 import { createTestCluster, FakeRedis, type TestCluster } from '@clustr/testkit';
 import { ClustrError, PROTOCOL_VERSION, channels, createCodec } from '@clustr/protocol';
 import type { ErrorContext, MasterOptions, ReloadResult, WorkerOptions } from '@clustr/runtime';
-import { recordingLogger, startCluster, thrown } from './helpers';
+import { recordingLogger, rejection, startCluster, thrown } from './helpers';
 
 interface Reported {
   code: string | undefined;
@@ -42,12 +42,19 @@ describe('1. internal publishes never throw at the call', () => {
     );
     await c.cluster.advance(1_000);
     expect(await firstOutcome).toBe('CLUSTR_CLUSTER_INFO_TIMEOUT');
-    expect(sink.reported).toEqual([
+    // The membership broadcast (the same map, on the control channel) does not fit either, and says so.
+    const replies = () => sink.reported.filter((r) => r.context['kind'] === 'clusterInfoReply');
+    expect(replies()).toEqual([
       {
         code: 'CLUSTR_FRAME_TOO_LARGE',
         message: expect.stringContaining('1024-byte limit') as string,
         context: { event: 'publish', kind: 'clusterInfoReply', channel: channels(c.cluster.namespace).private(asker.pid) },
       },
+    ]);
+    expect(sink.reported.filter((r) => r.context['kind'] !== 'clusterInfoReply').map((r) => [r.code, r.context['kind'], r.context['channel']])).toContainEqual([
+      'CLUSTR_FRAME_TOO_LARGE',
+      'membership',
+      channels(c.cluster.namespace).control,
     ]);
     expect(c.master.status).toBe('running');
     expect(c.cluster.process(c.master.pid).state).toBe('running');
@@ -61,17 +68,17 @@ describe('1. internal publishes never throw at the call', () => {
     const expected: Record<string, number[]> = { master: [c.master.pid] };
     for (const w of c.workers.slice(0, 4)) expected[w.group] = [w.pid];
     await expect(second).resolves.toEqual(expected);
-    expect(sink.reported).toHaveLength(1);
+    expect(replies()).toHaveLength(1);
     await c.cluster.close();
   });
 
-  // Guard, not a change: a user emit of too much data must still throw at the call (the fix wraps
-  // only the runtime's own publishes), and nothing is sent or counted.
-  test('a user emitPublic of too-large data still throws CLUSTR_FRAME_TOO_LARGE synchronously', async () => {
+  // A user emit of too much data rejects its own promise (never throws at the call, never goes only
+  // to onError), and nothing is sent or counted.
+  test('a user emitPublic of too-large data rejects with CLUSTR_FRAME_TOO_LARGE', async () => {
     const cluster = createTestCluster({ clock: 'manual' });
     const master = cluster.createMaster({ maxFrameBytes: 1024 });
     await cluster.settle();
-    const error = thrown(() => master.emitPublic('x'.repeat(1024)));
+    const error: unknown = await rejection(() => master.emitPublic('x'.repeat(1024)));
     expect(error).toBeInstanceOf(ClustrError);
     expect(error).toMatchObject({ code: 'CLUSTR_FRAME_TOO_LARGE', field: '/data' });
     expect(master.stats.emitPublic).toBe(0);
@@ -255,8 +262,9 @@ describe('4. async listeners', () => {
 });
 
 // Old: the deregister publish (and then QUIT) waited in the offline queue of a client that could not
-// reconnect, so a worker told to stop during a Redis outage never exited.
-test('5. a worker stopping while Redis is unreachable exits after the bounded deregister (1 s) and bounded quit (1 s)', async () => {
+// reconnect, so a worker told to stop during a Redis outage never exited. Now the deregister waits in
+// clustr's own bounded queue for at most 1 s, and QUIT on a client that is down returns at once.
+test('5. a worker stopping while Redis is unreachable exits after the bounded deregister (1 s)', async () => {
   const c = await startCluster({ groups: ['web'] });
   const w = c.workers[0]!;
   // Master and worker, publisher and subscriber each.
@@ -265,7 +273,7 @@ test('5. a worker stopping while Redis is unreachable exits after the bounded de
   expect(c.cluster.server.connectionCount).toBe(0);
 
   c.cluster.signal(w.pid, 'SIGTERM');
-  await c.cluster.advance(1_999);
+  await c.cluster.advance(999);
   expect(c.cluster.process(w.pid).state).toBe('running');
   expect(w.status).toBe('stopping');
   await c.cluster.advance(1);
@@ -428,7 +436,7 @@ test('10. a register frame claiming the master pid does not change cluster info'
   const w = c.workers[0]!;
   const before = { master: [c.master.pid], web: [w.pid] };
   expect(c.master.clusterInfo).toEqual(before);
-  const raw = createCodec().encode({ v: PROTOCOL_VERSION, kind: 'register', id: 'forged.0', meta: { pid: c.master.pid, group: 'web' }, data: { parentPid: w.pid } });
+  const raw = createCodec().encode({ v: PROTOCOL_VERSION, kind: 'register', id: 'forged.0', meta: { pid: c.master.pid, group: 'web', instance: c.master.instance }, data: { parentPid: w.pid } });
   expect(c.cluster.server.inject(channels(c.cluster.namespace).master, raw)).toBe(1);
   await c.cluster.settle();
   expect(c.master.clusterInfo).toEqual(before);

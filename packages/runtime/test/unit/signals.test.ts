@@ -145,7 +145,7 @@ describe('close() removes what the process installed', () => {
     master.onGroup(() => undefined);
     master.onConfirmation(1, 'x', () => undefined);
     await flush();
-    expect(f.server.channels().sort()).toEqual(['clustr:confirmation', 'clustr:group:master', 'clustr:master', 'clustr:private:100', 'clustr:public']);
+    expect(f.server.channels().sort()).toEqual(['clustr:confirmation', 'clustr:control', 'clustr:group:master', 'clustr:master', 'clustr:private:100', 'clustr:public']);
     const first = master.close(3);
     expect(master.close()).toBe(first);
     await first;

@@ -20,11 +20,14 @@ const zero: Stats = {
   receivedConfirmations: 0,
   successfulConfirmations: 0,
   rejectedFrames: {},
+  missedFrames: 0,
+  unsentFrames: 0,
+  reconnects: 0,
   listenerErrors: 0,
 };
 
-function raw(kind: FrameKind | string, data: unknown, meta = { pid: 4242, group: 'outside' }, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ v: 1, kind, id: 'test.1', meta, data, ...extra });
+function raw(kind: FrameKind | string, data: unknown, meta: Record<string, unknown> = { pid: 4242, group: 'outside' }, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ v: 2, kind, id: 'test.1', meta, data, ...extra });
 }
 
 test('every counter is exact after a scripted traffic pattern', async () => {
@@ -103,8 +106,8 @@ describe('rejected frames', () => {
     const garbage: Array<[string, string]> = [
       [own, 'not json at all'],
       [own, '{"v":1,'],
-      [own, JSON.stringify({ v: 2, kind: 'private', id: 'x', meta: { pid: 1, group: 'g' }, data: 'hi' })],
-      [own, JSON.stringify({ v: 1, kind: 'private' })],
+      [own, JSON.stringify({ v: 3, kind: 'private', id: 'x', meta: { pid: 1, group: 'g' }, data: 'hi' })],
+      [own, JSON.stringify({ v: 2, kind: 'private' })],
       [own, '[1,2,3]'],
       [own, raw('teleport', 'hi')],
       [own, raw('private', 7)],
@@ -112,7 +115,7 @@ describe('rejected frames', () => {
       [own, raw('kill', { pid: a.pid, code: 0 })],
       [own, raw('public', { n: 1 })],
       [ch.public, raw('register', { parentPid: 1 })],
-      [own, `{"v":1,"kind":"private","id":"x","meta":{"pid":5,"group":"g"},"data":{"__proto__":{"admin":true}}}`],
+      [own, `{"v":2,"kind":"private","id":"x","meta":{"pid":5,"group":"g"},"data":{"__proto__":{"admin":true}}}`],
       [own, raw('private', deep)],
       [own, raw('private', 'x'.repeat(5000))],
     ];
@@ -159,8 +162,8 @@ describe('rejected frames', () => {
     await a.emitPublic({ n: 3 });
     await c.cluster.settle();
     expect(handled).toEqual([
-      { meta: { pid: a.pid, group: 'web' }, data: 'still here' },
-      { meta: { pid: a.pid, group: 'web' }, data: { n: 3 } },
+      { meta: { pid: a.pid, group: 'web', instance: a.instance }, data: 'still here' },
+      { meta: { pid: a.pid, group: 'web', instance: a.instance }, data: { n: 3 } },
     ]);
     expect(b.status).toBe('running');
   });

@@ -6,9 +6,10 @@ import { createTestCluster, type TestCluster } from '../../src';
 /** One master with one registered `echo` worker, started without a single clock step. */
 async function echoCluster(cluster: TestCluster) {
   cluster.program('echo.js', (ctx) => {
-    const worker = ctx.createWorker({ group: 'echo' }); // reloadDelay: the default 500 ms
+    const worker = ctx.createWorker({ group: 'echo' });
     worker.onPrivate(({ meta, data }) => void worker.emitPrivate(meta.pid, data));
-    void worker.emitReady();
+    // A slow start: half a second of work before it is ready.
+    ctx.platform.clock.setTimeout(() => void worker.emitReady(), 500);
   });
   const master = cluster.createMaster();
   const started = new Promise<void>((resolve) => master.onClusterStarted(resolve));
@@ -22,11 +23,11 @@ test('emitReady(), onClusterStarted and fetchClusterInfo() settle without advanc
   expect(cluster.clockMode).toBe('auto');
   const t0 = cluster.clock.now();
   const master = await echoCluster(cluster);
-  // The worker waited its reloadDelay in simulated time, not in real time.
+  // The worker's slow start took its half second in simulated time, not in real time.
   expect(cluster.clock.now() - t0).toBe(500);
   const [pid] = master.clusterInfo['echo']!;
 
-  const worker = cluster.createWorker({ group: 'lone', reloadDelay: 250 }, { pid: master.pid, masterPid: master.pid });
+  const worker = cluster.createWorker({ group: 'lone' }, { pid: master.pid, masterPid: master.pid });
   await worker.emitReady();
   expect(await worker.fetchClusterInfo()).toEqual({ master: [master.pid], echo: [pid], lone: [worker.pid] });
 
@@ -88,15 +89,16 @@ test('close() stops the automatic clock: no timer fires after it', async () => {
 
 test("clock: 'manual' keeps time still until the test moves it", async () => {
   const cluster = createTestCluster({ clock: 'manual' });
-  const worker = cluster.createWorker({ group: 'web', reloadDelay: 100 });
-  let ready = false;
-  void worker.emitReady().then(() => (ready = true));
+  // No master: the request can only end at its timeout, 100 ms of simulated time away.
+  const worker = cluster.createWorker({ group: 'web' });
+  let outcome = 'pending';
+  void worker.fetchClusterInfo(100).catch((error: { code: string }) => (outcome = error.code));
   await cluster.settle();
   await cluster.settle();
-  expect(ready).toBe(false);
+  expect(outcome).toBe('pending');
   expect(cluster.autoClockRunning).toBe(false);
   await cluster.advance(100);
-  expect(ready).toBe(true);
+  expect(outcome).toBe('CLUSTR_CLUSTER_INFO_TIMEOUT');
   await cluster.close();
 });
 
