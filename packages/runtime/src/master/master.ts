@@ -49,7 +49,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       // report the last result (the first reload's result was lost, the hooks ran N times).
       onResult: (result) => {
         const hooks = result.ok ? this.reloadedHooks : this.reloadFailedHooks;
-        for (const hook of hooks) this.invoke(result.ok ? 'onClusterReloaded' : 'onReloadFailed', () => hook(result));
+        for (const hook of [...hooks]) this.invoke(result.ok ? 'onClusterReloaded' : 'onReloadFailed', () => hook(result));
       },
     });
 
@@ -168,6 +168,6 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     if (slots.length === 0 || !slots.every((slot) => slot.state === 'running' && this.registry.has(slot.pid))) return;
     this.started = true;
     this.logger.info({ event: 'cluster.started', children: slots.map((s) => s.pid) }, 'cluster started');
-    for (const hook of this.startedHooks) this.invoke('onClusterStarted', hook);
+    for (const hook of [...this.startedHooks]) this.invoke('onClusterStarted', hook);
   }
 }

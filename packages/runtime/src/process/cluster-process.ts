@@ -536,7 +536,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   protected report(error: Error, context: ErrorContext): void {
     this.logger.error({ ...context, error }, error.message);
-    for (const hook of this.errorHooks) {
+    // Snapshot, as every hook set is iterated: a handler re-adding itself must wait for the next error.
+    for (const hook of [...this.errorHooks]) {
       try {
         hook(error, context);
       } catch (hookError) {
