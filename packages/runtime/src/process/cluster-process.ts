@@ -184,6 +184,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private readonly clusterInfoTimeout: number;
   private readonly expectedChannel: Record<FrameKind, string>;
   private stopped: Promise<void> | undefined;
+  /** The code the stop under way exits with. */
+  private exitCode: number | undefined;
 
   protected constructor(init: ProcessInit<S>) {
     const { options, role } = init;
@@ -571,34 +573,48 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.report(wrapped, { event: 'listener.threw', listener });
   }
 
-  /** Stops this process once: hooks, children, deregistration, connections, exit. */
+  /**
+   * Stops this process once: hooks, children, deregistration, connections, exit. A second
+   * request while stopping (close() from an onKill hook, another kill, the parent dying) is
+   * a no-op: the stop under way keeps its steps and its exit code, and the same promise is
+   * returned.
+   */
   protected shutdown(code: number, reason: string, runKillHooks = true): Promise<void> {
-    if (this.stopped) return this.stopped;
+    if (this.stopped) {
+      if (this.state === 'stopping') {
+        this.logger.info({ event: 'stop.again', reason, code, exitCode: this.exitCode }, `${reason} while stopping changes nothing; exiting with ${this.exitCode}`);
+      }
+      return this.stopped;
+    }
     this.setState('stopping', { reason, code });
+    this.exitCode = code;
     // From now on nothing is respawned and no reload step starts, while the hooks run.
     this.beforeStop();
     this.supervisor.freeze();
-    this.stopped = (async () => {
-      try {
-        if (runKillHooks) await this.runKillHooks();
-        await this.supervisor.stopAll();
-        await this.beforeDisconnect();
-      } catch (error) {
-        this.report(error as Error, { event: 'shutdown' });
-      }
-      for (const pending of this.pendingInfo.values()) {
-        this.platform.clock.clearTimeout(pending.timer);
-        pending.reject(new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
-      }
-      this.pendingInfo.clear();
-      this.events.all.clear();
-      this.confirmations.clear();
-      await this.transport.close();
-      for (const dispose of this.disposers.splice(0)) dispose();
-      this.setState('closed', { code });
-      this.platform.exit(code);
-    })();
+    // Set before any hook runs: a hook that calls close() must find this stop under way.
+    this.stopped = Promise.resolve().then(() => this.stop(code, runKillHooks));
     return this.stopped;
+  }
+
+  private async stop(code: number, runKillHooks: boolean): Promise<void> {
+    try {
+      if (runKillHooks) await this.runKillHooks();
+      await this.supervisor.stopAll();
+      await this.beforeDisconnect();
+    } catch (error) {
+      this.report(error as Error, { event: 'shutdown' });
+    }
+    for (const pending of this.pendingInfo.values()) {
+      this.platform.clock.clearTimeout(pending.timer);
+      pending.reject(new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
+    }
+    this.pendingInfo.clear();
+    this.events.all.clear();
+    this.confirmations.clear();
+    await this.transport.close();
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.setState('closed', { code });
+    this.platform.exit(code);
   }
 
   protected setState(next: ProcessState, fields: Record<string, unknown> = {}): void {
