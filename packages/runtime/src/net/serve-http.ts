@@ -2,6 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { ClustrError } from '@clustr/protocol/core';
 import type { ClusterProcess } from '../process/cluster-process';
+import { LISTEN_FD_ENV } from '../supervision/supervisor';
 
 export interface ServeHttpOptions {
   /** Milliseconds to let open connections finish after a kill before closing them. Default `10000`. */
@@ -27,7 +28,7 @@ export interface ServeHttpOptions {
  */
 export function serveHttp(process: ClusterProcess, handler: http.RequestListener, options: ServeHttpOptions = {}): Promise<http.Server> {
   const env = (process as unknown as { platform: { env: Record<string, string | undefined> } }).platform.env;
-  const fd = options.fd ?? Number(env['CLUSTR_LISTEN_FD']);
+  const fd = options.fd ?? Number(env[LISTEN_FD_ENV]);
   if (!Number.isInteger(fd) || fd < 0) {
     return Promise.reject(
       new ClustrError('CLUSTR_NO_SHARED_SOCKET', 'serveHttp() found no shared socket: CLUSTR_LISTEN_FD is not set. Call master.listen({ port }) before the master spawns this worker.', {

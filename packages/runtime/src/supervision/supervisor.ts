@@ -56,6 +56,9 @@ export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
   window: 60_000,
 };
 
+/** Names the inherited listening socket's descriptor in a child that was handed one. */
+export const LISTEN_FD_ENV = 'CLUSTR_LISTEN_FD';
+
 export type SlotState = 'pending' | 'running' | 'backoff' | 'stopped' | 'gaveUp' | 'retiring';
 
 const SLOT_TRANSITIONS: Record<SlotState, SlotState[]> = {
@@ -289,7 +292,10 @@ export class Supervisor {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(platform.env)) if (value !== undefined) env[key] = value;
     Object.assign(env, definition.env, this.ctx.childEnv());
-    if (fds.length > 0) env['CLUSTR_LISTEN_FD'] = String(ownRuntime ? 4 : 3);
+    // Only a child handed the socket may be told where it is: inherited from a worker that got
+    // one, the variable named an unrelated descriptor of the grandchild (an epoll handle).
+    delete env[LISTEN_FD_ENV];
+    if (fds.length > 0) env[LISTEN_FD_ENV] = String(ownRuntime ? 4 : 3);
     const child = platform.spawn({
       command,
       args: commandArgs,

@@ -2,7 +2,7 @@
 import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import { ClustrError } from '@clustr/protocol';
 import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, Master, RestartPolicy, SpawnDefinition } from '@clustr/runtime';
-import { Master as SrcMaster } from '../../src';
+import { Master as SrcMaster, Worker as SrcWorker } from '../../src';
 import { argOf, recordingLogger, thrown, type RecordingLogger } from './helpers';
 import { advance, fakePlatform, flush } from './fake-platform';
 
@@ -299,6 +299,20 @@ describe('the spawn spec handed to the platform', () => {
     ]);
     expect(f.children[1]!.spec.env).toMatchObject({ CLUSTR_NAMESPACE: 'ns1', CLUSTR_REDIS_URL: 'redis://db:6380' });
     await master.close(0);
+  });
+
+  test('CLUSTR_LISTEN_FD does not leak to children of a process that hands them no socket', async () => {
+    // A worker that got the shared socket itself: its own children are given none, so they must not be told one exists.
+    const f = fakePlatform({ files: ['/srv/app/w.js', '/srv/app/run.sh'], env: { CLUSTR_LISTEN_FD: '4', CLUSTR_PARENT_PID: '1' } });
+    const worker = SrcWorker.create({ group: 'web', platform: f.platform });
+    worker.spawn([{ file: 'w.js' }, { file: 'run.sh', command: 'bash' }]);
+    await flush();
+    expect(f.children).toHaveLength(2);
+    for (const child of f.children) {
+      expect(child.spec.inheritFds).toEqual([]);
+      expect(child.spec.env).not.toHaveProperty('CLUSTR_LISTEN_FD');
+    }
+    await worker.close(0);
   });
 
   test('a child that ignores SIGTERM is SIGKILLed after stopTimeout', async () => {
