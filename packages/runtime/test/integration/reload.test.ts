@@ -29,8 +29,8 @@ afterEach(async () => {
 });
 
 /** Four HTTP workers on the master's shared socket, under continuous keep-alive load once started. */
-async function startWebCluster(options: Record<string, unknown>, env: Record<string, string> = {}) {
-  const fx = startMaster({ options, listen: { port: 0 }, batches: [Array.from({ length: WORKERS }, () => ({ file: 'sup-http.js', env }))] });
+async function startWebCluster(options: Record<string, unknown>, env: Record<string, string> = {}, processGroup = false) {
+  const fx = startMaster({ options, listen: { port: 0 }, batches: [Array.from({ length: WORKERS }, () => ({ file: 'sup-http.js', env }))] }, {}, { processGroup });
   const port = (await fx.waitFor(is('master'), 'master up'))['port'] as number;
   expect(port).toBeGreaterThan(0);
   const initial = web(await fx.waitFor(is('started'), 'cluster started'));
@@ -84,6 +84,27 @@ describe('rolling reload (SIGHUP) under HTTP load', () => {
     expect(servedBy.some((pid) => generations[2]!.includes(pid))).toBe(true);
     console.log(`reload under load: ${final.ok} requests ok, ${final.failed} failed; ${report.join('; ')}`);
 
+    await stopCluster(fx);
+  });
+
+  it('SIGHUP to the whole process group (a terminal hang-up) reloads once: workers ignore it and no request fails', async () => {
+    const { fx, initial, stats } = await startWebCluster({ readyTimeout: 10_000 }, {}, true);
+    const before = stats.ok;
+    process.kill(-fx.pid, 'SIGHUP');
+    const reloaded = await fx.waitFor(is('reloaded'), 'reload', 30_000);
+    const result = reloaded['result'] as ReloadResult;
+    expect(result.ok).toBe(true);
+    expect(sorted(result.replaced.map((r) => r.from))).toEqual(initial);
+    // None of the old workers died of the hang-up: each was drained and stopped by the reload (SIGTERM, 143).
+    for (const pid of initial) expect(fx.events.find(is('exit', { child: pid }))).toMatchObject({ code: 143, signal: null });
+    expect(fx.events.filter(is('spawn', { respawn: true }))).toEqual([]);
+    const after = stats.ok;
+    await waitUntil(() => stats.ok >= after + 200, 'the new workers serve');
+    const final = await load!.stop();
+    load = undefined;
+    expect(final.failures).toEqual([]);
+    expect(final.failed).toBe(0);
+    expect(stats.ok - before).toBeGreaterThanOrEqual(200);
     await stopCluster(fx);
   });
 

@@ -115,6 +115,19 @@ test('a worker treats SIGTERM as a kill (exit 143) and SIGINT as one (exit 130)'
   expect(cluster.process(b.pid).exit).toEqual({ code: 130, signal: null });
 });
 
+test('a worker ignores SIGHUP (a hang-up sent to the whole process group): it keeps running, registered; only the master reloads', async () => {
+  const t = await tree();
+  const web1 = t.pids.get('web-1')!;
+  const leaf = t.pids.get('leaf')!;
+  for (const pid of [web1, leaf]) t.cluster.signal(pid, 'SIGHUP');
+  await t.cluster.settle();
+  for (const pid of [web1, leaf]) expect(t.cluster.process(pid).state).toBe('running');
+  expect(t.timeline).toEqual([]);
+  expect(t.logger.events('signal.ignored')).toEqual([{ event: 'signal.ignored', signal: 'SIGHUP' }]);
+  expect(t.master.clusterInfo['nodes']).toHaveLength(3);
+  await t.cluster.close();
+});
+
 test('a worker whose parent dies (SIGKILL) runs its onKill hooks and stops with exit code 1', async () => {
   const t = await tree();
   const web2 = t.pids.get('web-2')!;
@@ -169,7 +182,11 @@ describe('close() removes what the process installed', () => {
     expect(watching).toBe(1);
     await worker.close();
     expect(watching).toBe(0);
-    expect([...f.signalHandlers.values()].map((set) => set.size)).toEqual([0, 0]);
+    expect([...f.signalHandlers.entries()].map(([signal, set]) => [signal, set.size])).toEqual([
+      ['SIGTERM', 0],
+      ['SIGINT', 0],
+      ['SIGHUP', 0],
+    ]);
     expect(f.exits).toEqual([1]);
   });
 
