@@ -141,6 +141,7 @@ export class Supervisor {
     }
   }
 
+  /** Slots that may still run a child: pending, running, in backoff or retiring. Stopped and given-up slots are dropped. */
   get slots(): Slot[] {
     return [...this.slotsById.values()];
   }
@@ -368,6 +369,9 @@ export class Supervisor {
     }
     slot.state = next;
     this.ctx.logger.debug({ event: 'slot.state', slot: slot.id, pid: slot.pid, from, to: next }, `slot ${slot.id} ${from} -> ${next}`);
+    // A slot that ends here is never started again: keeping it made every exited child and
+    // every reload a permanent entry. Whoever still holds it (a reload, retire()) keeps its object.
+    if (SLOT_TRANSITIONS[next].length === 0) this.slotsById.delete(slot.id);
   }
 
   private cancelTimer(slot: Slot): void {

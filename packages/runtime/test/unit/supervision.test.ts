@@ -5,6 +5,9 @@ import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, Master, RestartPol
 import { Master as SrcMaster, Worker as SrcWorker } from '../../src';
 import { argOf, recordingLogger, thrown, type RecordingLogger } from './helpers';
 import { advance, fakePlatform, flush } from './fake-platform';
+import mitt from 'mitt';
+import { DEFAULT_RESTART_POLICY, Supervisor, type Slot } from '../../src/supervision/supervisor';
+import type { RuntimeEvents } from '../../src/process/events';
 
 interface Supervised {
   cluster: TestCluster;
@@ -332,5 +335,56 @@ describe('the spawn spec handed to the platform', () => {
     expect(logger.events('child.kill-straggler')).toEqual([{ event: 'child.kill-straggler', slot: 1, pid: child.pid, timeoutMs: 3_000 }]);
     await closing;
     expect(f.exits).toEqual([0]);
+  });
+});
+
+describe('slots', () => {
+  /** A Supervisor on the bare fake platform, as a process builds it. */
+  function supervisor(options: { stubborn?: boolean } = {}) {
+    const f = fakePlatform({ files: ['/srv/app/w.js'], ...options });
+    const events = mitt<RuntimeEvents>();
+    const sup = new Supervisor({
+      platform: f.platform,
+      events,
+      logger: recordingLogger(),
+      restart: { ...DEFAULT_RESTART_POLICY, maxRestarts: 0 },
+      stopTimeout: 1_000,
+      childEnv: () => ({}),
+      inheritedArgs: {},
+      inheritFds: () => [],
+      gate: Promise.resolve(),
+    });
+    return { f, sup };
+  }
+
+  test('a slot whose child stopped for good is freed: 200 children that exited 0 leave no slot', async () => {
+    const { f, sup } = supervisor();
+    sup.spawn(Array.from({ length: 200 }, () => ({ file: 'w.js' })));
+    await flush();
+    expect(sup.slots).toHaveLength(200);
+    for (const child of f.children) child.exit({ code: 0, signal: null });
+    await flush();
+    expect(sup.slots).toEqual([]);
+  });
+
+  test('a slot given up, or retired by a reload, is freed; the running ones stay', async () => {
+    const { f, sup } = supervisor();
+    const [crashing, kept] = sup.spawn([{ file: 'w.js' }, { file: 'w.js' }]) as [Slot, Slot];
+    await flush();
+    f.children[0]!.exit({ code: 1, signal: null });
+    await flush();
+    expect(crashing.state).toBe('gaveUp');
+    expect(sup.slots).toEqual([kept]);
+
+    // What a reload does to each child: a fresh slot with the same definition, then the old one retired.
+    for (let round = 0; round < 5; round++) {
+      const [old] = sup.slots as [Slot];
+      const fresh = sup.duplicate(old);
+      await flush();
+      await sup.retire(old);
+      expect(sup.slots).toEqual([fresh]);
+    }
+    await sup.stopAll();
+    expect(sup.slots).toEqual([]);
   });
 });
