@@ -137,10 +137,14 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   }
 
   /**
-   * Binds a TCP port once and hands the listening socket to every child
-   * spawned afterwards (as an inherited file descriptor, named in
+   * Binds a TCP port once, puts it into the listening state and hands it to
+   * every child spawned afterwards (as an inherited file descriptor, named in
    * `CLUSTR_LISTEN_FD`). The master never accepts on it; workers do, with
-   * `serveHttp()`. The port stays open across reloads.
+   * `serveHttp()`, and connections made before any worker accepts wait in the
+   * kernel's queue. The port stays open across reloads. Throws a ClustrError
+   * `CLUSTR_SHARED_SOCKET` naming the host, port and system error (EADDRINUSE)
+   * when the port is taken: by another program, another master, or an
+   * earlier listen() of this one.
    */
   listen(options: SharedSocketOptions): { port: number; host: string } {
     this.assertRunning('listen');

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { ClustrError } from '@clustr/protocol/core';
 import type { ClusterProcess } from '../process/cluster-process';
 import { LISTEN_FD_ENV } from '../supervision/supervisor';
+import { adoptSharedSocket, type TcpHandle } from './shared-socket';
 
 export interface ServeHttpOptions {
   /** Milliseconds to let open connections finish after a kill before closing them. Default `10000`. */
@@ -36,6 +37,12 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
       }),
     );
   }
+  let socket: TcpHandle;
+  try {
+    socket = adoptSharedSocket(fd, options.fd === undefined ? `from ${LISTEN_FD_ENV}` : 'the fd option');
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
   const drainTimeout = options.drainTimeout ?? 10_000;
   let draining = false;
   const server = http.createServer(options.server ?? {}, (req, res) => {
@@ -63,9 +70,12 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
   });
 
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ fd }, () => {
-      server.off('error', reject);
+    const failed = (error: Error) =>
+      reject(new ClustrError('CLUSTR_NO_SHARED_SOCKET', `serveHttp() could not listen on fd ${fd}, the shared socket: ${error.message}.`, { field: 'fd', cause: error }));
+    server.once('error', failed);
+    // The handle itself, already checked: `{ fd }` would make Node wrap the descriptor unchecked.
+    server.listen(socket, () => {
+      server.off('error', failed);
       resolve(server);
     });
   });
