@@ -8,7 +8,7 @@ export type { ConfirmationMessage } from './process/confirmations';
 export type { Stats } from './process/stats';
 export type { Logger, LogFields, LogLevel } from './process/logger';
 export type { RejectReason, ReloadState, ChildInfo, ChildSpawnInfo, ChildExitInfo, ChildGiveUpInfo } from './process/events';
-export type { SpawnDefinition, RestartPolicy } from './supervision/supervisor';
+export type { SpawnDefinition, RestartPolicy, ReadyWhen } from './supervision/supervisor';
 export { DEFAULT_RESTART_POLICY } from './supervision/supervisor';
 export type { ReloadResult } from './reload/reload-machine';
 export { serveHttp } from './net/serve-http';

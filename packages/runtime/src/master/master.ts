@@ -6,7 +6,7 @@ import { bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '.
 import type { ReloadState } from '../process/events';
 
 export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
-  /** Milliseconds a replacement may take to register during a reload before the reload is abandoned. Default `30000`. */
+  /** Milliseconds a replacement may take to register during a reload before the reload is abandoned (children with `ready: 'register'`). Default `30000`. */
   readyTimeout?: number;
 }
 
@@ -106,7 +106,11 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     return this.reloads.state;
   }
 
-  /** Calls `callback` once, when every child the master spawned has registered (emitReady). */
+  /**
+   * Calls `callback` once, when every child the master spawned is ready: registered
+   * (emitReady) or, for a child with `ready: 'spawn'` (by default one started with
+   * another `command`, such as a bash script), running.
+   */
   onClusterStarted(callback: () => void): () => void {
     this.assertFunction(callback, 'onClusterStarted');
     this.startedHooks.add(callback);
@@ -169,7 +173,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private checkStarted(): void {
     if (this.started) return;
     const slots = this.supervisor.slots.filter((slot) => slot.state === 'running' || slot.state === 'pending' || slot.state === 'backoff');
-    if (slots.length === 0 || !slots.every((slot) => slot.state === 'running' && this.registry.has(slot.pid))) return;
+    if (slots.length === 0 || !slots.every((slot) => slot.state === 'running' && (slot.ready === 'spawn' || this.registry.has(slot.pid)))) return;
     this.started = true;
     this.logger.info({ event: 'cluster.started', children: slots.map((s) => s.pid) }, 'cluster started');
     for (const hook of [...this.startedHooks]) this.invoke('onClusterStarted', hook);

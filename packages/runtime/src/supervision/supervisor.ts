@@ -32,7 +32,25 @@ export interface SpawnDefinition {
    * as `[file pid] line`. `inherit`: the child writes to ours directly.
    */
   output?: 'prefix' | 'inherit';
+  /**
+   * When the child counts as started, for `onClusterStarted` and for a rolling reload:
+   *
+   * - `'register'`: once it has registered with the master (`emitReady()`). A reload starts
+   *   its replacement first and stops it only once the replacement has registered, so there
+   *   is no moment without one. The spawned process itself must register: Node directly, or
+   *   a wrapper that `exec`s it (a wrapper that does not registers under another pid).
+   * - `'spawn'`: as soon as it has been started. For programs that never register (a bash
+   *   script, a sidecar): a reload restarts it in place — stops it (SIGTERM, as when the
+   *   cluster stops), then starts it again — never two at once.
+   *
+   * Default: `'register'` when no `command` is given (the child runs on this process's own
+   * runtime), `'spawn'` when one is.
+   */
+  ready?: ReadyWhen;
 }
+
+/** See SpawnDefinition.ready. */
+export type ReadyWhen = 'register' | 'spawn';
 
 /** How a crashing child is restarted, and when the supervisor gives up on it. */
 export interface RestartPolicy {
@@ -75,6 +93,8 @@ export interface Slot {
   readonly id: number;
   readonly definition: Readonly<SpawnDefinition>;
   readonly file: string;
+  /** SpawnDefinition.ready with its default applied. */
+  readonly ready: ReadyWhen;
   /** Changed only by Supervisor#setState. */
   state: SlotState;
   child: ChildHandle | undefined;
@@ -239,6 +259,9 @@ export class Supervisor {
         });
       }
     }
+    if (definition.ready !== undefined && definition.ready !== 'register' && definition.ready !== 'spawn') {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.ready must be "register" or "spawn"; got ${JSON.stringify(definition.ready)}.`, { field: `${field}.ready` });
+    }
     if (definition.respawn !== undefined && typeof definition.respawn !== 'boolean') {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.respawn must be true or false.`, { field: `${field}.respawn` });
     }
@@ -264,6 +287,7 @@ export class Supervisor {
       id: this.nextSlot++,
       definition,
       file,
+      ready: definition.ready ?? (definition.command === undefined ? 'register' : 'spawn'),
       state: 'pending',
       child: undefined,
       pid: -1,

@@ -221,6 +221,7 @@ describe('spawn definitions', () => {
     [[{ file: 'idle.js', command: 'zsh' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
     [[{ file: 'idle.js', command: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
     [[{ file: 'idle.js', respawn: 'yes' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].respawn'],
+    [[{ file: 'idle.js', ready: 'registered' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].ready'],
     [[{ file: 'idle.js', args: ['--x'] }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args'],
   ])('%j throws %s naming %s, and spawns nothing', async (definitions, code, field) => {
     const s = supervise();
