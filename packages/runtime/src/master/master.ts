@@ -77,6 +77,12 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       this.disposers.push(
         this.platform.onSignal(signal, () => {
+          // A second one while stopping means "now" (the second Ctrl-C): hooks or children
+          // that take their time (killTimeout: false, a long stopTimeout) are cut short.
+          if (this.status === 'stopping') {
+            this.stopNow(signal);
+            return;
+          }
           this.logger.info({ event: 'signal', signal }, `received ${signal}; stopping the cluster`);
           void this.shutdown(STOP_SIGNALS[signal], signal);
         }),

@@ -596,14 +596,34 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return this.stopped;
   }
 
+  /**
+   * Ends a stop under way at once: SIGKILL to every child, no more waiting for hooks,
+   * children or Redis, exit with the code the stop started with. What a second SIGTERM
+   * or SIGINT to the master does.
+   */
+  protected stopNow(reason: string): void {
+    if (this.state !== 'stopping') return;
+    const children = this.supervisor.killAll();
+    const code = this.exitCode!;
+    this.logger.warn({ event: 'signal.force', signal: reason, children, code }, `received ${reason} while stopping; killed ${children.length} children, exiting now`);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.setState('closed', { code, forced: true });
+    this.platform.exit(code);
+  }
+
   private async stop(code: number, runKillHooks: boolean): Promise<void> {
+    // stopNow() may end the process while this waits: after each wait, nothing more to do.
+    const forced = () => this.state === 'closed';
     try {
       if (runKillHooks) await this.runKillHooks();
+      if (forced()) return;
       await this.supervisor.stopAll();
+      if (forced()) return;
       await this.beforeDisconnect();
     } catch (error) {
       this.report(error as Error, { event: 'shutdown' });
     }
+    if (forced()) return;
     for (const pending of this.pendingInfo.values()) {
       this.platform.clock.clearTimeout(pending.timer);
       pending.reject(new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
@@ -612,6 +632,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.events.all.clear();
     this.confirmations.clear();
     await this.transport.close();
+    if (forced()) return;
     for (const dispose of this.disposers.splice(0)) dispose();
     this.setState('closed', { code });
     this.platform.exit(code);

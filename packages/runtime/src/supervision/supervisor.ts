@@ -213,6 +213,18 @@ export class Supervisor {
     await Promise.all(this.slots.map((slot) => this.retire(slot)));
   }
 
+  /**
+   * Sends SIGKILL to every child alive now and returns their pids. For a process about to
+   * exit at once: nothing is awaited and no slot changes state.
+   */
+  killAll(): number[] {
+    const killed: number[] = [];
+    for (const slot of this.slots) {
+      if (slot.child?.kill('SIGKILL')) killed.push(slot.pid);
+    }
+    return killed;
+  }
+
   /** Pids of children that are alive now. */
   livePids(): number[] {
     return this.slots.filter((s) => s.child !== undefined).map((s) => s.pid);
