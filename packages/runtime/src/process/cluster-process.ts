@@ -34,7 +34,8 @@ import { clusterArgs, parseArgs } from './config';
 import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, RejectedFrame, RuntimeEvents } from './events';
 import { jsonLogger, safeLogger, silentLogger, type Logger } from './logger';
 import { emptyStats, trackStats, type Stats } from './stats';
-import { Supervisor, validateRestartPolicy, type RestartPolicy, type SpawnDefinition } from '../supervision/supervisor';
+import { Supervisor, validateRestartPolicy, type RestartPolicy } from '../supervision/supervisor';
+import type { SpawnDefinition } from '../supervision/definition';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
