@@ -83,6 +83,8 @@ describe('shared socket: master.listen()', () => {
   it('queues connections from listen() on, and only workers accept them: a request sent before any worker exists is answered by the first one', async () => {
     const fx = startMaster({ listen: { port: 0 }, batches: [[], [{ file: 'sup-http.js' }]] });
     const port = (await fx.waitFor(is('master'), 'master up'))['port'] as number;
+    // Printed once the SIGUSR2 handler is installed: before it, the signal would kill the master.
+    await fx.waitFor(is('batch', { index: 0 }), 'master waiting for SIGUSR2');
     const answer = new Promise<string>((resolve, reject) => {
       http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
         let body = '';
