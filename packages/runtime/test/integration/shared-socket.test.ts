@@ -103,9 +103,13 @@ describe('shared socket: master.listen()', () => {
 });
 
 describe('shared socket: serveHttp()', () => {
-  /** A worker outside any cluster: it is handed descriptors directly through the `fd` option. */
+  /**
+   * A worker outside any cluster: it is handed descriptors directly through the `fd` option.
+   * It watches no parent: under jest's worker processes the parent would be jest, over an IPC
+   * channel that jest's sandboxed `process` cannot unref.
+   */
   function lonelyWorker(): Worker {
-    return Worker.create({ group: 'web', namespace: freshNamespace('sock'), platform: inProcess() });
+    return Worker.create({ group: 'web', namespace: freshNamespace('sock'), platform: { ...inProcess(), watchParent: () => () => undefined } });
   }
 
   it('refuses a TCP socket bound to no port instead of letting listen() bind it to a random port on every interface', async () => {
