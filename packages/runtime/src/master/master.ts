@@ -7,7 +7,7 @@ import { bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '.
 import type { ReloadState } from '../process/events';
 
 export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
-  /** Milliseconds a replacement may take to register during a reload before the reload is abandoned. Default `30000`. */
+  /** Milliseconds a replacement may take to register during a reload before the reload is abandoned (children with `ready: 'register'`). Default `30000`. */
   readyTimeout?: number;
 }
 
@@ -61,7 +61,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       // report the last result (the first reload's result was lost, the hooks ran N times).
       onResult: (result) => {
         const hooks = result.ok ? this.reloadedHooks : this.reloadFailedHooks;
-        for (const hook of hooks) this.invoke(result.ok ? 'onClusterReloaded' : 'onReloadFailed', () => hook(result));
+        for (const hook of [...hooks]) this.invoke(result.ok ? 'onClusterReloaded' : 'onReloadFailed', () => hook(result));
       },
     });
 
@@ -92,6 +92,12 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       this.disposers.push(
         this.platform.onSignal(signal, () => {
+          // A second one while stopping means "now" (the second Ctrl-C): hooks or children
+          // that take their time (killTimeout: false, a long stopTimeout) are cut short.
+          if (this.status === 'stopping') {
+            this.stopNow(signal);
+            return;
+          }
           this.logger.info({ event: 'signal', signal }, `received ${signal}; stopping the cluster`);
           void this.shutdown(STOP_SIGNALS[signal], signal);
         }),
@@ -121,7 +127,11 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     return this.reloads.state;
   }
 
-  /** Calls `callback` once, when every child the master spawned has registered (emitReady). */
+  /**
+   * Calls `callback` once, when every child the master spawned is ready: registered
+   * (emitReady) or, for a child with `ready: 'spawn'` (by default one started with
+   * another `command`, such as a bash script), running.
+   */
   onClusterStarted(callback: () => void): () => void {
     this.assertFunction(callback, 'onClusterStarted');
     this.startedHooks.add(callback);
@@ -152,10 +162,14 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   }
 
   /**
-   * Binds a TCP port once and hands the listening socket to every child
-   * spawned afterwards (as an inherited file descriptor, named in
+   * Binds a TCP port once, puts it into the listening state and hands it to
+   * every child spawned afterwards (as an inherited file descriptor, named in
    * `CLUSTR_LISTEN_FD`). The master never accepts on it; workers do, with
-   * `serveHttp()`. The port stays open across reloads.
+   * `serveHttp()`, and connections made before any worker accepts wait in the
+   * kernel's queue. The port stays open across reloads. Throws a ClustrError
+   * `CLUSTR_SHARED_SOCKET` naming the host, port and system error (EADDRINUSE)
+   * when the port is taken: by another program, another master, or an
+   * earlier listen() of this one.
    */
   listen(options: SharedSocketOptions): { port: number; host: string } {
     this.assertRunning('listen');
@@ -219,9 +233,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private checkStarted(): void {
     if (this.started) return;
     const slots = this.supervisor.slots.filter((slot) => slot.state === 'running' || slot.state === 'pending' || slot.state === 'backoff');
-    if (slots.length === 0 || !slots.every((slot) => slot.state === 'running' && this.registry.has(slot.pid))) return;
+    if (slots.length === 0 || !slots.every((slot) => slot.state === 'running' && (slot.ready === 'spawn' || this.registry.has(slot.pid)))) return;
     this.started = true;
     this.logger.info({ event: 'cluster.started', children: slots.map((s) => s.pid) }, 'cluster started');
-    for (const hook of this.startedHooks) this.invoke('onClusterStarted', hook);
+    for (const hook of [...this.startedHooks]) this.invoke('onClusterStarted', hook);
   }
 }

@@ -22,15 +22,21 @@ export class Registry {
     return known === undefined;
   }
 
-  /** Removes `pid` and everything it spawned: descendants die with their parent. Returns the pids removed. */
+  /**
+   * Removes `pid` and everything it spawned: descendants die with their parent. `pid` need
+   * not be registered itself (a bash script, a worker that never called emitReady()): its
+   * registered children still leave with it. Returns the pids removed.
+   */
   remove(pid: number): number[] {
-    if (!this.entries.has(pid) || this.entries.get(pid)!.group === MASTER_GROUP) return [];
-    const removed = [pid];
-    this.entries.delete(pid);
-    for (let i = 0; i < removed.length; i++) {
+    if (this.entries.get(pid)?.group === MASTER_GROUP) return [];
+    const removed: number[] = [];
+    if (this.entries.delete(pid)) removed.push(pid);
+    const gone = [pid];
+    for (let i = 0; i < gone.length; i++) {
       for (const entry of this.entries.values()) {
-        if (entry.parentPid === removed[i] && entry.group !== MASTER_GROUP) {
+        if (entry.parentPid === gone[i] && entry.group !== MASTER_GROUP) {
           this.entries.delete(entry.pid);
+          gone.push(entry.pid);
           removed.push(entry.pid);
         }
       }

@@ -3,9 +3,17 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { ClustrError } from '@clustr/protocol/core';
 import type { ClusterProcess } from '../process/cluster-process';
+import { checks } from '../process/options';
+import { LISTEN_FD_ENV } from '../supervision/supervisor';
+import { adoptSharedSocket, type TcpHandle } from './shared-socket';
 
 export interface ServeHttpOptions {
-  /** Milliseconds to let open connections finish after a kill before closing them. Default `10000`. */
+  /**
+   * Milliseconds to let open connections finish after a kill before closing them. The drain
+   * runs in an onKill hook, so it may not be longer than the process's `killTimeout`, which
+   * would end it first: a longer one is refused with CLUSTR_INVALID_OPTION. Default `10000`,
+   * or `killTimeout` when that is shorter.
+   */
   drainTimeout?: number;
   /** File descriptor of the shared socket. Default: `CLUSTR_LISTEN_FD` from the environment. */
   fd?: number;
@@ -27,8 +35,14 @@ export interface ServeHttpOptions {
  * Resolves with the server once it is listening; call `emitReady()` after.
  */
 export function serveHttp(process: ClusterProcess, handler: http.RequestListener, options: ServeHttpOptions = {}): Promise<http.Server> {
-  const env = (process as unknown as { platform: { env: Record<string, string | undefined> } }).platform.env;
-  const fd = options.fd ?? Number(env['CLUSTR_LISTEN_FD']);
+  const { platform, killTimeout } = process as unknown as ServedProcess;
+  let drainTimeout: number;
+  try {
+    drainTimeout = drainTimeoutWithin(options.drainTimeout, killTimeout);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  const fd = options.fd ?? Number(platform.env[LISTEN_FD_ENV]);
   if (!Number.isInteger(fd) || fd < 0) {
     return Promise.reject(
       new ClustrError('CLUSTR_NO_SHARED_SOCKET', 'serveHttp() found no shared socket: CLUSTR_LISTEN_FD is not set. Call master.listen({ port }) before the master spawns this worker.', {
@@ -36,7 +50,12 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
       }),
     );
   }
-  const drainTimeout = options.drainTimeout ?? 10_000;
+  let socket: TcpHandle;
+  try {
+    socket = adoptSharedSocket(fd, options.fd === undefined ? `from ${LISTEN_FD_ENV}` : 'the fd option');
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
   let draining = false;
   const server = http.createServer(options.server ?? {}, (req, res) => {
     if (draining) res.setHeader('Connection', 'close');
@@ -63,10 +82,40 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
   });
 
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ fd }, () => {
-      server.off('error', reject);
+    const failed = (error: Error) =>
+      reject(new ClustrError('CLUSTR_NO_SHARED_SOCKET', `serveHttp() could not listen on fd ${fd}, the shared socket: ${error.message}.`, { field: 'fd', cause: error }));
+    server.once('error', failed);
+    // The handle itself, already checked: `{ fd }` would make Node wrap the descriptor unchecked.
+    server.listen(socket, () => {
+      server.off('error', failed);
       resolve(server);
     });
   });
+}
+
+const DEFAULT_DRAIN_TIMEOUT = 10_000;
+
+/** What serveHttp reads of the process it serves for: protected and private members, not public API. */
+interface ServedProcess {
+  platform: { env: Record<string, string | undefined> };
+  killTimeout: number | false;
+}
+
+/**
+ * The drain runs in an onKill hook, which killTimeout ends: a longer drain was silently cut
+ * short, closing connections the user meant to let finish. Refused where it is configured;
+ * the default fits itself to a shorter killTimeout.
+ */
+function drainTimeoutWithin(drainTimeout: number | undefined, killTimeout: number | false): number {
+  if (drainTimeout === undefined) return killTimeout === false ? DEFAULT_DRAIN_TIMEOUT : Math.min(DEFAULT_DRAIN_TIMEOUT, killTimeout);
+  checks.ms(drainTimeout, 'drainTimeout');
+  const value = drainTimeout;
+  if (killTimeout !== false && value > killTimeout) {
+    throw new ClustrError(
+      'CLUSTR_INVALID_OPTION',
+      `serveHttp() drainTimeout (${value}) is longer than this process's killTimeout (${killTimeout}), which ends the drain first. Lower drainTimeout, or raise killTimeout (false waits for the drain).`,
+      { field: 'drainTimeout' },
+    );
+  }
+  return value;
 }

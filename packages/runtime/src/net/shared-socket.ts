@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { ClustrError } from '@clustr/protocol/core';
@@ -16,11 +18,13 @@ export interface SharedSocket {
   close(): void;
 }
 
-interface TcpHandle {
+/** The slice of Node's internal TCP handle the shared socket uses (`process.binding('tcp_wrap')`). */
+export interface TcpHandle {
   readonly fd: number;
   bind(host: string, port: number): number;
   bind6(host: string, port: number, flags: number): number;
-  getsockname(out: { port?: number }): number;
+  open(fd: number): number;
+  getsockname(out: { address?: string; port?: number }): number;
   close(): void;
 }
 
@@ -29,13 +33,46 @@ interface TcpBinding {
   constants: { SERVER: number };
 }
 
+/** Node's default listen backlog. */
+const BACKLOG = 511;
+
 /**
- * Binds a TCP socket without listening on it. Node's public API only offers
- * sockets that listen and accept, and a parent that accepts on a socket it
- * shares takes connections it never answers. A bound socket is put into the
- * listening state by the first worker that listens on it, is accepted on only
- * by workers, and keeps queueing connections while no worker is accepting —
- * the same arrangement Node's cluster module uses internally.
+ * Run in a short-lived helper that inherits the socket as fd 3: it puts the socket into the
+ * listening state and exits before its event loop ever polls, so it accepts nothing. The
+ * socket stays listening in the master, which holds it without watching it.
+ */
+const LISTEN_HELPER = `const { TCP, constants } = process.binding('tcp_wrap');
+const handle = new TCP(constants.SERVER);
+let status = handle.open(3);
+if (status === 0) status = handle.listen(${BACKLOG});
+process.stdout.write(String(status));
+process.exit(0);`;
+
+/** Node's internal TCP binding; the only way to a socket that is bound but not accepted on. */
+export function tcpBinding(): TcpBinding {
+  try {
+    return (process as unknown as { binding(name: string): TcpBinding }).binding('tcp_wrap');
+  } catch (error) {
+    throw new ClustrError('CLUSTR_SHARED_SOCKET', 'this Node.js build does not expose tcp_wrap, so a shared socket cannot be bound. Use Node.js 20 or later.', { cause: error });
+  }
+}
+
+/** `host:port`, with an IPv6 host in brackets. */
+function endpoint(host: string, port: number): string {
+  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Binds a TCP socket and puts it into the listening state without ever accepting on it.
+ * Node's public API only offers sockets that listen and accept, and a parent that accepts
+ * on a socket it shares takes connections it never answers; the master holds this one
+ * without watching it, so only workers accept, and the kernel queues connections from the
+ * moment listen() returns, also while no worker is accepting.
+ *
+ * Listening here, not in the first worker, is what makes a port conflict an error of
+ * listen(): libuv sets SO_REUSEADDR, under which a bind succeeds next to any socket that
+ * is bound but not listening (a second listen() on the port, a second master) and fails
+ * (reported only through getsockname) next to a listening one.
  */
 export function bindSharedSocket(options: SharedSocketOptions): SharedSocket {
   const host = options.host ?? '127.0.0.1';
@@ -43,27 +80,34 @@ export function bindSharedSocket(options: SharedSocketOptions): SharedSocket {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() port must be a whole number from 0 to 65535; got ${String(port)}.`, { field: 'port' });
   }
-  let binding: TcpBinding;
-  try {
-    binding = (process as unknown as { binding(name: string): TcpBinding }).binding('tcp_wrap');
-  } catch (error) {
-    throw new ClustrError('CLUSTR_SHARED_SOCKET', 'this Node.js build does not expose tcp_wrap, so a shared socket cannot be bound. Use Node.js 20 or later.', { cause: error });
-  }
+  const binding = tcpBinding();
   const handle = new binding.TCP(binding.constants.SERVER);
-  const status = isIPv6(host) ? handle.bind6(host, port, 0) : handle.bind(host, port);
-  if (status !== 0) {
+  const address: { port?: number } = {};
+  const fail = (status: number, step: string): never => {
     handle.close();
     const name = getSystemErrorName(status);
-    throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not bind ${host}:${port} (${name}). ${name === 'EADDRINUSE' ? 'Another process uses this port; pick another or stop it.' : 'Check the host address.'}`, {
+    const fix = name === 'EADDRINUSE' ? 'Another process (or an earlier listen()) uses this port; pick another or stop it.' : 'Check the host address.';
+    throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not ${step} ${endpoint(host, port)} (${name}). ${fix}`, { field: 'port' });
+  };
+  const bound = isIPv6(host) ? handle.bind6(host, port, 0) : handle.bind(host, port);
+  if (bound !== 0) fail(bound, 'bind');
+  // libuv defers EADDRINUSE from bind() to listen(); getsockname() reports it now.
+  const named = handle.getsockname(address);
+  if (named !== 0) fail(named, 'bind');
+  const helper = spawnSync(process.execPath, ['-e', LISTEN_HELPER], { stdio: ['ignore', 'pipe', 'pipe', handle.fd], env: {}, encoding: 'utf8', timeout: 30_000 });
+  const listened = Number(helper.stdout);
+  if (helper.error !== undefined || helper.status !== 0 || helper.stdout === '' || !Number.isInteger(listened)) {
+    handle.close();
+    throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not put ${endpoint(host, port)} into the listening state: the helper process (${process.execPath}) failed${helper.stderr ? `: ${helper.stderr.trim()}` : ''}.`, {
       field: 'port',
+      cause: helper.error,
     });
   }
-  const address: { port?: number } = {};
-  handle.getsockname(address);
+  if (listened !== 0) fail(listened, 'listen on');
   let closed = false;
   return {
     fd: handle.fd,
-    port: address.port ?? port,
+    port: address.port!,
     host,
     close() {
       if (closed) return;
@@ -71,4 +115,38 @@ export function bindSharedSocket(options: SharedSocketOptions): SharedSocket {
       handle.close();
     },
   };
+}
+
+/**
+ * Wraps the inherited descriptor `fd` in a TCP handle, once it is known to be a TCP socket
+ * bound to a port: what the master shares. Anything else is refused with
+ * CLUSTR_NO_SHARED_SOCKET — listening on an unbound socket would bind it to a random port on
+ * every interface. `source` names where the descriptor came from, for the message.
+ */
+export function adoptSharedSocket(fd: number, source: string): TcpHandle {
+  const refuse = (why: string, cause?: unknown): never => {
+    throw new ClustrError(
+      'CLUSTR_NO_SHARED_SOCKET',
+      `serveHttp() was given fd ${fd} (${source}), which is not the master's shared socket: ${why}. Only a socket from master.listen({ port }), handed to the master's own children, can be served.`,
+      { field: 'fd', ...(cause === undefined ? {} : { cause }) },
+    );
+  };
+  // Checked before the descriptor is wrapped: a handle would own it, and it may be anything.
+  let isSocket: boolean;
+  try {
+    isSocket = fstatSync(fd).isSocket();
+  } catch (error) {
+    return refuse('it is not open', error);
+  }
+  if (!isSocket) refuse('it is not a socket');
+  const binding = tcpBinding();
+  const handle = new binding.TCP(binding.constants.SERVER);
+  const opened = handle.open(fd);
+  if (opened !== 0) refuse(`it cannot be used as a TCP socket (${getSystemErrorName(opened)})`);
+  const address: { port?: number } = {};
+  const named = handle.getsockname(address);
+  // The handle is left unclosed on purpose: closing it would close a descriptor this code does not own.
+  if (named !== 0) refuse(`it is not a TCP socket (${getSystemErrorName(named)})`);
+  if (!address.port) refuse('it is a TCP socket bound to no port');
+  return handle;
 }

@@ -1,5 +1,5 @@
 import { spawn as spawnChild, type StdioOptions } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import Redis from 'ioredis';
@@ -39,12 +39,34 @@ function failedChild(): ChildHandle {
   };
 }
 
+/**
+ * True while `pid` is a live process. Signal 0 checks existence (EPERM: it exists, owned by
+ * someone else); a zombie also exists, so on Linux its state is read too — a parent killed
+ * a moment ago stays a zombie until its own parent reaps it.
+ */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    // No /proc (not Linux) or the process just went: signal 0 has answered.
+    return true;
+  }
+}
+
 /** The real process boundary: child_process, process signals, ioredis. */
 export function nodePlatform(): Platform {
   const main = require.main?.filename ?? process.argv[1];
+  // The process that started this one, as it was at start: the parent watch notices when it changes.
+  const startedBy = process.ppid;
   return {
     pid: process.pid,
-    ppid: process.ppid,
+    ppid: startedBy,
     argv: process.argv.slice(2),
     env: process.env,
     execPath: process.execPath,
@@ -121,19 +143,24 @@ export function nodePlatform(): Platform {
         stop();
         onGone();
       };
-      // An IPC channel closes the instant the parent dies, even by SIGKILL; polling ppid covers non-IPC parents.
-      const channel = process.channel;
+      // Two processes are watched, because they differ when a wrapper (a shell script without
+      // exec, `npm start`, a TypeScript runner) sits between them: the clustr parent, by pid,
+      // and the process that started this one, whose death reparents us. Comparing ppid with
+      // the clustr parent stopped every wrapped worker at once.
+      const gone = () => process.ppid !== startedBy || !pidAlive(parent);
+      // An IPC channel from the clustr parent itself closes the instant it dies, even by SIGKILL.
+      const channel = startedBy === parent ? process.channel : undefined;
       if (channel) {
         process.on('disconnect', fire);
         channel.unref();
       }
       const timer = setInterval(() => {
-        if (process.ppid !== parent) fire();
+        if (gone()) fire();
       }, PARENT_POLL_MS);
       timer.unref();
-      // The parent may have died before watching began: the child has been reparented already.
+      // The parent may have died before watching began.
       const early = setImmediate(() => {
-        if (process.ppid !== parent || (channel !== undefined && !process.connected)) fire();
+        if (gone() || (channel !== undefined && !process.connected)) fire();
       });
       function stop() {
         clearInterval(timer);

@@ -71,8 +71,10 @@ export interface Platform {
   /** Installs a signal handler; returns a function that removes it. */
   onSignal(signal: Exclude<Signal, 'SIGKILL'>, handler: () => void): () => void;
   /**
-   * Calls `onGone` once when the parent `parentPid` is gone — also when it died
-   * before watching started. Returns a function that stops watching.
+   * Calls `onGone` once when the clustr parent `parentPid` is gone, or the process
+   * that started this one (`ppid`; a wrapper such as a shell script when there is
+   * one between them) — also when either died before watching started. Returns a
+   * function that stops watching.
    */
   watchParent(parentPid: number, onGone: () => void): () => void;
   /** Creates a Redis client for a URL or connection options (ioredis by default). */

@@ -46,7 +46,8 @@ import { checkKeys, checks, nested, optionsObject, MAX_TIMEOUT_MS, type Check } 
 import { PendingReplies, timeoutError } from './pending';
 import { isAuthError, resolveRedis, type RedisTarget, type ResolvedRedis } from './redis-target';
 import { emptyStats, trackStats, type Stats } from './stats';
-import { Supervisor, RESTART_POLICY_CHECKS, validateRestartPolicy, type RestartPolicy, type SpawnDefinition } from '../supervision/supervisor';
+import { Supervisor, RESTART_POLICY_CHECKS, validateRestartPolicy, type RestartPolicy } from '../supervision/supervisor';
+import type { SpawnDefinition } from '../supervision/definition';
 
 export { MAX_TIMEOUT_MS } from './options';
 export { DEFAULT_REDIS_URL } from './redis-target';
@@ -268,6 +269,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private readonly limiter: LogLimiter;
   private connectTimer: TimerHandle | undefined;
   private stopped: Promise<void> | undefined;
+  /** The code the stop under way exits with. */
+  private exitCode: number | undefined;
 
   protected constructor(init: ProcessInit<S>) {
     const { role } = init;
@@ -672,7 +675,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   protected report(error: Error, context: ErrorContext): void {
     this.limiter.log('error', { ...context, error }, error.message);
-    // A snapshot: a hook that removes or adds hooks changes the next report, not this one.
+    // Snapshot, as every hook set is iterated: a handler re-adding itself must wait for the next error.
     for (const hook of [...this.errorHooks]) {
       try {
         hook(error, context);
@@ -707,37 +710,73 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.report(wrapped, { event: 'listener.threw', listener });
   }
 
-  /** Stops this process once: hooks, children, deregistration, connections, exit. */
+  /**
+   * Stops this process once: hooks, children, deregistration, connections, exit. A second
+   * request while stopping (close() from an onKill hook, another kill, the parent dying) is
+   * a no-op: the stop under way keeps its steps and its exit code, and the same promise is
+   * returned.
+   */
   protected shutdown(code: number, reason: string, runKillHooks = true): Promise<void> {
-    if (this.stopped) return this.stopped;
+    if (this.stopped) {
+      if (this.state === 'stopping') {
+        this.logger.info({ event: 'stop.again', reason, code, exitCode: this.exitCode }, `${reason} while stopping changes nothing; exiting with ${this.exitCode}`);
+      }
+      return this.stopped;
+    }
     this.setState('stopping', { reason, code });
+    this.exitCode = code;
     // From now on nothing is respawned and no reload step starts, while the hooks run.
     this.beforeStop();
     this.supervisor.freeze();
     this.clearConnectTimer();
-    this.stopped = (async () => {
-      try {
-        if (runKillHooks) await this.runKillHooks();
-        await this.supervisor.stopAll();
-        await this.beforeDisconnect();
-      } catch (error) {
-        this.report(error as Error, { event: 'shutdown' });
-      }
-      this.pendingInfo.rejectAll(() => new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
-      this.closePending();
-      this.events.all.clear();
-      this.confirmations.clear();
-      await this.transport.close();
-      this.limiter.close();
-      for (const dispose of this.disposers.splice(0)) dispose();
-      this.setState('closed', { code });
-      this.platform.exit(code);
-    })();
+    // Set before any hook runs: a hook that calls close() must find this stop under way.
+    this.stopped = Promise.resolve().then(() => this.stop(code, runKillHooks));
     return this.stopped;
   }
 
   /** Requests a subclass keeps open are rejected as the process closes. */
   protected closePending(): void {}
+
+  /**
+   * Ends a stop under way at once: SIGKILL to every child, no more waiting for hooks,
+   * children or Redis, exit with the code the stop started with. What a second SIGTERM
+   * or SIGINT to the master does.
+   */
+  protected stopNow(reason: string): void {
+    if (this.state !== 'stopping') return;
+    const children = this.supervisor.killAll();
+    const code = this.exitCode!;
+    this.logger.warn({ event: 'signal.force', signal: reason, children, code }, `received ${reason} while stopping; killed ${children.length} children, exiting now`);
+    this.limiter.close();
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.setState('closed', { code, forced: true });
+    this.platform.exit(code);
+  }
+
+  private async stop(code: number, runKillHooks: boolean): Promise<void> {
+    // stopNow() may end the process while this waits: after each wait, nothing more to do.
+    const forced = () => this.state === 'closed';
+    try {
+      if (runKillHooks) await this.runKillHooks();
+      if (forced()) return;
+      await this.supervisor.stopAll();
+      if (forced()) return;
+      await this.beforeDisconnect();
+    } catch (error) {
+      this.report(error as Error, { event: 'shutdown' });
+    }
+    if (forced()) return;
+    this.pendingInfo.rejectAll(() => new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
+    this.closePending();
+    this.events.all.clear();
+    this.confirmations.clear();
+    await this.transport.close();
+    if (forced()) return;
+    this.limiter.close();
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.setState('closed', { code });
+    this.platform.exit(code);
+  }
 
   protected setState(next: ProcessState, fields: Record<string, unknown> = {}): void {
     const from = this.state;

@@ -16,11 +16,25 @@ export function parseArgs(argv: readonly string[]): Record<string, unknown> {
   const parsed = yargs([...argv]).help(false).version(false).strict(false).parserConfiguration({ 'duplicate-arguments-array': false }).parseSync();
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    // renderArgs hands booleans down as `--key=true`, which yargs leaves a string: without
-    // this, `--cluster-verbose` (and any boolean spawn arg) arrived in children as "true".
-    if (!YARGS_KEYS.has(key)) result[key] = value === 'true' ? true : value === 'false' ? false : value;
+    if (!YARGS_KEYS.has(key)) result[key] = booleans(value);
   }
   return result;
+}
+
+/**
+ * renderArgs hands booleans down as `--key=true`, which yargs leaves a string: without
+ * this, `--cluster-verbose` (and any boolean spawn arg) arrived in children as "true".
+ * Dotted args (`--db.tls=true`) are objects, converted the same way all the way down.
+ */
+function booleans(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, booleans(inner)]));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export const CLUSTER_ARG_PREFIX = 'cluster-';
@@ -34,11 +48,19 @@ export function clusterArgs(parsed: Record<string, unknown>): Record<string, unk
   return result;
 }
 
-/** Renders args as `--key=value` flags; arrays repeat the flag. */
+/**
+ * Renders args as `--key=value` flags; arrays repeat the flag. An object (what yargs makes of
+ * dotted args such as `--cluster-db.host=h1`) is rendered back as dotted flags, so a child
+ * parses the same object its parent did — as JSON it arrived as a string.
+ */
 export function renderArgs(args: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(args)) {
     if (value === undefined) continue;
+    if (isPlainObject(value)) {
+      out.push(...renderArgs(Object.fromEntries(Object.entries(value).map(([inner, v]) => [`${key}.${inner}`, v]))));
+      continue;
+    }
     const values = Array.isArray(value) ? value : [value];
     for (const item of values) {
       out.push(`--${key}=${typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)}`);

@@ -20,7 +20,9 @@ export class Confirmations {
 
   constructor(private readonly events: Emitter<RuntimeEvents>, private readonly invoke: (name: string, fn: () => void) => void) {
     events.on('confirmation', (frame) => {
-      for (const waiter of this.waiters) {
+      // A snapshot: a listener that removes and re-adds itself (a one-shot re-arming) is a new
+      // entry of the set, and a live iteration would visit it again for this same frame, forever.
+      for (const waiter of [...this.waiters]) {
         if (waiter.identifier !== frame.data.identifier) continue;
         waiter.received.push({ meta: frame.meta, data: frame.data });
         if (waiter.received.length < waiter.count) continue;

@@ -34,11 +34,14 @@ export interface ReloadResult {
 const TRANSITIONS: Record<ReloadState, ReloadState[]> = {
   idle: ['replacing', 'completed'],
   replacing: ['settling', 'failed'],
-  settling: ['retiring', 'failed'],
+  // An in-place restart ends settling: the next child, or the end.
+  settling: ['retiring', 'replacing', 'completed', 'failed'],
   retiring: ['replacing', 'completed', 'failed'],
   completed: ['idle'],
   failed: ['idle'],
 };
+
+type ReplaceOutcome = { ok: true; to: number } | { ok: false; failure: NonNullable<ReloadResult['failure']> };
 
 /**
  * Rolling reload, one child at a time: start its replacement, wait until the
@@ -46,6 +49,11 @@ const TRANSITIONS: Record<ReloadState, ReloadState[]> = {
  * retire the old child and go on. The port never has fewer ready workers than
  * before. A replacement that does not register in time (or dies) stops the
  * reload: it is removed and every old child not yet replaced keeps serving.
+ *
+ * A child that never registers (`ready: 'spawn'`: a bash script, a sidecar) is
+ * restarted in place instead: stopped, started again, and watched for
+ * `reloadDelay` — duplicating it and waiting for a registration that never comes
+ * failed every reload and left two of it running.
  *
  * A reload requested while one runs is queued: exactly one more reload runs
  * after the current one, so code deployed mid-reload is always picked up.
@@ -118,41 +126,72 @@ export class ReloadMachine {
     for (const old of targets) {
       if (this.cancelled) return this.fail(replaced, { reason: 'cancelled', slot: old.id, pid: old.pid });
       if (old.state !== 'running') continue;
-      this.setState('replacing', old.id);
-      const fresh = this.deps.duplicate(old);
-      const outcome = await this.waitForRegistration(fresh);
-      if (outcome !== 'registered') {
-        this.deps.logger.error(
-          { event: 'reload.failed', reason: outcome, slot: old.id, pid: fresh.pid, timeoutMs: this.deps.readyTimeout },
-          `replacement of pid ${old.pid} did not become ready (${outcome}); stopping the reload, old workers keep serving`,
-        );
-        await this.deps.retire(fresh);
-        return this.fail(replaced, { reason: outcome, slot: fresh.id, pid: fresh.pid });
-      }
-      const readyPid = fresh.pid;
-      this.setState('settling', old.id);
-      const settled = await this.settle(fresh);
-      if (settled === 'cancelled') {
-        return this.fail(replaced, { reason: 'cancelled', slot: old.id, pid: old.pid });
-      }
-      // A replacement that registered and then died (lazy init, first request) must not cost the old child.
-      if (settled === 'replacement-exited' || fresh.state !== 'running' || fresh.pid !== readyPid) {
-        this.deps.logger.error(
-          { event: 'reload.failed', reason: 'replacement-exited', slot: old.id, pid: readyPid },
-          `replacement ${readyPid} of pid ${old.pid} exited after registering; stopping the reload, old workers keep serving`,
-        );
-        await this.deps.retire(fresh);
-        return this.fail(replaced, { reason: 'replacement-exited', slot: fresh.id, pid: readyPid });
-      }
-      this.setState('retiring', old.id);
-      const oldPid = old.pid;
-      await this.deps.retire(old);
-      replaced.push({ from: oldPid, to: fresh.pid });
+      const from = old.pid;
+      const outcome = old.ready === 'spawn' ? await this.restartInPlace(old) : await this.replace(old);
+      if (!outcome.ok) return this.fail(replaced, outcome.failure);
+      replaced.push({ from, to: outcome.to });
     }
     this.setState('completed');
     this.setState('idle');
     this.deps.logger.info({ event: 'reload.completed', replaced }, `reload completed: ${replaced.length} children replaced`);
     return { ok: true, replaced };
+  }
+
+  /** Start a replacement, wait until it registered and settled, then retire the old child. */
+  private async replace(old: Slot): Promise<ReplaceOutcome> {
+    this.setState('replacing', old.id);
+    const fresh = this.deps.duplicate(old);
+    const outcome = await this.waitForRegistration(fresh);
+    if (outcome !== 'registered') {
+      this.deps.logger.error(
+        { event: 'reload.failed', reason: outcome, slot: old.id, pid: fresh.pid, timeoutMs: this.deps.readyTimeout },
+        `replacement of pid ${old.pid} did not become ready (${outcome}); stopping the reload, old workers keep serving`,
+      );
+      await this.deps.retire(fresh);
+      return { ok: false, failure: { reason: outcome, slot: fresh.id, pid: fresh.pid } };
+    }
+    const readyPid = fresh.pid;
+    this.setState('settling', old.id);
+    const settled = await this.settle(fresh);
+    if (settled === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: old.id, pid: old.pid } };
+    // A replacement that registered and then died (lazy init, first request) must not cost the old child.
+    if (settled === 'replacement-exited' || fresh.state !== 'running' || fresh.pid !== readyPid) {
+      this.deps.logger.error(
+        { event: 'reload.failed', reason: 'replacement-exited', slot: old.id, pid: readyPid },
+        `replacement ${readyPid} of pid ${old.pid} exited after registering; stopping the reload, old workers keep serving`,
+      );
+      await this.deps.retire(fresh);
+      return { ok: false, failure: { reason: 'replacement-exited', slot: fresh.id, pid: readyPid } };
+    }
+    this.setState('retiring', old.id);
+    await this.deps.retire(old);
+    return { ok: true, to: fresh.pid };
+  }
+
+  /**
+   * Stop the old child, start the new one (ready once started), and watch it for
+   * `reloadDelay`. One that dies meanwhile fails the reload but is not removed: there is
+   * no old child to fall back on, so the supervisor's restart policy has it.
+   */
+  private async restartInPlace(old: Slot): Promise<ReplaceOutcome> {
+    this.setState('replacing', old.id);
+    await this.deps.retire(old);
+    if (this.cancelled) return { ok: false, failure: { reason: 'cancelled', slot: old.id, pid: old.pid } };
+    const fresh = this.deps.duplicate(old);
+    const started = await this.waitForSpawn(fresh);
+    if (started === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: fresh.id, pid: fresh.pid } };
+    const startedPid = fresh.pid;
+    this.setState('settling', old.id);
+    const settled = await this.settle(fresh);
+    if (settled === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: fresh.id, pid: startedPid } };
+    if (settled === 'replacement-exited' || fresh.pid !== startedPid) {
+      this.deps.logger.error(
+        { event: 'reload.failed', reason: 'replacement-exited', slot: fresh.id, pid: startedPid },
+        `pid ${startedPid}, restarted in place of ${old.pid}, exited within reloadDelay; stopping the reload`,
+      );
+      return { ok: false, failure: { reason: 'replacement-exited', slot: fresh.id, pid: startedPid } };
+    }
+    return { ok: true, to: startedPid };
   }
 
   private fail(replaced: ReloadResult['replaced'], failure: NonNullable<ReloadResult['failure']>): ReloadResult {
@@ -180,6 +219,23 @@ export class ReloadMachine {
       };
       events.on('register', onRegister);
       events.on('childExited', onExit);
+      this.wake = () => finish('cancelled');
+    });
+  }
+
+  /** Resolves once `slot` has started a child (it launches after the parent's subscriptions). */
+  private waitForSpawn(slot: Slot): Promise<'spawned' | 'cancelled'> {
+    const { events } = this.deps;
+    return new Promise((resolve) => {
+      const finish = (outcome: 'spawned' | 'cancelled') => {
+        events.off('childSpawned', onSpawn);
+        this.wake = undefined;
+        resolve(outcome);
+      };
+      const onSpawn = (child: RuntimeEvents['childSpawned']) => {
+        if (child.slot === slot.id) finish('spawned');
+      };
+      events.on('childSpawned', onSpawn);
       this.wake = () => finish('cancelled');
     });
   }

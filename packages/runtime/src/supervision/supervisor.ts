@@ -1,38 +1,11 @@
-import { isAbsolute, resolve, basename } from 'node:path';
+import { basename } from 'node:path';
 import type { Emitter } from 'mitt';
 import { ClustrError } from '@clustr/protocol/core';
 import type { ChildExit, ChildHandle, Platform, TimerHandle } from '../platform/platform';
 import type { ChildInfo, RuntimeEvents } from '../process/events';
 import type { Logger } from '../process/logger';
 import { renderArgs, CLUSTER_ARG_PREFIX } from '../process/config';
-
-/** One process to start and keep alive. */
-export interface SpawnDefinition {
-  /** The script to run, resolved against the directory of the spawning script (absolute paths as they are). Required. */
-  file: string;
-  /**
-   * The program that runs `file`. Default: this process's own runtime
-   * (`process.execPath` with its `execArgv`, so loaders such as tsx carry over).
-   * Any other program on PATH works too, e.g. `"bash"`.
-   */
-  command?: string;
-  /** Pin the child to this CPU with `taskset -c`. Default: no affinity. */
-  cpu?: number;
-  /** Start the child again when it exits with a non-zero code or a signal. Default `true`. */
-  respawn?: boolean;
-  /**
-   * Command-line args for the child, as `--key=value`. Keys starting with
-   * `cluster-` also reach every descendant of the child. Default `{}`.
-   */
-  args?: Record<string, string | number | boolean>;
-  /** Extra environment variables for the child. Default `{}`. */
-  env?: Record<string, string>;
-  /**
-   * `prefix` (default): every line the child writes reaches our stdout/stderr
-   * as `[file pid] line`. `inherit`: the child writes to ours directly.
-   */
-  output?: 'prefix' | 'inherit';
-}
+import { resolveDefinition, type ReadyWhen, type SpawnDefinition } from './definition';
 
 /** How a crashing child is restarted, and when the supervisor gives up on it. */
 export interface RestartPolicy {
@@ -56,6 +29,9 @@ export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
   window: 60_000,
 };
 
+/** Names the inherited listening socket's descriptor in a child that was handed one. */
+export const LISTEN_FD_ENV = 'CLUSTR_LISTEN_FD';
+
 export type SlotState = 'pending' | 'running' | 'backoff' | 'stopped' | 'gaveUp' | 'retiring';
 
 const SLOT_TRANSITIONS: Record<SlotState, SlotState[]> = {
@@ -72,6 +48,8 @@ export interface Slot {
   readonly id: number;
   readonly definition: Readonly<SpawnDefinition>;
   readonly file: string;
+  /** SpawnDefinition.ready with its default applied. */
+  readonly ready: ReadyWhen;
   /** Changed only by Supervisor#setState. */
   state: SlotState;
   child: ChildHandle | undefined;
@@ -156,6 +134,7 @@ export class Supervisor {
     }
   }
 
+  /** Slots that may still run a child: pending, running, in backoff or retiring. Stopped and given-up slots are dropped. */
   get slots(): Slot[] {
     return [...this.slotsById.values()];
   }
@@ -168,7 +147,7 @@ export class Supervisor {
     if (this.stopping) {
       throw new ClustrError('CLUSTR_CLOSED', 'spawn() was called while this process is stopping.');
     }
-    const resolved = definitions.map((definition, index) => this.resolve(definition, index));
+    const resolved = definitions.map((definition, index) => resolveDefinition(definition, index, this.ctx.platform));
     return resolved.map((r) => this.start(r.definition, r.file));
   }
 
@@ -207,70 +186,21 @@ export class Supervisor {
     await Promise.all(this.slots.map((slot) => this.retire(slot)));
   }
 
+  /**
+   * Sends SIGKILL to every child alive now and returns their pids. For a process about to
+   * exit at once: nothing is awaited and no slot changes state.
+   */
+  killAll(): number[] {
+    const killed: number[] = [];
+    for (const slot of this.slots) {
+      if (slot.child?.kill('SIGKILL')) killed.push(slot.pid);
+    }
+    return killed;
+  }
+
   /** Pids of children that are alive now. */
   livePids(): number[] {
     return this.slots.filter((s) => s.child !== undefined).map((s) => s.pid);
-  }
-
-  private resolve(definition: SpawnDefinition, index: number): { definition: SpawnDefinition; file: string } {
-    const field = `definitions[${index}]`;
-    if (definition === null || typeof definition !== 'object') {
-      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field} must be an object such as { file: "worker.js" }.`, { field });
-    }
-    const { platform } = this.ctx;
-    if (typeof definition.file !== 'string' || definition.file === '') {
-      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.file is required: the path of the script to run, e.g. "worker.js".`, { field: `${field}.file` });
-    }
-    const file = isAbsolute(definition.file) ? definition.file : resolve(platform.baseDir, definition.file);
-    if (!platform.fileExists(file)) {
-      throw new ClustrError(
-        'CLUSTR_SPAWN_FILE_NOT_FOUND',
-        `${field}.file ${JSON.stringify(definition.file)} does not exist (looked for ${file}). Relative paths are resolved against ${platform.baseDir}, the directory of the spawning script.`,
-        { field: `${field}.file` },
-      );
-    }
-    if (definition.command !== undefined) {
-      if (typeof definition.command !== 'string' || definition.command === '') {
-        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.command must be a program name or path, e.g. "bash".`, { field: `${field}.command` });
-      }
-      const found = definition.command.includes('/') ? platform.fileExists(definition.command) : platform.findExecutable(definition.command) !== undefined;
-      if (!found) {
-        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.command ${JSON.stringify(definition.command)} was not found on PATH. Install it or give its full path.`, {
-          field: `${field}.command`,
-        });
-      }
-    }
-    if (definition.cpu !== undefined) {
-      const cpus = platform.cpuCount();
-      if (!Number.isInteger(definition.cpu) || definition.cpu < 0 || definition.cpu >= cpus) {
-        throw new ClustrError('CLUSTR_INVALID_CPU', `${field}.cpu is ${String(definition.cpu)}, but this machine has CPUs 0 to ${cpus - 1}. Pick one of those, or leave cpu out.`, {
-          field: `${field}.cpu`,
-        });
-      }
-      if (platform.findExecutable('taskset') === undefined) {
-        throw new ClustrError('CLUSTR_TASKSET_MISSING', `${field}.cpu needs the taskset program, which is not on PATH. Install util-linux (e.g. apt-get install util-linux), or leave cpu out.`, {
-          field: `${field}.cpu`,
-        });
-      }
-    }
-    if (definition.respawn !== undefined && typeof definition.respawn !== 'boolean') {
-      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.respawn must be true or false.`, { field: `${field}.respawn` });
-    }
-    if (definition.args !== undefined && (definition.args === null || typeof definition.args !== 'object' || Array.isArray(definition.args))) {
-      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.args must be an object of flags, e.g. { port: 3000 }.`, { field: `${field}.args` });
-    }
-    if (definition.env !== undefined && (definition.env === null || typeof definition.env !== 'object' || Array.isArray(definition.env))) {
-      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.env must be an object of variables, e.g. { NODE_ENV: "production" }.`, { field: `${field}.env` });
-    }
-    // The OS rejects a NUL byte in an argument or the environment; say so here, not as a crash later.
-    for (const part of ['args', 'env'] as const) {
-      for (const [key, value] of Object.entries(definition[part] ?? {})) {
-        if (key.includes('\0') || String(value).includes('\0')) {
-          throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.${part} ${JSON.stringify(key)} contains a NUL byte, which no program can receive.`, { field: `${field}.${part}` });
-        }
-      }
-    }
-    return { definition: { ...definition }, file };
   }
 
   private start(definition: SpawnDefinition, file: string): Slot {
@@ -278,6 +208,7 @@ export class Supervisor {
       id: this.nextSlot++,
       definition,
       file,
+      ready: definition.ready ?? (definition.command === undefined ? 'register' : 'spawn'),
       state: 'pending',
       child: undefined,
       pid: -1,
@@ -307,7 +238,10 @@ export class Supervisor {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(platform.env)) if (value !== undefined) env[key] = value;
     Object.assign(env, definition.env, this.ctx.childEnv());
-    if (fds.length > 0) env['CLUSTR_LISTEN_FD'] = String(ownRuntime ? 4 : 3);
+    // Only a child handed the socket may be told where it is: inherited from a worker that got
+    // one, the variable named an unrelated descriptor of the grandchild (an epoll handle).
+    delete env[LISTEN_FD_ENV];
+    if (fds.length > 0) env[LISTEN_FD_ENV] = String(ownRuntime ? 4 : 3);
     const child = platform.spawn({
       command,
       args: commandArgs,
@@ -380,6 +314,9 @@ export class Supervisor {
     }
     slot.state = next;
     this.ctx.logger.debug({ event: 'slot.state', slot: slot.id, pid: slot.pid, from, to: next }, `slot ${slot.id} ${from} -> ${next}`);
+    // A slot that ends here is never started again: keeping it made every exited child and
+    // every reload a permanent entry. Whoever still holds it (a reload, retire()) keeps its object.
+    if (SLOT_TRANSITIONS[next].length === 0) this.slotsById.delete(slot.id);
   }
 
   private cancelTimer(slot: Slot): void {

@@ -51,6 +51,14 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     this.events.on('announce', (frame) => {
       if (this.registered && frame.meta.pid === this.masterPid) void this.register().catch(() => undefined);
     });
+    // A hang-up reaches every process of the group (a closed terminal or ssh session,
+    // `systemctl kill -s HUP`); Node's default action would kill the worker without a drain.
+    // Reloading is the master's job, so a worker only notes it.
+    this.disposers.push(
+      this.platform.onSignal('SIGHUP', () => {
+        this.logger.info({ event: 'signal.ignored', signal: 'SIGHUP' }, 'received SIGHUP; ignored (only the master reloads)');
+      }),
+    );
     this.disposers.push(
       this.platform.watchParent(this.parentPid, () => {
         this.logger.warn({ event: 'parent.gone', parentPid: this.parentPid }, 'parent process is gone; stopping');

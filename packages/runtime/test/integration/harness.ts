@@ -72,17 +72,30 @@ export interface RunningFixture {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface FixtureOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  namespace?: string;
+  /**
+   * Start it as the leader of a process group of its own, which its children join, so a
+   * test can signal the whole tree at once (`process.kill(-pid, signal)`) as a terminal
+   * hang-up does, without signalling the test runner.
+   */
+  processGroup?: boolean;
+}
+
 /**
  * Starts a fixture script (the master of a test cluster) with a fresh namespace.
  * Every `@@{json}` line any process of the tree prints (children's output is
  * forwarded with prefixes) becomes an event; every pid an event names is
  * tracked so killTracked() can end it.
  */
-export function runFixture(file: string, options: { args?: string[]; env?: Record<string, string>; namespace?: string } = {}): RunningFixture {
+export function runFixture(file: string, options: FixtureOptions = {}): RunningFixture {
   const namespace = options.namespace ?? freshNamespace();
   const child = spawn(process.execPath, [join(FIXTURES, file), ...(options.args ?? [])], {
     env: { ...process.env, CLUSTR_NAMESPACE: namespace, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup === true,
   });
   if (child.pid === undefined) throw new Error(`could not start ${file}`);
   track(child.pid);

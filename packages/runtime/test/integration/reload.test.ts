@@ -29,8 +29,8 @@ afterEach(async () => {
 });
 
 /** Four HTTP workers on the master's shared socket, under continuous keep-alive load once started. */
-async function startWebCluster(options: Record<string, unknown>, env: Record<string, string> = {}) {
-  const fx = startMaster({ options, listen: { port: 0 }, batches: [Array.from({ length: WORKERS }, () => ({ file: 'sup-http.js', env }))] });
+async function startWebCluster(options: Record<string, unknown>, env: Record<string, string> = {}, processGroup = false) {
+  const fx = startMaster({ options, listen: { port: 0 }, batches: [Array.from({ length: WORKERS }, () => ({ file: 'sup-http.js', env }))] }, {}, { processGroup });
   const port = (await fx.waitFor(is('master'), 'master up'))['port'] as number;
   expect(port).toBeGreaterThan(0);
   const initial = web(await fx.waitFor(is('started'), 'cluster started'));
@@ -87,6 +87,27 @@ describe('rolling reload (SIGHUP) under HTTP load', () => {
     await stopCluster(fx);
   });
 
+  it('SIGHUP to the whole process group (a terminal hang-up) reloads once: workers ignore it and no request fails', async () => {
+    const { fx, initial, stats } = await startWebCluster({ readyTimeout: 10_000 }, {}, true);
+    const before = stats.ok;
+    process.kill(-fx.pid, 'SIGHUP');
+    const reloaded = await fx.waitFor(is('reloaded'), 'reload', 30_000);
+    const result = reloaded['result'] as ReloadResult;
+    expect(result.ok).toBe(true);
+    expect(sorted(result.replaced.map((r) => r.from))).toEqual(initial);
+    // None of the old workers died of the hang-up: each was drained and stopped by the reload (SIGTERM, 143).
+    for (const pid of initial) expect(fx.events.find(is('exit', { child: pid }))).toMatchObject({ code: 143, signal: null });
+    expect(fx.events.filter(is('spawn', { respawn: true }))).toEqual([]);
+    const after = stats.ok;
+    await waitUntil(() => stats.ok >= after + 200, 'the new workers serve');
+    const final = await load!.stop();
+    load = undefined;
+    expect(final.failures).toEqual([]);
+    expect(final.failed).toBe(0);
+    expect(stats.ok - before).toBeGreaterThanOrEqual(200);
+    await stopCluster(fx);
+  });
+
   it('ignores a SIGHUP that arrives while the master is stopping', async () => {
     // The child ignores SIGTERM and stopTimeout is long, so the master stays in "stopping" until the test ends the child.
     const fx = startMaster({ options: { stopTimeout: 30_000 }, batches: [[{ file: 'sup-ignore-term.js' }]] });
@@ -134,5 +155,58 @@ describe('rolling reload (SIGHUP) under HTTP load', () => {
 
     await stopCluster(fx);
     await expectAllGone([...initial, broken]);
+  });
+});
+
+describe('the README spawn example: web workers on the shared port and a bash script', () => {
+  it('starts, and a reload replaces the web workers and restarts the script in place, under load: nothing runs twice, no request fails', async () => {
+    const fx = startMaster({
+      listen: { port: 0 },
+      batches: [
+        [
+          { file: 'sup-http.js', args: { 'cluster-env': 'prod' } },
+          { file: 'sup-http.js', cpu: 1 },
+          { file: 'sup-bash.sh', command: 'bash', respawn: false },
+        ],
+      ],
+    });
+    const port = (await fx.waitFor(is('master'), 'master up'))['port'] as number;
+    // The script never registers: it counts as started once spawned.
+    const started = await fx.waitFor(is('started'), 'cluster started');
+    const webBefore = web(started);
+    expect(webBefore).toHaveLength(2);
+    const script = (await fx.waitFor(is('bash-start'), 'script started')).pid;
+    load = startLoad(port, { connections: 10, maxRequests: 200_000, maxMs: 45_000 });
+    const stats = load.stats;
+    await waitUntil(() => stats.ok >= 200, 'the load is flowing');
+
+    process.kill(fx.pid, 'SIGHUP');
+    const reloaded = await fx.waitFor(is('reloaded'), 'reload', 30_000);
+    const result = reloaded['result'] as ReloadResult;
+    expect(result.ok).toBe(true);
+    expect(sorted(result.replaced.map((r) => r.from))).toEqual(sorted([...webBefore, script]));
+    const webAfter = web(reloaded);
+    expect(webAfter).toHaveLength(2);
+    expect(webAfter.filter((pid) => webBefore.includes(pid))).toEqual([]);
+    const restarted = result.replaced.find((r) => r.from === script)!.to;
+
+    // In place: the old script stopped before the new one started.
+    const stoppedAt = fx.events.findIndex(is('bash-stop', { pid: script }));
+    const restartedAt = fx.events.findIndex(is('bash-start', { pid: restarted }));
+    expect(stoppedAt).toBeGreaterThan(-1);
+    expect(restartedAt).toBeGreaterThan(stoppedAt);
+    // Nothing left running twice: one script, the new web workers, no old process.
+    expect(fx.events.filter(is('spawn', { file: 'sup-bash.sh' }))).toHaveLength(2);
+    expect([...webBefore, script].filter(isAlive)).toEqual([]);
+    expect([...webAfter, restarted].filter(isAlive)).toEqual([...webAfter, restarted]);
+
+    const after = stats.ok;
+    await waitUntil(() => stats.ok >= after + 200, 'the new workers serve');
+    const final = await load.stop();
+    load = undefined;
+    expect(final.failures).toEqual([]);
+    expect(final.failed).toBe(0);
+    await stopCluster(fx);
+    await expectAllGone([...webAfter, restarted]);
   });
 });

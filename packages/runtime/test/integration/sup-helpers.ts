@@ -29,9 +29,9 @@ export interface MasterSpec {
  * children (`child` fields) are tracked too, so afterEach's killTracked() ends
  * a child that never printed a line of its own.
  */
-export function startMaster(spec: MasterSpec, env: Record<string, string> = {}): RunningFixture & { namespace: string } {
+export function startMaster(spec: MasterSpec, env: Record<string, string> = {}, options: { processGroup?: boolean } = {}): RunningFixture & { namespace: string } {
   const namespace = freshNamespace('sup');
-  const fx = runFixture('sup-master.js', { env: { SUP_SPEC: JSON.stringify(spec), ...env }, namespace });
+  const fx = runFixture('sup-master.js', { env: { SUP_SPEC: JSON.stringify(spec), ...env }, namespace, ...options });
   let seen = 0;
   fx.child.stdout!.on('data', () => {
     for (; seen < fx.events.length; seen++) {

@@ -102,3 +102,36 @@ describe('supervision: stopping the whole tree', () => {
     await expectAllGone([parent, grandchild, idle], 5_000);
   });
 });
+
+describe('supervision: a worker started through a wrapper script (no exec)', () => {
+  /** sup-wrapper.sh (bash) runs sup-idle.js as its own child: master -> bash -> node. */
+  async function wrapped() {
+    const fx = startMaster({ batches: [[{ file: 'sup-wrapper.sh', command: 'bash', env: { SUP_NODE: process.execPath } }]] });
+    const wrapper = (await fx.waitFor(is('wrapper'), 'wrapper started')).pid;
+    // Registered: it got past the parent check, subscribed and announced itself to the master.
+    const ready = await fx.waitFor(is('ready', { file: 'sup-idle.js' }), 'wrapped worker ready');
+    expect(ready).toMatchObject({ parent: fx.pid, master: fx.pid });
+    expect(ready.pid).not.toBe(wrapper);
+    return { fx, wrapper, worker: ready.pid };
+  }
+
+  it('runs and registers although its parent process is the shell, and stops with the cluster', async () => {
+    const { fx, wrapper, worker } = await wrapped();
+    expect(isAlive(worker)).toBe(true);
+
+    await stopCluster(fx);
+    // bash dies of the SIGTERM without passing it on; the worker notices that the process
+    // that started it is gone (as is the master by now) and stops by itself.
+    await expectAllGone([wrapper, worker], 5_000);
+  });
+
+  it('still stops when its clustr parent dies by SIGKILL while the wrapper lives on', async () => {
+    const { fx, wrapper, worker } = await wrapped();
+
+    process.kill(fx.pid, 'SIGKILL');
+    expect(await fx.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    // The shell has no way to notice; the worker watches the master's pid itself, and the
+    // shell ends when its worker does.
+    await expectAllGone([wrapper, worker], 5_000);
+  });
+});

@@ -141,6 +141,40 @@ describe('close()', () => {
     await c.cluster.close();
   });
 
+  test('called inside an onKill hook it is a no-op: the stop under way keeps its exit code and its steps', async () => {
+    const c = await oneWorker();
+    const errors: string[] = [];
+    c.w.onError((error) => errors.push(error.message));
+    let closing: Promise<void> | undefined;
+    c.w.onKill((done) => {
+      closing = c.w.close(5);
+      done();
+    });
+    await c.master.emitKill(c.w.pid, 9);
+    await c.cluster.settle();
+    expect(errors).toEqual([]);
+    expect(c.w.stats.listenerErrors).toBe(0);
+    expect(c.cluster.process(c.w.pid).exit).toEqual({ code: 9, signal: null });
+    await expect(closing).resolves.toBeUndefined();
+    const log = c.workerLogs.get(c.w.pid)!;
+    expect(log.events('process.state').map((f) => `${String(f['from'])}->${String(f['to'])}`)).toEqual(['running->stopping', 'stopping->closed']);
+    expect(log.events('stop.again')).toEqual([{ event: 'stop.again', reason: 'close', code: 5, exitCode: 9 }]);
+    await c.cluster.close();
+  });
+
+  test("the master's close() inside its onKill hook during SIGTERM keeps exit code 15", async () => {
+    const c = await oneWorker();
+    c.master.onKill((done) => {
+      void c.master.close(0);
+      done();
+    });
+    c.cluster.signal(c.master.pid, 'SIGTERM');
+    await c.cluster.until(() => c.cluster.alivePids().length === 0);
+    expect(c.cluster.process(c.master.pid).exit).toEqual({ code: 15, signal: null });
+    expect(c.cluster.process(c.w.pid).exit).toEqual({ code: 143, signal: null });
+    expect(c.logger.events('listener.threw')).toEqual([]);
+  });
+
   test('rejects a pending fetchClusterInfo with CLUSTR_CLOSED, and further calls fail with CLUSTR_CLOSED', async () => {
     const c = await oneWorker();
     c.cluster.server.holdChannel(`${c.cluster.namespace}:master`);

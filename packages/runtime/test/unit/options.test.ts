@@ -136,6 +136,28 @@ describe('config', () => {
     expect(grandchild!.env).toMatchObject({ CLUSTR_MASTER_PID: String(master.pid), CLUSTR_PARENT_PID: String(child!.pid), CLUSTR_NAMESPACE: cluster.namespace });
   });
 
+  test('dotted --cluster-* args keep their type in every descendant: an object stays an object', async () => {
+    const configs = new Map<string, Readonly<Record<string, unknown>>>();
+    cluster.program('child.js', (ctx) => {
+      const w = ctx.createWorker({ group: 'child', reloadDelay: 0 });
+      configs.set('child', w.config);
+      w.spawn([{ file: 'grandchild.js', args: { 'cluster-cache.ttl': 30 } }]);
+    });
+    cluster.program('grandchild.js', (ctx) => {
+      configs.set('grandchild', ctx.createWorker({ group: 'grandchild' }).config);
+    });
+    const master = cluster.createMaster({}, ['--cluster-db.host=h1', '--cluster-db.port=5432', '--cluster-db.tls=true', '--cluster-db.pool.max=8']);
+    master.spawn([{ file: 'child.js' }]);
+    await cluster.until(() => configs.size === 2);
+
+    const db = { host: 'h1', port: 5432, tls: true, pool: { max: 8 } };
+    expect(master.config['cluster-db']).toEqual(db);
+    expect(configs.get('child')!['cluster-db']).toEqual(db);
+    expect(configs.get('grandchild')!['cluster-db']).toEqual(db);
+    expect(configs.get('grandchild')!['cluster-cache']).toEqual({ ttl: 30 });
+    expect(cluster.processes[1]!.argv).toEqual(['--cluster-db.host=h1', '--cluster-db.port=5432', '--cluster-db.tls=true', '--cluster-db.pool.max=8']);
+  });
+
   test('a definition can override an inherited --cluster-* value for its subtree', async () => {
     cluster.program('child.js', () => undefined);
     const master = cluster.createMaster({}, ['--cluster-region=eu']);
@@ -188,7 +210,7 @@ describe('config', () => {
     const parsed = parseArgs(['--port=3000', '--cluster-max-jobs=4', '--name', 'x', '--no-color', 'rest']);
     expect(parsed).toEqual({ port: 3000, 'cluster-max-jobs': 4, clusterMaxJobs: 4, name: 'x', color: false });
     expect(clusterArgs(parsed)).toEqual({ 'cluster-max-jobs': 4 });
-    expect(renderArgs({ a: 1, b: undefined, c: ['x', 'y'], d: { k: 1 }, e: false })).toEqual(['--a=1', '--c=x', '--c=y', '--d={"k":1}', '--e=false']);
+    expect(renderArgs({ a: 1, b: undefined, c: ['x', 'y'], d: { k: 1, n: { m: 'z' } }, e: false })).toEqual(['--a=1', '--c=x', '--c=y', '--d.k=1', '--d.n.m=z', '--e=false']);
     // What renderArgs hands a child, parseArgs reads back with its type.
     expect(parseArgs(renderArgs({ port: 3000, flag: true, off: false, name: 'a b' }))).toEqual({ port: 3000, flag: true, off: false, name: 'a b' });
   });

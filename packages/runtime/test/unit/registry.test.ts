@@ -29,6 +29,16 @@ describe('Registry', () => {
     expect(registry.has(4)).toBe(false);
     expect(registry.remove(2)).toEqual([]);
   });
+
+  test('remove of a pid that never registered still takes its registered descendants', () => {
+    const registry = new Registry(1);
+    // 2 never registered (a bash script, a worker that never called emitReady); its child 3 did.
+    registry.add({ pid: 3, group: 'jobs', parentPid: 2 });
+    registry.add({ pid: 4, group: 'jobs', parentPid: 3 });
+    registry.add({ pid: 5, group: 'web', parentPid: 1 });
+    expect(registry.remove(2)).toEqual([3, 4]);
+    expect(registry.info()).toEqual({ master: [1], web: [5] });
+  });
 });
 
 describe('cluster info', () => {
@@ -115,6 +125,29 @@ describe('cluster info', () => {
     expect(cluster.process(childPid).state).toBe('running');
     expect(master.clusterInfo).toEqual({ master: [master.pid] });
     expect(logger.events('registry.remove')).toEqual([{ event: 'registry.remove', pids: [parentPid, childPid], by: master.pid }]);
+    await cluster.close();
+  });
+
+  test('the dead child of a process that never registered leaves cluster info with its parent', async () => {
+    const cluster = createTestCluster({ clock: 'manual' });
+    // The parent never calls emitReady(): it is supervised, but not in cluster info.
+    cluster.program('parent.js', (ctx) => ctx.createWorker({ group: 'parents', reloadDelay: 0 }).spawn([{ file: 'child.js' }]));
+    cluster.program('child.js', (ctx) => void ctx.createWorker({ group: 'children', reloadDelay: 0 }).emitReady());
+    const logger = recordingLogger();
+    const master = cluster.createMaster({ reloadDelay: 0, logger });
+    master.spawn([{ file: 'parent.js', respawn: false }]);
+    await cluster.until(() => master.clusterInfo['children']?.length === 1);
+    const childPid = master.clusterInfo['children']![0]!;
+    const parentPid = cluster.process(childPid).parentPid;
+    expect(master.clusterInfo['parents']).toBeUndefined();
+
+    // Both die at once (an OOM kill of the group): the child's own parent is gone and cannot report it.
+    cluster.signal(parentPid, 'SIGKILL');
+    cluster.signal(childPid, 'SIGKILL');
+    await cluster.settle();
+    expect(cluster.alivePids()).toEqual([master.pid]);
+    expect(master.clusterInfo).toEqual({ master: [master.pid] });
+    expect(logger.events('registry.remove')).toEqual([{ event: 'registry.remove', pids: [childPid], by: master.pid }]);
     await cluster.close();
   });
 });

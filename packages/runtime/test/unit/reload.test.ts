@@ -321,6 +321,141 @@ test('children that are not running (given up, exited 0) are skipped', async () 
   await f.cluster.close();
 });
 
+describe('children that never register (ready: "spawn", the default with a command)', () => {
+  /**
+   * A master with [report.sh (bash), app.js, sidecar.sh (bash)]. The scripts never register;
+   * each records how many processes of its own file were alive when it started.
+   */
+  async function mixed() {
+    const f = await fixture(0);
+    const overlap: Record<string, number[]> = { 'report.sh': [], 'sidecar.sh': [] };
+    for (const file of Object.keys(overlap)) {
+      f.cluster.program(file, () => {
+        overlap[file]!.push(f.cluster.processes.filter((p) => p.state === 'running' && p.file === `/app/${file}`).length);
+      });
+    }
+    let started = 0;
+    f.master.onClusterStarted(() => started++);
+    f.master.spawn([
+      { file: 'report.sh', command: 'bash', respawn: false },
+      { file: 'app.js' },
+      { file: 'sidecar.sh', command: 'bash' },
+    ]);
+    await f.cluster.until(() => started === 1);
+    f.initial = f.logger.events('child.spawn').map((r) => r['pid'] as number);
+    return { f, overlap, started: () => started };
+  }
+
+  test('they count as started when spawned: onClusterStarted fires once the node child has registered', async () => {
+    const { f, started } = await mixed();
+    const [report, app, sidecar] = f.initial as [number, number, number];
+    expect(started()).toBe(1);
+    expect(appPids(f)).toEqual([app]);
+    expect(f.logger.events('cluster.started')).toEqual([{ event: 'cluster.started', children: [report, app, sidecar] }]);
+    await f.cluster.close();
+  });
+
+  test('a reload restarts them in place (stop, then start, never two at once) and replaces the node child as before', async () => {
+    const { f, overlap } = await mixed();
+    const [report, app, sidecar] = f.initial as [number, number, number];
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    await f.cluster.settle();
+
+    expect(result.ok).toBe(true);
+    expect(result.replaced.map((r) => r.from)).toEqual([report, app, sidecar]);
+    const [newReport, newApp, newSidecar] = result.replaced.map((r) => r.to) as [number, number, number];
+    expect(overlap).toEqual({ 'report.sh': [1, 1], 'sidecar.sh': [1, 1] });
+    expect(aliveApps(f)).toEqual([newReport, newApp, newSidecar].sort((a, b) => a - b));
+    expect(appPids(f)).toEqual([newApp]);
+    for (const pid of [report, sidecar]) expect(f.cluster.process(pid).exit).toEqual({ code: null, signal: 'SIGTERM' });
+
+    // The order and timing of every step: an in-place restart stops the old child first and
+    // settles the new one for reloadDelay; the node child is replaced as before.
+    const seen = f.logger.records.slice(from).flatMap((r) => {
+      const at = r.at! - t0;
+      const e = r.fields;
+      if (e.event === 'reload.state') return [`${at} ${String(e['from'])}->${String(e['to'])}`];
+      if (e.event === 'child.spawn') return [`${at} spawn ${String(e['pid'])}`];
+      if (e.event === 'child.exit') return [`${at} exit ${String(e['pid'])}`];
+      return [];
+    });
+    const afterReport = SETTLE;
+    const afterApp = afterReport + READY_DELAY + SETTLE;
+    expect(seen).toEqual([
+      `0 idle->replacing`,
+      `0 exit ${report}`,
+      `0 spawn ${newReport}`,
+      `0 replacing->settling`,
+      `${afterReport} settling->replacing`,
+      `${afterReport} spawn ${newApp}`,
+      `${afterReport + READY_DELAY} replacing->settling`,
+      `${afterApp} settling->retiring`,
+      `${afterApp} exit ${app}`,
+      `${afterApp} retiring->replacing`,
+      `${afterApp} exit ${sidecar}`,
+      `${afterApp} spawn ${newSidecar}`,
+      `${afterApp} replacing->settling`,
+      `${afterApp + SETTLE} settling->completed`,
+      `${afterApp + SETTLE} completed->idle`,
+    ]);
+
+    // Nothing is left running twice after a second reload either.
+    await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 2)]);
+    expect(overlap).toEqual({ 'report.sh': [1, 1, 1], 'sidecar.sh': [1, 1, 1] });
+    expect(aliveApps(f)).toHaveLength(3);
+    await f.cluster.close();
+  });
+
+  test('one that exits while settling after its restart fails the reload (replacement-exited); it is left to its restart policy', async () => {
+    const f = await fixture(0);
+    let launches = 0;
+    f.cluster.program('flaky.sh', (ctx) => {
+      // The restarted one crashes while settling; its respawn stays up.
+      if (++launches === 2) ctx.platform.clock.setTimeout(() => ctx.platform.exit(1), 10);
+    });
+    f.master.spawn([{ file: 'flaky.sh', command: 'bash' }, { file: 'app.js' }]);
+    await f.cluster.until(() => appPids(f).length === 1);
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+    const restarted = f.logger.events('child.spawn')[2]!;
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: restarted['slot'], pid: restarted['pid'] } });
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->failed', 'failed->idle']);
+    // Not removed like a replacement that has an old child to fall back on: respawned by the supervisor.
+    await f.cluster.until(() => f.master.stats.respawnChildProcess === 1);
+    expect(launches).toBe(3);
+    await f.cluster.close();
+  });
+});
+
+test('ready overrides the default: a node child with ready "spawn" counts when spawned; a bash child with ready "register" is awaited and replaced by registration', async () => {
+  const f = await fixture(0);
+  // A wrapper that execs a clustr worker: same pid, so it can register for itself.
+  f.cluster.program('exec.sh', (ctx) => {
+    const worker = ctx.createWorker({ group: 'exec' });
+    ctx.platform.clock.setTimeout(() => void worker.emitReady(), READY_DELAY);
+  });
+  f.cluster.program('quiet.js', () => undefined);
+  let started = 0;
+  f.master.onClusterStarted(() => started++);
+  f.master.spawn([
+    { file: 'quiet.js', ready: 'spawn' },
+    { file: 'exec.sh', command: 'bash', ready: 'register' },
+  ]);
+  await f.cluster.advance(READY_DELAY - 1);
+  expect(started).toBe(0);
+  await f.cluster.advance(1);
+  expect(started).toBe(1);
+  const [quiet, exec] = f.logger.events('child.spawn').map((r) => r['pid'] as number) as [number, number];
+  const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+  expect(result.replaced.map((r) => r.from)).toEqual([quiet, exec]);
+  const newExec = result.replaced[1]!.to;
+  expect(f.master.clusterInfo['exec']).toEqual([newExec]);
+  // quiet.js was restarted in place (stopped first), exec.sh replaced after its replacement registered.
+  expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->replacing', 'replacing->settling', 'settling->retiring', 'retiring->completed', 'completed->idle']);
+  await f.cluster.close();
+});
+
 // Runs last: the tests above must between them have taken every allowed transition.
 test('every transition of TRANSITIONS in reload-machine.ts was exercised, and no other', () => {
   const source = readFileSync(join(__dirname, '../../src/reload/reload-machine.ts'), 'utf8');
@@ -330,7 +465,7 @@ test('every transition of TRANSITIONS in reload-machine.ts was exercised, and no
   for (const [, from, targets] of table!.matchAll(/(\w+):\s*\[([^\]]*)\]/g)) {
     for (const [, to] of targets!.matchAll(/'(\w+)'/g)) allowed.add(`${from!}->${to!}`);
   }
-  expect(allowed.size).toBe(11);
+  expect(allowed.size).toBe(13);
   const seen = new Set(loggers.flatMap(transitions));
   expect([...seen].sort()).toEqual([...allowed].sort());
 });

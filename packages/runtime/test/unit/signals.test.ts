@@ -70,7 +70,8 @@ test('SIGINT to the master stops the cluster with exit code 130', async () => {
   expect(t.timeline.filter((e) => e.startsWith('kill:'))).toHaveLength(4);
 });
 
-test('a second SIGTERM or a SIGINT while stopping changes nothing; a SIGHUP while stopping is ignored and logged', async () => {
+/** A master whose one child (slow.js) never calls done() in its onKill hook (killTimeout: false), so the master stays stopping. */
+async function stuckStopping(masterOptions: { stopTimeout?: number } = {}) {
   const cluster = createTestCluster({ clock: 'manual' });
   let release: (() => void) | undefined;
   cluster.program('slow.js', (ctx) => {
@@ -81,21 +82,50 @@ test('a second SIGTERM or a SIGINT while stopping changes nothing; a SIGHUP whil
     void w.emitReady();
   });
   const logger = recordingLogger();
-  const master = cluster.createMaster({ reloadDelay: 0, logger });
+  const master = cluster.createMaster({ reloadDelay: 0, logger, ...masterOptions });
   master.spawn([{ file: 'slow.js' }]);
   await cluster.until(() => master.clusterInfo['slow']?.length === 1);
+  const child = master.clusterInfo['slow']![0]!;
   cluster.signal(master.pid, 'SIGTERM');
   await cluster.until(() => release !== undefined);
-  cluster.signal(master.pid, 'SIGINT');
+  return { cluster, master, logger, child, release: () => release!() };
+}
+
+test('a SIGHUP while the master is stopping is ignored and logged; the stop goes on', async () => {
+  const { cluster, master, logger, release } = await stuckStopping();
   cluster.signal(master.pid, 'SIGHUP');
   await cluster.settle();
   expect(master.status).toBe('stopping');
   expect(master.reloadState).toBe('idle');
   expect(logger.events('signal.ignored')).toEqual([{ event: 'signal.ignored', signal: 'SIGHUP', state: 'stopping' }]);
-  release!();
+  release();
   await cluster.until(() => cluster.alivePids().length === 0);
   expect(cluster.process(master.pid).exit).toEqual({ code: 15, signal: null });
   expect(logger.events('process.state')).toHaveLength(2);
+});
+
+test.each(['SIGTERM', 'SIGINT'] as const)('a %s while the master is stopping stops it now: children are SIGKILLed and it exits at once, with the first code', async (second) => {
+  // A stop that would take an hour: the child's hook never finishes, and stopTimeout is long.
+  const { cluster, master, logger, child } = await stuckStopping({ stopTimeout: 3_600_000 });
+  await cluster.advance(60_000);
+  expect(master.status).toBe('stopping');
+  cluster.signal(master.pid, second);
+  await cluster.settle();
+  expect(cluster.process(child).exit).toEqual({ code: null, signal: 'SIGKILL' });
+  expect(cluster.process(master.pid).exit).toEqual({ code: 15, signal: null });
+  expect(master.status).toBe('closed');
+  expect(logger.events('signal.force')).toEqual([{ event: 'signal.force', signal: second, children: [child], code: 15 }]);
+  expect(logger.events('process.state').map((f) => `${String(f['from'])}->${String(f['to'])}`)).toEqual(['running->stopping', 'stopping->closed']);
+});
+
+test("killTimeout: false in a child does not outlast its parent: the parent's stopTimeout still ends it with SIGKILL", async () => {
+  const { cluster, master, child } = await stuckStopping({ stopTimeout: 3_000 });
+  await cluster.advance(2_999);
+  expect(cluster.process(child).state).toBe('running');
+  await cluster.advance(1);
+  expect(cluster.process(child).exit).toEqual({ code: null, signal: 'SIGKILL' });
+  await cluster.until(() => cluster.alivePids().length === 0);
+  expect(cluster.process(master.pid).exit).toEqual({ code: 15, signal: null });
 });
 
 test('a worker treats SIGTERM as a kill (exit 143) and SIGINT as one (exit 130)', async () => {
@@ -113,6 +143,19 @@ test('a worker treats SIGTERM as a kill (exit 143) and SIGINT as one (exit 130)'
   expect(ran).toEqual(['a']);
   expect(cluster.process(a.pid).exit).toEqual({ code: 143, signal: null });
   expect(cluster.process(b.pid).exit).toEqual({ code: 130, signal: null });
+});
+
+test('a worker ignores SIGHUP (a hang-up sent to the whole process group): it keeps running, registered; only the master reloads', async () => {
+  const t = await tree();
+  const web1 = t.pids.get('web-1')!;
+  const leaf = t.pids.get('leaf')!;
+  for (const pid of [web1, leaf]) t.cluster.signal(pid, 'SIGHUP');
+  await t.cluster.settle();
+  for (const pid of [web1, leaf]) expect(t.cluster.process(pid).state).toBe('running');
+  expect(t.timeline).toEqual([]);
+  expect(t.logger.events('signal.ignored')).toEqual([{ event: 'signal.ignored', signal: 'SIGHUP' }]);
+  expect(t.master.clusterInfo['nodes']).toHaveLength(3);
+  await t.cluster.close();
 });
 
 test('a worker whose parent dies (SIGKILL) runs its onKill hooks and stops with exit code 1', async () => {
@@ -169,7 +212,11 @@ describe('close() removes what the process installed', () => {
     expect(watching).toBe(1);
     await worker.close();
     expect(watching).toBe(0);
-    expect([...f.signalHandlers.values()].map((set) => set.size)).toEqual([0, 0]);
+    expect([...f.signalHandlers.entries()].map(([signal, set]) => [signal, set.size])).toEqual([
+      ['SIGTERM', 0],
+      ['SIGINT', 0],
+      ['SIGHUP', 0],
+    ]);
     expect(f.exits).toEqual([1]);
   });
 

@@ -2,9 +2,12 @@
 import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import { ClustrError } from '@clustr/protocol';
 import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, Master, RestartPolicy, SpawnDefinition } from '@clustr/runtime';
-import { Master as SrcMaster } from '../../src';
+import { Master as SrcMaster, Worker as SrcWorker } from '../../src';
 import { argOf, recordingLogger, thrown, type RecordingLogger } from './helpers';
 import { advance, fakePlatform, flush } from './fake-platform';
+import mitt from 'mitt';
+import { DEFAULT_RESTART_POLICY, Supervisor, type Slot } from '../../src/supervision/supervisor';
+import type { RuntimeEvents } from '../../src/process/events';
 
 interface Supervised {
   cluster: TestCluster;
@@ -218,6 +221,7 @@ describe('spawn definitions', () => {
     [[{ file: 'idle.js', command: 'zsh' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
     [[{ file: 'idle.js', command: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
     [[{ file: 'idle.js', respawn: 'yes' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].respawn'],
+    [[{ file: 'idle.js', ready: 'registered' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].ready'],
     [[{ file: 'idle.js', args: ['--x'] }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args'],
   ])('%j throws %s naming %s, and spawns nothing', async (definitions, code, field) => {
     const s = supervise();
@@ -301,6 +305,20 @@ describe('the spawn spec handed to the platform', () => {
     await master.close(0);
   });
 
+  test('CLUSTR_LISTEN_FD does not leak to children of a process that hands them no socket', async () => {
+    // A worker that got the shared socket itself: its own children are given none, so they must not be told one exists.
+    const f = fakePlatform({ files: ['/srv/app/w.js', '/srv/app/run.sh'], env: { CLUSTR_LISTEN_FD: '4', CLUSTR_PARENT_PID: '1' } });
+    const worker = SrcWorker.create({ group: 'web', platform: f.platform });
+    worker.spawn([{ file: 'w.js' }, { file: 'run.sh', command: 'bash' }]);
+    await flush();
+    expect(f.children).toHaveLength(2);
+    for (const child of f.children) {
+      expect(child.spec.inheritFds).toEqual([]);
+      expect(child.spec.env).not.toHaveProperty('CLUSTR_LISTEN_FD');
+    }
+    await worker.close(0);
+  });
+
   test('a child that ignores SIGTERM is SIGKILLed after stopTimeout', async () => {
     const f = fakePlatform({ files: ['/srv/app/w.js'], stubborn: true });
     const logger = recordingLogger();
@@ -318,5 +336,56 @@ describe('the spawn spec handed to the platform', () => {
     expect(logger.events('child.kill-straggler')).toEqual([{ event: 'child.kill-straggler', slot: 1, pid: child.pid, timeoutMs: 3_000 }]);
     await closing;
     expect(f.exits).toEqual([0]);
+  });
+});
+
+describe('slots', () => {
+  /** A Supervisor on the bare fake platform, as a process builds it. */
+  function supervisor(options: { stubborn?: boolean } = {}) {
+    const f = fakePlatform({ files: ['/srv/app/w.js'], ...options });
+    const events = mitt<RuntimeEvents>();
+    const sup = new Supervisor({
+      platform: f.platform,
+      events,
+      logger: recordingLogger(),
+      restart: { ...DEFAULT_RESTART_POLICY, maxRestarts: 0 },
+      stopTimeout: 1_000,
+      childEnv: () => ({}),
+      inheritedArgs: {},
+      inheritFds: () => [],
+      gate: Promise.resolve(),
+    });
+    return { f, sup };
+  }
+
+  test('a slot whose child stopped for good is freed: 200 children that exited 0 leave no slot', async () => {
+    const { f, sup } = supervisor();
+    sup.spawn(Array.from({ length: 200 }, () => ({ file: 'w.js' })));
+    await flush();
+    expect(sup.slots).toHaveLength(200);
+    for (const child of f.children) child.exit({ code: 0, signal: null });
+    await flush();
+    expect(sup.slots).toEqual([]);
+  });
+
+  test('a slot given up, or retired by a reload, is freed; the running ones stay', async () => {
+    const { f, sup } = supervisor();
+    const [crashing, kept] = sup.spawn([{ file: 'w.js' }, { file: 'w.js' }]) as [Slot, Slot];
+    await flush();
+    f.children[0]!.exit({ code: 1, signal: null });
+    await flush();
+    expect(crashing.state).toBe('gaveUp');
+    expect(sup.slots).toEqual([kept]);
+
+    // What a reload does to each child: a fresh slot with the same definition, then the old one retired.
+    for (let round = 0; round < 5; round++) {
+      const [old] = sup.slots as [Slot];
+      const fresh = sup.duplicate(old);
+      await flush();
+      await sup.retire(old);
+      expect(sup.slots).toEqual([fresh]);
+    }
+    await sup.stopAll();
+    expect(sup.slots).toEqual([]);
   });
 });
