@@ -41,5 +41,5 @@ test('require() of every package works from another project', () => {
 });
 
 test('import of every package works from another project, with named exports', () => {
-  expect(run('esm.mjs')).toEqual({ master: 'function', worker: 'function', error: 'function', decode: 'not_json', kinds: 9, harness: 'function' });
+  expect(run('esm.mjs')).toEqual({ master: 'function', worker: 'function', error: 'function', decode: 'not_json', kinds: 20, harness: 'function' });
 });

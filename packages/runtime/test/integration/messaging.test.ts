@@ -146,12 +146,15 @@ describe('messaging over Redis', () => {
 
     const masterBatches = tree.fixture.events.filter((e) => e.ev === 'confirmed' && e.pid === master);
     expect(masterBatches.map((e) => `${String(e['label'])}#${String(e['fired'])}`)).toEqual(['tick#1', 'tick#2', 'three#1', 'tick#3', 'tick#4', 'tick#5', 'three#2', 'tick#6']);
-    const threes = masterBatches.filter((e) => e['label'] === 'three').map((e) => e['metas']);
+    // meta.instance is random per process run: compared as pid and group.
+    const threes = masterBatches.filter((e) => e['label'] === 'three').map((e) => (e['metas'] as Array<{ pid: number; group: string }>).map(({ pid, group }) => ({ pid, group })));
     expect(threes).toEqual([
       [meta(tree, 'w1'), meta(tree, 'j1'), meta(tree, 'gc')],
       [meta(tree, 'master'), meta(tree, 'w2'), meta(tree, 'p')],
     ]);
-    expect(six['metas']).toEqual(['w1', 'j1', 'gc', 'master', 'w2', 'p'].map((name) => meta(tree, name)));
+    expect((six['metas'] as Array<{ pid: number; group: string; instance: string }>).map(({ pid, group }) => ({ pid, group }))).toEqual(['w1', 'j1', 'gc', 'master', 'w2', 'p'].map((name) => meta(tree, name)));
+    // Every sender named its run: six distinct instances.
+    expect(new Set((six['metas'] as Array<{ instance: string }>).map((m) => m.instance)).size).toBe(6);
     expect(tree.fixture.events.filter((e) => e.ev === 'confirmed' && e.pid === j1)).toHaveLength(1);
 
     // 7 confirmation frames arrived; a batch of any listener counts as one success (2 x three + 6 x tick).
@@ -313,19 +316,21 @@ describe('messaging over Redis', () => {
     const raw = new Redis('redis://127.0.0.1:6379');
     redisClients.push(raw);
     const sender = { pid: process.pid, group: 'ctl' };
-    const frame = (kind: string, data: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ v: 1, kind, id: `raw-${kind}`, meta: sender, data, ...extra });
+    const frame = (kind: string, data: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ v: 2, kind, id: `raw-${kind}`, meta: sender, data, ...extra });
     const privateChannel = `${tree.namespace}:private:${w1}`;
 
     const garbage: Array<[string, string]> = [
       ['not_json', 'this is not json {'],
-      ['unsupported_version', JSON.stringify({ v: 2, kind: 'private', id: 'raw-v2', meta: sender, data: { tag: 'v2' } })],
+      ['unsupported_version', JSON.stringify({ v: 3, kind: 'private', id: 'raw-v3', meta: sender, data: { tag: 'v3' } })],
+      // What a clustr 0.1 process (envelope v1) would send: never interpreted.
+      ['unsupported_version', JSON.stringify({ v: 1, kind: 'kill', id: 'raw-v1', meta: sender, data: { pid: w1, code: 0 } })],
       ['unknown_kind', frame('teleport', {})],
       // A kill with an exit code out of range: dropped, so w1 must not die.
       ['invalid_frame', frame('kill', { pid: w1, code: 999 })],
       // A well-formed kill for another process on w1's channel: dropped, nobody dies.
       ['misrouted', frame('kill', { pid: master, code: 0 })],
       ['misrouted', frame('public', { tag: 'public-on-private' })],
-      ['forbidden_key', `{"v":1,"kind":"private","id":"raw-proto","meta":${JSON.stringify(sender)},"data":{"__proto__":{"polluted":true}}}`],
+      ['forbidden_key', `{"v":2,"kind":"private","id":"raw-proto","meta":${JSON.stringify(sender)},"data":{"__proto__":{"polluted":true}}}`],
     ];
     for (const [, payload] of garbage) expect(await raw.publish(privateChannel, payload)).toBe(1);
     const errors = await tree.fixture.waitForCount((e) => e.ev === 'error' && e.pid === w1, garbage.length, 'w1 to drop every frame');
@@ -335,7 +340,7 @@ describe('messaging over Redis', () => {
     expect(await raw.publish(privateChannel, frame('private', { tag: 'after' }))).toBe(1);
     await tree.fixture.waitFor((e) => e.ev === 'recv' && e.pid === w1 && (e['data'] as { tag?: string }).tag === 'after', 'w1 to receive a valid frame');
     const w1Stats = statsOf(await command(ctl, tree, w1, 'stats'));
-    expect(w1Stats.rejectedFrames).toEqual({ not_json: 1, unsupported_version: 1, unknown_kind: 1, invalid_frame: 1, misrouted: 2, forbidden_key: 1 });
+    expect(w1Stats.rejectedFrames).toEqual({ not_json: 1, unsupported_version: 2, unknown_kind: 1, invalid_frame: 1, misrouted: 2, forbidden_key: 1 });
     expect(w1Stats).toMatchObject({ onPrivate: 2, onMessage: 2, listenerErrors: 0 });
     expect(isAlive(w1)).toBe(true);
     expect(isAlive(master)).toBe(true);
