@@ -114,7 +114,7 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
   connectTimeout?: number;
   /** What may wait while Redis is unreachable: `{ maxFrames: 1000, maxBytes: 8 MiB, maxWait: 5000 }` by default. Beyond it emits reject. */
   offlineQueue?: OfflineQueueOptions;
-  /** What may wait to be handled when handlers are slower than the traffic: `{ maxFrames: 10000, maxBytes: 32 MiB }` by default. Beyond it frames are dropped as `overloaded`. */
+  /** What may wait to be handled when handlers are slower than the traffic: `{ maxFrames: 5000, maxBytes: 16 MiB }` by default. Beyond it frames are dropped as `overloaded`. */
   inboundQueue?: InboundQueueOptions;
   /**
    * Publish the frames one channel gets in the same tick as one batch (a

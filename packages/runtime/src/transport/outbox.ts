@@ -28,7 +28,22 @@ interface Pending {
   queuedAt: number;
   resolve(receivers: number): void;
   reject(error: Error): void;
+  /** The frame as it went to Redis the first time: a retry sends exactly this again. */
+  raw?: string;
+  firstSentAt?: number;
+  attempts?: number;
+  /** The first frame of a retry line: its answer decides whether it is sent again (see attempt()). */
+  retried?: boolean;
+  /** Settled: a later answer from Redis for it is ignored. */
+  done?: boolean;
 }
+
+/** What is in flight to Redis: one frame, or the frames of one batch. */
+type Flight = Pending | Pending[];
+
+/** Delays between retries of a frame that reached nobody after a reconnect: 50 ms, doubling, at most 1 s. */
+const RETRY_BASE_MS = 50;
+const RETRY_MAX_MS = 1_000;
 
 export interface OutboxDeps {
   publish(channel: string, raw: string): Promise<number>;
@@ -64,11 +79,35 @@ export class Outbox {
   private readonly tick = new Map<string, Pending[]>();
   private tickScheduled = false;
   private closed = false;
+  /**
+   * After a reconnect, until this clock time, the receivers may still be
+   * resubscribing: a frame to a retryable channel that reaches 0 of them is sent
+   * again (see recover()).
+   */
+  private recoveringUntil = 0;
+  /** Channels that reached a receiver (or gave up) since the reconnect: sent as usual. */
+  private readonly settled = new Set<string>();
+  /** Channels being retried: their frames, in order; the first is the one being tried. */
+  private readonly retrying = new Map<string, Pending[]>();
+  private readonly retryTimers = new Set<TimerHandle>();
+  /** Frames (and bytes) waiting behind a retried frame: they count against the same bound as the offline queue. */
+  private lineFrames = 0;
+  private lineBytes = 0;
+  /**
+   * Publishes sent and not yet answered, in the order sent. Redis answers one
+   * connection in order (and ioredis sends again, first, what was in flight when
+   * the connection dropped), so each answer is for the first of these: no
+   * closure per publish on the hot path.
+   */
+  private readonly flights: Array<Flight | undefined> = [];
+  private flightHead = 0;
+  private lossTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: OutboxDeps) {}
 
+  /** Frames waiting for Redis (offline) or behind a frame being retried, and their bytes. */
   get queued(): { frames: number; bytes: number } {
-    return { frames: this.queue.length, bytes: this.queuedBytes };
+    return { frames: this.queue.length + this.lineFrames, bytes: this.queuedBytes + this.lineBytes };
   }
 
   /** Publishes `text` (an encoded frame) on `channel`; resolves to the number of receivers. */
@@ -87,8 +126,51 @@ export class Outbox {
     });
   }
 
+  /**
+   * The connection is back after a loss, but the receivers' may not be yet. For
+   * `maxWait` ms, the first frames of each channel go one at a time, and one
+   * that reaches nobody (PUBLISH answers 0: no subscriber got it, so sending it
+   * again cannot make a duplicate) is sent again (50 ms, doubling, at most 1 s
+   * apart) until someone hears it or it has waited `maxWait`; the frames behind
+   * it wait, so order is kept. A channel that reached someone is sent on as usual.
+   * A receiver still reconnecting is then not a loss. (A channel with several
+   * listeners, some back and some not, is a partial loss the receivers count.)
+   */
+  recover(): void {
+    this.recoveringUntil = this.deps.clock.now() + this.deps.limits.maxWait;
+    this.settled.clear();
+  }
+
+  /**
+   * The connection dropped. What was in flight may or may not have reached Redis;
+   * ioredis sends it again after the reconnect. It gets `maxWait` ms for that:
+   * then its promises reject with CLUSTR_OFFLINE_TIMEOUT (saying it may have been
+   * delivered), so no emit waits for the whole outage.
+   */
+  lost(): void {
+    if (this.lossTimer !== undefined) return;
+    const inFlight = this.flights.slice(this.flightHead) as Flight[];
+    if (inFlight.length === 0) return;
+    const { maxWait } = this.deps.limits;
+    this.lossTimer = this.deps.clock.setTimeout(() => {
+      this.lossTimer = undefined;
+      const error = () =>
+        new ClustrError(
+          'CLUSTR_OFFLINE_TIMEOUT',
+          `not known to be sent: Redis at ${this.deps.describeRedis()} went away while this frame was on its way, and was not back within ${maxWait} ms (offlineQueue.maxWait). It may have been delivered.`,
+          { field: 'offlineQueue.maxWait' },
+        );
+      for (const flight of inFlight) for (const item of Array.isArray(flight) ? flight : [flight]) this.fail(item, error());
+    }, maxWait);
+  }
+
   /** The connection is ready again: send what waited, in order. */
   flush(): void {
+    if (this.lossTimer !== undefined) {
+      // Back in time: what was in flight is sent again by ioredis, before anything new.
+      this.deps.clock.clearTimeout(this.lossTimer);
+      this.lossTimer = undefined;
+    }
     if (this.queue.length === 0) return;
     this.cancelTimer();
     const waiting = this.queue.splice(0);
@@ -102,23 +184,37 @@ export class Outbox {
     this.cancelTimer();
     for (const item of this.queue.splice(0)) item.reject(reason);
     this.queuedBytes = 0;
+    for (const timer of this.retryTimers) this.deps.clock.clearTimeout(timer);
+    this.retryTimers.clear();
+    if (this.lossTimer !== undefined) this.deps.clock.clearTimeout(this.lossTimer);
+    this.lossTimer = undefined;
+    for (const items of this.retrying.values()) for (const item of items) item.reject(reason);
+    this.retrying.clear();
+    this.lineFrames = 0;
+    this.lineBytes = 0;
+  }
+
+  /** False (and the frame rejected) when it would pass the bound that the offline queue and retry lines share. */
+  private admit(item: Pending): boolean {
+    const { maxFrames, maxBytes } = this.deps.limits;
+    const { frames, bytes } = this.queued;
+    // Bytes counted as UTF-16 units is cheap and never under the UTF-8 count by more than 3x; the exact count only near the bound.
+    if (bytes + item.bytes * 3 > maxBytes) item.bytes = Buffer.byteLength(item.text, 'utf8');
+    if (frames < maxFrames && bytes + item.bytes <= maxBytes) return true;
+    const byCount = frames >= maxFrames;
+    item.reject(
+      new ClustrError(
+        'CLUSTR_OFFLINE_QUEUE_FULL',
+        `not sent: Redis at ${this.deps.describeRedis()} is unreachable or its receivers are reconnecting, and ${byCount ? `${maxFrames} frames` : `${maxBytes} bytes`} already wait (offlineQueue.${byCount ? 'maxFrames' : 'maxBytes'}). Emit less while the connection is down, or raise the bound.`,
+        { field: 'offlineQueue' },
+      ),
+    );
+    return false;
   }
 
   private enqueue(item: Pending): void {
-    const { maxFrames, maxBytes, maxWait } = this.deps.limits;
-    // Bytes counted as UTF-16 units is cheap and never under the UTF-8 count by more than 3x; the exact count only near the bound.
-    if (this.queuedBytes + item.bytes * 3 > maxBytes) item.bytes = Buffer.byteLength(item.text, 'utf8');
-    if (this.queue.length >= maxFrames || this.queuedBytes + item.bytes > maxBytes) {
-      const which = this.queue.length >= maxFrames ? `${maxFrames} frames` : `${maxBytes} bytes`;
-      item.reject(
-        new ClustrError(
-          'CLUSTR_OFFLINE_QUEUE_FULL',
-          `not sent: Redis at ${this.deps.describeRedis()} is unreachable and ${which} already wait for it (offlineQueue.${this.queue.length >= maxFrames ? 'maxFrames' : 'maxBytes'}). Emit less while the connection is down, or raise the bound.`,
-          { field: 'offlineQueue' },
-        ),
-      );
-      return;
-    }
+    const { maxWait } = this.deps.limits;
+    if (!this.admit(item)) return;
     item.queuedAt = this.deps.clock.now();
     this.queue.push(item);
     this.queuedBytes += item.bytes;
@@ -154,6 +250,10 @@ export class Outbox {
   }
 
   private dispatch(item: Pending): void {
+    if (this.retrying.has(item.channel) || (this.recoveringUntil > 0 && this.recovering(item.channel))) {
+      this.enqueueRetry(item);
+      return;
+    }
     if (!this.deps.coalesce) {
       this.publishOne(item);
       return;
@@ -178,6 +278,89 @@ export class Outbox {
     }
   }
 
+  /** True while frames to `channel` still go one at a time, retried when they reach nobody. */
+  private recovering(channel: string): boolean {
+    if (this.deps.clock.now() >= this.recoveringUntil) {
+      this.recoveringUntil = 0;
+      this.settled.clear();
+      return false;
+    }
+    return !this.settled.has(channel);
+  }
+
+  private enqueueRetry(item: Pending): void {
+    const line = this.retrying.get(item.channel);
+    if (line !== undefined) {
+      if (!this.admit(item)) return;
+      line.push(item);
+      this.lineFrames++;
+      this.lineBytes += item.bytes;
+      return;
+    }
+    this.retrying.set(item.channel, [item]);
+    this.attempt(item.channel);
+  }
+
+  /** Sends the first frame of a channel being retried; what it reached decides what comes next. */
+  private attempt(channel: string): void {
+    const line = this.retrying.get(channel);
+    const item = line?.[0];
+    if (line === undefined || item === undefined) return;
+    try {
+      item.raw ??= this.seal(channel, this.withSeq(channel, item.text));
+    } catch (error) {
+      line.shift();
+      item.done = true;
+      item.reject(error as Error);
+      this.next(channel, line);
+      return;
+    }
+    item.firstSentAt ??= this.deps.clock.now();
+    item.attempts = (item.attempts ?? 0) + 1;
+    item.retried = true;
+    this.transmit(channel, item.raw, item);
+  }
+
+  /** The answer to a retried frame: send it again, or settle it and let its channel go on as usual. */
+  private retryAnswered(item: Pending, receivers: number): void {
+    const channel = item.channel;
+    const line = this.retrying.get(channel);
+    if (line === undefined || line[0] !== item) return;
+    const waited = this.deps.clock.now() - item.firstSentAt!;
+    if (receivers === 0 && waited < this.deps.limits.maxWait) {
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (item.attempts! - 1), this.deps.limits.maxWait - waited);
+      const timer = this.deps.clock.setTimeout(() => {
+        this.retryTimers.delete(timer);
+        this.attempt(channel);
+      }, delay);
+      this.retryTimers.add(timer);
+      return;
+    }
+    // Heard, or nobody is there after maxWait: either way the channel needs no more care.
+    line.shift();
+    item.done = true;
+    item.resolve(receivers);
+    this.settled.add(channel);
+    this.retrying.delete(channel);
+    for (const rest of line) this.leaveLine(rest);
+    for (const rest of line) this.dispatch(rest);
+  }
+
+  private next(channel: string, line: Pending[]): void {
+    if (line.length > 0) {
+      // The next frame moves to the head: it is being tried, no longer waiting.
+      this.leaveLine(line[0]!);
+      this.attempt(channel);
+    } else {
+      this.retrying.delete(channel);
+    }
+  }
+
+  private leaveLine(item: Pending): void {
+    this.lineFrames--;
+    this.lineBytes -= item.bytes;
+  }
+
   /** `text` (an encoded frame) with the next sequence number of `channel`. */
   private withSeq(channel: string, text: string): string {
     return `${text.slice(0, -1)},"seq":${this.deps.seqs.take(channel)}}`;
@@ -196,7 +379,7 @@ export class Outbox {
       item.reject(error as Error);
       return;
     }
-    this.deps.publish(item.channel, raw).then(item.resolve, item.reject);
+    this.transmit(item.channel, raw, item);
   }
 
   private publishBatches(channel: string, items: Pending[]): void {
@@ -241,14 +424,63 @@ export class Outbox {
         for (const item of group) item.reject(error as Error);
         continue;
       }
-      this.deps.publish(channel, raw).then(
-        (receivers) => {
-          for (const item of group) item.resolve(receivers);
-        },
-        (error: Error) => {
-          for (const item of group) item.reject(error);
-        },
-      );
+      this.transmit(channel, raw, group);
     }
+  }
+
+  private transmit(channel: string, raw: string, flight: Flight): void {
+    this.flights.push(flight);
+    this.deps.publish(channel, raw).then(this.landed, this.crashed);
+  }
+
+  private nextFlight(): Flight | undefined {
+    const flight = this.flights[this.flightHead];
+    if (flight === undefined) return undefined;
+    this.flights[this.flightHead++] = undefined;
+    if (this.flightHead === this.flights.length) {
+      this.flights.length = 0;
+      this.flightHead = 0;
+    } else if (this.flightHead >= 1024 && this.flightHead * 2 >= this.flights.length) {
+      this.flights.splice(0, this.flightHead);
+      this.flightHead = 0;
+    }
+    return flight;
+  }
+
+  /** Redis answered the oldest publish in flight. */
+  private readonly landed = (receivers: number): void => {
+    const flight = this.nextFlight();
+    if (flight === undefined) return;
+    if (Array.isArray(flight)) for (const item of flight) this.arrived(item, receivers);
+    else this.arrived(flight, receivers);
+  };
+
+  /** The oldest publish in flight failed (a Redis error reply, or the client gave up). */
+  private readonly crashed = (error: Error): void => {
+    const flight = this.nextFlight();
+    if (flight === undefined) return;
+    if (Array.isArray(flight)) for (const item of flight) this.fail(item, error);
+    else this.fail(flight, error);
+  };
+
+  private arrived(item: Pending, receivers: number): void {
+    if (item.done || this.closed) return;
+    if (item.retried) {
+      this.retryAnswered(item, receivers);
+      return;
+    }
+    item.done = true;
+    item.resolve(receivers);
+  }
+
+  private fail(item: Pending, error: Error): void {
+    if (item.done) return;
+    item.done = true;
+    item.reject(error);
+    if (!item.retried) return;
+    const line = this.retrying.get(item.channel);
+    if (line?.[0] !== item) return;
+    line.shift();
+    this.next(item.channel, line);
   }
 }

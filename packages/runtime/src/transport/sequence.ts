@@ -97,8 +97,9 @@ export class SequenceTracker {
       if (ts !== undefined && ts > stream.lastTs) stream.lastTs = ts;
       return { kind: 'gap', missed };
     }
-    // The sender forgot an idle channel's counter and started again (see SequenceNumbers).
-    if (seq === 1 && (ts === undefined || ts > stream.lastTs)) {
+    // The sender forgot an idle channel's counter and started again (see SequenceNumbers): 1 after a
+    // higher number (1 after 1 is the same frame twice), and when signed, newer than the stream.
+    if (seq === 1 && stream.last > 1 && (ts === undefined || ts > stream.lastTs)) {
       stream.last = 1;
       if (ts !== undefined) stream.lastTs = ts;
       return OK;

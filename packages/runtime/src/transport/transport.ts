@@ -8,13 +8,17 @@ import { SequenceNumbers, SequenceTracker } from './sequence';
 
 /** How much a process holds of what Redis sent it but it has not handled yet. */
 export interface InboundQueueOptions {
-  /** Frames held; past this, new ones are dropped and counted as `overloaded`. Default `10000`. */
+  /**
+   * Frames held; past this, new ones are dropped and counted as `overloaded`. It
+   * also bounds latency: at 1 ms of handler time per frame, 5,000 frames are 5 s
+   * of backlog. Default `5000`.
+   */
   maxFrames?: number;
-  /** Bytes held. Default `33554432` (32 MiB, Redis's own default limit for a pub/sub client). */
+  /** Bytes held (counted as characters). Default `16777216` (16 MiB; Redis's own default limit for a pub/sub client is 32 MiB). */
   maxBytes?: number;
 }
 
-export const DEFAULT_INBOUND_QUEUE: Required<InboundQueueOptions> = { maxFrames: 10_000, maxBytes: 32 * 1024 * 1024 };
+export const DEFAULT_INBOUND_QUEUE: Required<InboundQueueOptions> = { maxFrames: 5_000, maxBytes: 16 * 1024 * 1024 };
 
 /**
  * Handlers run in the turn a frame arrives in until they have used this many
@@ -108,8 +112,11 @@ export class Transport {
       onChange: (change) => {
         if (change.to === 'ready') {
           // Subscriptions are restored: now what waited may go, then anyone waiting for the connection.
+          if (change.from === 'reconnecting') this.outbox.recover();
           this.outbox.flush();
           for (const wake of this.readyWaiters.splice(0)) wake();
+        } else if (change.to === 'reconnecting') {
+          this.outbox.lost();
         }
         options.onConnection(change);
       },

@@ -136,6 +136,27 @@ export class FakeRedisServer {
     return this.#core.dropAll({ error: options.error, park: options.reconnect === 'manual' });
   }
 
+  /**
+   * Takes the server down, as a Redis that stops or restarts: every connection
+   * drops (as with dropAllConnections) and every connection attempt is refused
+   * with ECONNREFUSED until start(). Clients keep retrying on their
+   * retryStrategy; subscriptions are gone, as after a real restart.
+   * @returns how many connections were dropped.
+   */
+  stop(options: Omit<DropConnectionOptions, 'reconnect'> = {}): number {
+    return this.#core.stop({ error: options.error, park: false });
+  }
+
+  /** Accepts connections again after stop(): retrying clients connect on their next attempt. */
+  start(): void {
+    this.#core.start();
+  }
+
+  /** True between stop() and start(). */
+  get stopped(): boolean {
+    return this.#core.stopped;
+  }
+
   /** Subscribers of `channel` by exact name (PUBSUB NUMSUB). */
   numsub(channel: string | Uint8Array): number {
     return this.#core.numsub(toBytes(channel));

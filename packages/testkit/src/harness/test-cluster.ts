@@ -160,6 +160,17 @@ export class TestCluster {
     return instance;
   }
 
+  /**
+   * The FakeRedis clients process `pid` created, in the order it created them (a
+   * clustr process: publisher, then subscriber), for faults aimed at one process:
+   * `cluster.redisClients(pid)[1]!.dropConnection({ reconnect: 'manual' })`.
+   */
+  redisClients(pid: number): readonly FakeRedis[] {
+    const sim = this.sims.get(pid);
+    if (!sim) throw new Error(`no simulated process with pid ${pid}`);
+    return [...sim.clients];
+  }
+
   /** Every simulated process ever started, in pid order. */
   get processes(): SimProcess[] {
     return [...this.sims.values()];

@@ -206,6 +206,11 @@ function argumentError(name: string): RespError {
   return new RespError(`ERR wrong number of arguments for '${name}' command`);
 }
 
+/** The error a client sees connecting to a port nothing listens on. */
+function refused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect', address: '127.0.0.1', port: 6379 });
+}
+
 export class PubSubCore {
   readonly timers: Timers;
   #nextId = 1;
@@ -228,7 +233,25 @@ export class PubSubCore {
   accept(link: ConnectionLink): ServerConnection {
     const connection = new ServerConnection(this, this.#nextId++, link);
     this.#connections.add(connection);
+    // A stopped server: the connection attempt fails as a refused TCP connect does.
+    if (this.#stopped) connection.destroy({ error: refused(), park: false });
     return connection;
+  }
+
+  #stopped = false;
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Stops serving: every connection drops and new ones are refused until start(). */
+  stop(info: CloseInfo): number {
+    this.#stopped = true;
+    return this.dropAll(info);
+  }
+
+  start(): void {
+    this.#stopped = false;
   }
 
   register(client: RegisteredClient): void {

@@ -1,0 +1,97 @@
+// Sequence numbers on their own: the sender's counters and the receiver's verdicts.
+import { MAX_TRACKED_STREAMS, SENDER_IDLE_MS, SequenceNumbers, SequenceTracker } from '../../src/transport/sequence';
+
+describe('SequenceNumbers (the sender)', () => {
+  test('counts from 1 per channel, independently', () => {
+    const seqs = new SequenceNumbers(() => 0);
+    expect([seqs.take('a'), seqs.take('a'), seqs.take('b'), seqs.take('a'), seqs.take('b')]).toEqual([1, 2, 1, 3, 2]);
+    expect(seqs.size).toBe(2);
+  });
+
+  test('forgets channels idle for SENDER_IDLE_MS once it holds MAX_TRACKED_STREAMS, and starts them again at 1', () => {
+    let now = 0;
+    const seqs = new SequenceNumbers(() => now);
+    for (let i = 0; i < MAX_TRACKED_STREAMS; i++) seqs.take(`old:${i}`);
+    seqs.take('old:0');
+    now = SENDER_IDLE_MS - 1;
+    seqs.take('busy');
+    expect(seqs.size).toBe(MAX_TRACKED_STREAMS + 1);
+    now = SENDER_IDLE_MS + 1;
+    // The sweep runs when a new channel would pass the bound; every `old:*` is idle by now, `busy` is not.
+    seqs.take('new');
+    expect(seqs.size).toBe(2);
+    expect(seqs.take('busy')).toBe(2);
+    expect(seqs.take('old:0')).toBe(1);
+  });
+});
+
+describe('SequenceTracker (the receiver)', () => {
+  test('the first frame of a stream sets its start (no gap), then +1 is in order, a jump is a gap, a repeat is a duplicate', () => {
+    const t = new SequenceTracker();
+    expect(t.check(7, 'i', 'ch', 40)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'i', 'ch', 41)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'i', 'ch', 45)).toEqual({ kind: 'gap', missed: 3 });
+    expect(t.check(7, 'i', 'ch', 45)).toEqual({ kind: 'duplicate' });
+    expect(t.check(7, 'i', 'ch', 43)).toEqual({ kind: 'duplicate' });
+    expect(t.check(7, 'i', 'ch', 46)).toEqual({ kind: 'ok' });
+  });
+
+  test('streams are per pid, instance and channel: a new run of the same pid, or another channel, starts afresh', () => {
+    const t = new SequenceTracker();
+    t.check(7, 'run1', 'ch', 10);
+    expect(t.check(7, 'run2', 'ch', 1)).toEqual({ kind: 'ok' });
+    expect(t.check(8, 'run1', 'ch', 1)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'run1', 'other', 1)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'run1', 'ch', 11)).toEqual({ kind: 'ok' });
+    expect(t.size).toBe(4);
+  });
+
+  test('frames without an instance or a seq (a foreign sender) are not tracked', () => {
+    const t = new SequenceTracker();
+    for (let i = 0; i < 3; i++) {
+      expect(t.check(7, undefined, 'ch', 5)).toEqual({ kind: 'ok' });
+      expect(t.check(7, 'i', 'ch', undefined)).toEqual({ kind: 'ok' });
+    }
+    expect(t.size).toBe(0);
+  });
+
+  test('seq 1 after a higher number is a sender that forgot an idle channel: a new start, unsigned', () => {
+    const t = new SequenceTracker();
+    t.check(7, 'i', 'ch', 900);
+    expect(t.check(7, 'i', 'ch', 1)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'i', 'ch', 2)).toEqual({ kind: 'ok' });
+  });
+
+  test('the first frame of a stream, delivered twice (an ioredis resend after a reconnect), is a duplicate', () => {
+    const t = new SequenceTracker();
+    expect(t.check(7, 'i', 'ch', 1)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'i', 'ch', 1)).toEqual({ kind: 'duplicate' });
+    expect(t.check(7, 'i', 'ch', 1, 5)).toEqual({ kind: 'duplicate' });
+  });
+
+  test('signed: a restart at 1 counts only when its ts is newer than the stream; a replayed first frame is a duplicate', () => {
+    const t = new SequenceTracker();
+    expect(t.check(7, 'i', 'ch', 1, 1_000)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'i', 'ch', 2, 1_010)).toEqual({ kind: 'ok' });
+    // The captured first frame, replayed: same seq, old ts.
+    expect(t.check(7, 'i', 'ch', 1, 1_000)).toEqual({ kind: 'duplicate' });
+    // A genuine new start after the sender forgot the channel: seq 1, a newer ts.
+    expect(t.check(7, 'i', 'ch', 1, 700_000)).toEqual({ kind: 'ok' });
+    expect(t.check(7, 'i', 'ch', 2, 700_010)).toEqual({ kind: 'ok' });
+  });
+
+  test(`remembers at most ${MAX_TRACKED_STREAMS} streams; a signed frame of a forgotten stream no newer than what was forgotten is refused`, () => {
+    const t = new SequenceTracker();
+    for (let i = 0; i < MAX_TRACKED_STREAMS; i++) t.check(i + 1, 'i', 'ch', 1, 5_000 + i);
+    expect(t.size).toBe(MAX_TRACKED_STREAMS);
+    // Touching stream 1 makes stream 2 the least recently heard: the next new stream pushes it out.
+    t.check(1, 'i', 'ch', 2, 6_000);
+    t.check(999_999, 'i', 'ch', 1, 20_000);
+    expect(t.size).toBe(MAX_TRACKED_STREAMS);
+    // Stream 2 (last ts 5 001) is forgotten: its old frames can no longer be told from replays.
+    expect(t.check(2, 'i', 'ch', 1, 5_001)).toEqual({ kind: 'duplicate' });
+    expect(t.check(2, 'i', 'ch', 2, 5_002)).toEqual({ kind: 'ok' });
+    // Stream 1 was kept.
+    expect(t.check(1, 'i', 'ch', 3, 6_001)).toEqual({ kind: 'ok' });
+  });
+});
