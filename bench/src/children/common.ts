@@ -83,8 +83,12 @@ export const PAYLOAD_SCHEMA = {
  * clients (same options as the raw side) that validates `data` with
  * PAYLOAD_SCHEMA. clustr is loaded only here, so raw children never pay for it.
  */
-export async function clustrWorker(group: string, ns: string): Promise<Worker> {
-  const { Worker: ClustrWorker } = await import('@clustr/runtime');
+export async function clustrWorker(group: string, ns: string, prev = false): Promise<Worker> {
+  // `prev`: the runtime of an earlier commit, built outside the repository by bench/scripts/prev-runtime.sh.
+  const prevRuntime = process.env['BENCH_PREV_RUNTIME'] ?? '';
+  if (prev && prevRuntime === '') throw new Error('BENCH_PREV_RUNTIME is not set: build one with bench/scripts/prev-runtime.sh');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package directory given at run time
+  const { Worker: ClustrWorker } = prev ? (require(prevRuntime) as typeof import('@clustr/runtime')) : await import('@clustr/runtime');
   return ClustrWorker.create({
     group,
     namespace: ns,

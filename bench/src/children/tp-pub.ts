@@ -9,7 +9,8 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, now, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `prev`: clustr as built from an earlier commit (BENCH_PREV_RUNTIME), for before/after comparisons. */
+  impl: 'clustr' | 'raw' | 'prev';
   kind: 'public' | 'private';
   ns: string;
   /** Receiver of private messages. */
@@ -40,8 +41,8 @@ onCommand((command) => {
 exitWithParent();
 
 async function setup(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('pub', p.ns);
+  if (p.impl === 'clustr' || p.impl === 'prev') {
+    const worker = await clustrWorker('pub', p.ns, p.impl === 'prev');
     await worker.emitReady();
     sendOne = p.kind === 'private' ? (seq) => worker.emitPrivate(p.target, payload(seq)) : (seq) => worker.emitPublic(payload(seq));
   } else {

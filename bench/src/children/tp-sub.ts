@@ -6,7 +6,8 @@
 import { clustrWorker, exitWithParent, fail, now, onCommand, params, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `prev`: clustr as built from an earlier commit (BENCH_PREV_RUNTIME), for before/after comparisons. */
+  impl: 'clustr' | 'raw' | 'prev';
   kind: 'public' | 'private';
   ns: string;
   progressEvery: number;
@@ -52,8 +53,8 @@ onCommand((command) => {
 exitWithParent();
 
 async function main(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('sub', p.ns);
+  if (p.impl === 'clustr' || p.impl === 'prev') {
+    const worker = await clustrWorker('sub', p.ns, p.impl === 'prev');
     if (p.kind === 'private') worker.onPrivate(received);
     else worker.onPublic(received);
     // emitReady resolves once the subscriptions are confirmed.

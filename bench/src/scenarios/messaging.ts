@@ -14,7 +14,8 @@ import { forkChild, type ChildEvent, type Proc } from '../lib/proc';
 import { figure, type Figure } from '../lib/report';
 import { median, summarize } from '../lib/stats';
 
-export type Impl = 'clustr' | 'raw';
+/** `prev`: clustr built from an earlier commit (BENCH_PREV_RUNTIME), the `before` of a before/after comparison. */
+export type Impl = 'clustr' | 'raw' | 'prev';
 type Kind = 'public' | 'private';
 
 const WINDOW = 1024;
@@ -125,6 +126,7 @@ async function runRound(ctx: BenchContext, group: FlowGroup, messages: number): 
 
 export interface FlowComparison {
   clustr: FlowSummary;
+  /** The baseline: raw ioredis, or `prev` when compareFlow was asked for it. */
   raw: FlowSummary;
 }
 
@@ -151,23 +153,25 @@ function summarizeRounds(results: RoundResult[]): FlowSummary {
   };
 }
 
-/** Both setups side by side; a warm-up round each, then `roundCount` alternating rounds of `perRound` messages. */
-export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: number, perRound: number, roundCount: number): Promise<FlowComparison> {
+/**
+ * Both setups side by side; a warm-up round each, then `roundCount` alternating
+ * rounds of `perRound` messages. The baseline is raw ioredis, or `prev`.
+ */
+export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: number, perRound: number, roundCount: number, baseline: 'raw' | 'prev' = 'raw'): Promise<FlowComparison> {
   const groups: Partial<Record<Impl, FlowGroup>> = {};
   try {
-    groups.raw = await openGroup(ctx, 'raw', kind, subscribers);
+    groups[baseline] = await openGroup(ctx, baseline, kind, subscribers);
     groups.clustr = await openGroup(ctx, 'clustr', kind, subscribers);
     const warmup = ctx.sizes.warmupMessages;
-    await runRound(ctx, groups.raw, warmup);
+    await runRound(ctx, groups[baseline], warmup);
     await runRound(ctx, groups.clustr, warmup);
-    const results: Record<Impl, RoundResult[]> = { clustr: [], raw: [] };
+    const results: Record<Impl, RoundResult[]> = { clustr: [], raw: [], prev: [] };
     for (let i = 0; i < roundCount; i++) {
-      const order: Impl[] = i % 2 === 0 ? ['raw', 'clustr'] : ['clustr', 'raw'];
+      const order: Impl[] = i % 2 === 0 ? [baseline, 'clustr'] : ['clustr', baseline];
       for (const impl of order) results[impl].push(await runRound(ctx, groups[impl]!, perRound));
     }
-    const out = { clustr: summarizeRounds(results.clustr), raw: summarizeRounds(results.raw) };
-    for (const impl of ['raw', 'clustr'] as const) {
-      const s = out[impl];
+    const out = { clustr: summarizeRounds(results.clustr), raw: summarizeRounds(results[baseline]) };
+    for (const [impl, s] of [[baseline, out.raw], ['clustr', out.clustr]] as const) {
       ctx.log(
         `  ${kind} x${subscribers} ${impl}: ${Math.round(s.rate)}/s median of ${roundCount} rounds [${s.rounds.map((r) => Math.round(r.rate)).join(' ')}], ` +
           `received ${s.received}/${s.expected}; CPU µs/msg publisher ${s.pubCpuPerMsg.toFixed(2)}, subscribers ${s.subCpuPerMsg.toFixed(2)}`,
@@ -175,7 +179,7 @@ export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: nu
     }
     return out;
   } finally {
-    await Promise.all([closeGroup(groups.raw), closeGroup(groups.clustr)]);
+    await Promise.all([closeGroup(groups[baseline]), closeGroup(groups.clustr)]);
   }
 }
 
@@ -221,6 +225,34 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
       detail: detailOf(fan, { messages: fanoutMessages, rounds: n }),
     }),
     ...cpuFigures('throughput', 'throughput.fanout4', 'fan-out to 4', fan),
+    ...(await againstPrevious(ctx)),
+  ];
+}
+
+/**
+ * With BENCH_PREV_RUNTIME set (bench/scripts/prev-runtime.sh builds it): point-to-point
+ * throughput of this build against clustr as an earlier commit built it, alternating
+ * rounds in this run. It is how the cost of this round's fault handling (sequence
+ * numbers, the connection state machine, the bounded outbox) is measured.
+ */
+async function againstPrevious(ctx: BenchContext): Promise<Figure[]> {
+  const prev = process.env['BENCH_PREV_RUNTIME'];
+  if (prev === undefined || prev === '') return [];
+  const { p2pMessages, throughputRounds: n } = ctx.sizes;
+  const cmp = await compareFlow(ctx, 'private', 1, Math.round(p2pMessages / n), n, 'prev');
+  const name = process.env['BENCH_PREV_NAME'] ?? 'clustr before';
+  return [
+    figure({
+      scenario: 'throughput',
+      id: 'throughput.p2p.vsPrevious',
+      label: `point-to-point, ${p2pMessages} msgs in ${n} rounds, against ${name}`,
+      unit: 'msg/s',
+      better: 'higher',
+      clustr: cmp.clustr.rate,
+      baselines: [{ name, value: cmp.raw.rate }],
+      target: { kind: 'ratioAtLeast', value: 0.97 },
+      detail: detailOf(cmp, { messages: p2pMessages, rounds: n, previous: prev }),
+    }),
   ];
 }
 
@@ -251,7 +283,7 @@ async function block(pair: PingPair, count: number): Promise<number[]> {
 export async function latency(ctx: BenchContext): Promise<Figure[]> {
   const { rttCount, rttBlocks, rttWarmup } = ctx.sizes;
   const pairs: Partial<Record<Impl, PingPair>> = {};
-  const samples: Record<Impl, number[]> = { clustr: [], raw: [] };
+  const samples: Record<Impl, number[]> = { clustr: [], raw: [], prev: [] };
   try {
     pairs.raw = await openPair(ctx, 'raw');
     pairs.clustr = await openPair(ctx, 'clustr');
