@@ -5,6 +5,7 @@
  */
 import type { default as Redis, RedisOptions } from 'ioredis';
 import type { MessageSchemas, Worker } from '@clustr/runtime';
+import type * as Runtime from '@clustr/runtime';
 
 /** A message a child sends to the bench over IPC. */
 export interface ChildEvent {
@@ -88,7 +89,7 @@ export async function clustrWorker(group: string, ns: string, prev = false): Pro
   const prevRuntime = process.env['BENCH_PREV_RUNTIME'] ?? '';
   if (prev && prevRuntime === '') throw new Error('BENCH_PREV_RUNTIME is not set: build one with bench/scripts/prev-runtime.sh');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package directory given at run time
-  const { Worker: ClustrWorker } = prev ? (require(prevRuntime) as typeof import('@clustr/runtime')) : await import('@clustr/runtime');
+  const { Worker: ClustrWorker } = prev ? (require(prevRuntime) as typeof Runtime) : await import('@clustr/runtime');
   return ClustrWorker.create({
     group,
     namespace: ns,
