@@ -326,6 +326,53 @@ describe('dropping connections', () => {
   });
 });
 
+describe('stopping and starting the server', () => {
+  test('stop() drops every connection and refuses new ones with ECONNREFUSED until start(); clients retry, then come back', async () => {
+    jest.useFakeTimers();
+    const sub = await ready(client());
+    await sub.subscribe('c');
+    const pub = await ready(client());
+    const events = recordEvents(sub);
+    const closed = nextEvent(sub, 'close');
+    expect(server.stop()).toBe(2);
+    expect(server.stopped).toBe(true);
+    await closed;
+    // Two retries (50 ms, then 100 ms later), each refused: a new connection, an error, a close.
+    await jest.advanceTimersByTimeAsync(150);
+    expect(sub.status).toBe('reconnecting');
+    expect(server.connectionCount).toBe(0);
+    expect(events.filter((e) => e.startsWith('error'))).toEqual(['error(connect ECONNREFUSED 127.0.0.1:6379)', 'error(connect ECONNREFUSED 127.0.0.1:6379)']);
+    // A command waits in the offline queue meanwhile, as with ioredis.
+    const published = pub.publish('c', 'after');
+    server.start();
+    expect(server.stopped).toBe(false);
+    const back = nextEvent(sub, 'ready');
+    await jest.advanceTimersByTimeAsync(150);
+    await back;
+    expect(sub.status).toBe('ready');
+    // Its subscription was resubscribed (autoResubscribe); whether it hears `after` depends on who was back first.
+    await expect(published).resolves.toBeGreaterThanOrEqual(0);
+    const got = inbox(sub);
+    expect(await pub.publish('c', 'later')).toBe(1);
+    expect(await got.until(1)).toContainEqual(['message', 'c', 'later']);
+  });
+
+  test('a client created while the server is stopped keeps retrying and connects once it starts', async () => {
+    jest.useFakeTimers();
+    server.stop();
+    const late = client();
+    const events = recordEvents(late);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(late.status).not.toBe('ready');
+    expect(events.filter((e) => e === 'reconnecting(50)' || e.startsWith('error'))).toContain('error(connect ECONNREFUSED 127.0.0.1:6379)');
+    server.start();
+    const back = nextEvent(late, 'ready');
+    await jest.advanceTimersByTimeAsync(2_000);
+    await back;
+    await expect(late.ping()).resolves.toBe('PONG');
+  });
+});
+
 describe('holding and reordering a channel', () => {
   test('held messages wait for release; other channels flow meanwhile; publish counts at once', async () => {
     const sub = await ready(client());
