@@ -31,7 +31,8 @@ export interface ReloadResult {
   failure?: { reason: string; slot: number; pid: number };
 }
 
-const TRANSITIONS: Record<ReloadState, ReloadState[]> = {
+/** Every state change the reload may make; setState refuses any other. */
+export const RELOAD_TRANSITIONS: Record<ReloadState, readonly ReloadState[]> = {
   idle: ['replacing', 'completed'],
   replacing: ['settling', 'failed'],
   // An in-place restart ends settling: the next child, or the end.
@@ -111,7 +112,7 @@ export class ReloadMachine {
 
   private setState(next: ReloadState, slot?: number): void {
     const from = this.current;
-    if (!TRANSITIONS[from].includes(next)) {
+    if (!RELOAD_TRANSITIONS[from].includes(next)) {
       throw new Error(`clustr internal error: reload state ${from} -> ${next} is not a valid transition`);
     }
     this.current = next;

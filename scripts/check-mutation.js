@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Fails when a file's mutation score is under its floor (scripts/mutation-floors.mjs), reading the
+// report Stryker writes (reports/mutation/mutation.json, mutation-testing-report-schema). With
+// --table it prints the summary table for docs/testing.md instead.
+'use strict';
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+async function main() {
+  const { FLOORS } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
+  const report = JSON.parse(readFileSync(path.join(root, 'reports', 'mutation', 'mutation.json'), 'utf8'));
+  const rows = [];
+  const problems = [];
+  for (const [file, floor] of Object.entries(FLOORS)) {
+    const entry = report.files[file] ?? report.files[path.join(root, file)];
+    if (!entry) {
+      problems.push(`${file}: not in the report (is it in stryker.config.mjs's mutate list?)`);
+      continue;
+    }
+    let detected = 0;
+    let undetected = 0;
+    let equivalent = 0;
+    for (const mutant of entry.mutants) {
+      if (DETECTED.has(mutant.status)) detected++;
+      else if (UNDETECTED.has(mutant.status)) undetected++;
+      else if (mutant.status === 'Ignored') equivalent++;
+    }
+    const total = detected + undetected;
+    const score = total === 0 ? 100 : (detected / total) * 100;
+    rows.push({ file, floor, score, detected, undetected, equivalent });
+    if (score + 1e-9 < floor) problems.push(`${file}: ${score.toFixed(1)}% is under its floor of ${floor}% (${undetected} mutants survived or were not covered)`);
+  }
+  if (process.argv.includes('--table')) {
+    process.stdout.write('| File | Score | Floor | Killed | Survived | Marked equivalent |\n| --- | --- | --- | --- | --- | --- |\n');
+    for (const r of rows) process.stdout.write(`| \`${r.file}\` | ${r.score.toFixed(1)}% | ${r.floor}% | ${r.detected} | ${r.undetected} | ${r.equivalent} |\n`);
+    return;
+  }
+  for (const r of rows) process.stdout.write(`${r.score >= r.floor ? 'ok  ' : 'LOW '} ${r.score.toFixed(1).padStart(5)}% (floor ${r.floor}%)  ${r.file}\n`);
+  if (problems.length > 0) {
+    process.stderr.write(`\nmutation score under the floor:\n${problems.map((p) => `- ${p}`).join('\n')}\n`);
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
