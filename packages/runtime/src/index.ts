@@ -26,7 +26,7 @@ export { serveHttp } from './net/serve-http';
 export type { ServeHttpOptions } from './net/serve-http';
 export type { SharedSocketOptions } from './net/shared-socket';
 export { nodePlatform } from './platform/node-platform';
-export type { Platform, Clock, TimerHandle, SpawnSpec, ChildHandle, ChildExit, Signal } from './platform/platform';
+export type { Platform, Clock, TimerHandle, SpawnSpec, ChildHandle, ChildExit, Signal, IpcMessage, ParentChannel } from './platform/platform';
 export type { RedisLike } from './transport/redis-like';
 
 // Re-exported so users need one import for the common cases.

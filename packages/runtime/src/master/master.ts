@@ -1,9 +1,11 @@
-import { MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol/core';
+import { ClustrError, MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol/core';
 import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
 import { checks } from '../process/options';
 import { ReloadMachine, type ReloadResult } from '../reload/reload-machine';
 import { Registry } from './registry';
-import { bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
+import type { Socket } from 'node:net';
+import { acceptConnections, bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
+import { Distributor, type Distribution } from '../net/distributor';
 import type { ReloadState } from '../process/events';
 
 export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
@@ -36,6 +38,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private readonly reloadedHooks = new Set<(result: ReloadResult) => void>();
   private readonly reloadFailedHooks = new Set<(result: ReloadResult) => void>();
   private readonly sockets: SharedSocket[] = [];
+  private distribution: Distribution = 'round-robin';
+  private readonly stopAccepting: Array<() => void> = [];
+  private readonly distributor: Distributor<Socket>;
   private started = false;
   private membershipScheduled = false;
 
@@ -47,6 +52,24 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private constructor(options: MasterOptions<S>) {
     super({ group: MASTER_GROUP, options, role: 'master', roleChecks: MASTER_OPTION_CHECKS });
     this.registry = new Registry(this.pid);
+    this.distributor = new Distributor<Socket>({
+      handOver: (pid, socket) => this.supervisor.sendTo(pid, { clustr: 'conn' }, socket),
+      drop: (socket) => socket.destroy(),
+      clock: this.platform.clock,
+      logger: this.logger,
+      maxPending: 1024,
+      pendingTimeout: 30_000,
+    });
+    // serveHttp in a child says when it takes connections and when it drains; an exit ends it too.
+    this.events.on('childMessage', ({ pid, message }) => {
+      if (message.clustr === 'serving') {
+        this.acceptOnSharedSockets();
+        this.distributor.add(pid);
+      } else if (message.clustr === 'draining') {
+        this.distributor.remove(pid);
+      }
+    });
+    this.events.on('childExited', ({ pid }) => this.distributor.remove(pid));
     const readyTimeout = options.readyTimeout ?? 30_000;
     this.reloads = new ReloadMachine({
       events: this.events,
@@ -164,19 +187,50 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   /**
    * Binds a TCP port once, puts it into the listening state and hands it to
    * every child spawned afterwards (as an inherited file descriptor, named in
-   * `CLUSTR_LISTEN_FD`). The master never accepts on it; workers do, with
-   * `serveHttp()`, and connections made before any worker accepts wait in the
-   * kernel's queue. The port stays open across reloads. Throws a ClustrError
-   * `CLUSTR_SHARED_SOCKET` naming the host, port and system error (EADDRINUSE)
-   * when the port is taken: by another program, another master, or an
-   * earlier listen() of this one.
+   * `CLUSTR_LISTEN_FD`); workers serve it with `serveHttp()`. With
+   * `distribution: 'round-robin'` (the default) the master accepts each
+   * connection and hands it to the next serving worker over IPC, for an even
+   * spread; with `'shared'` the workers accept themselves and the master never
+   * touches a connection. Either way connections made while no worker serves
+   * wait (in the kernel's queue, or held by the master for up to 30 s). The
+   * port stays open across reloads. Throws a ClustrError `CLUSTR_SHARED_SOCKET`
+   * naming the host, port and system error (EADDRINUSE) when the port is taken:
+   * by another program, another master, or an earlier listen() of this one.
    */
   listen(options: SharedSocketOptions): { port: number; host: string } {
     this.assertRunning('listen');
+    const distribution = options.distribution ?? 'round-robin';
+    if (distribution !== 'round-robin' && distribution !== 'shared') {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() distribution must be "round-robin" or "shared"; got ${JSON.stringify(distribution)}.`, { field: 'distribution' });
+    }
+    if (this.sockets.length > 0 && distribution !== this.distribution) {
+      throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() distribution "${distribution}" differs from the "${this.distribution}" of an earlier listen(): every shared port of a master is served the same way.`, { field: 'distribution' });
+    }
     const socket = bindSharedSocket(options);
+    this.distribution = distribution;
     this.sockets.push(socket);
-    this.logger.info({ event: 'socket.bound', port: socket.port, host: socket.host }, 'bound shared listening socket');
+    if (this.stopAccepting.length > 0) this.stopAccepting.push(acceptConnections(socket, (connection) => this.distributor.offer(connection)));
+    this.logger.info({ event: 'socket.bound', port: socket.port, host: socket.host, distribution }, 'bound shared listening socket');
     return { port: socket.port, host: socket.host };
+  }
+
+  /** Connections handed to each worker by the round-robin distribution so far, by pid. */
+  get connectionsHanded(): ReadonlyMap<number, number> {
+    return this.distributor.handed;
+  }
+
+  protected override listenMode(): string {
+    return this.distribution;
+  }
+
+  /**
+   * Round-robin: the master accepts from the first worker that takes handed connections
+   * on. Before that, connections wait in the kernel's queue, and a worker that cannot be
+   * handed any (one started through a wrapper) accepts them itself.
+   */
+  private acceptOnSharedSockets(): void {
+    if (this.distribution !== 'round-robin' || this.stopAccepting.length > 0) return;
+    for (const socket of this.sockets) this.stopAccepting.push(acceptConnections(socket, (connection) => this.distributor.offer(connection)));
   }
 
   protected override childGone(pid: number): void {
@@ -227,6 +281,8 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   }
 
   protected override async beforeDisconnect(): Promise<void> {
+    this.distributor.close();
+    for (const stop of this.stopAccepting.splice(0)) stop();
     for (const socket of this.sockets.splice(0)) socket.close();
   }
 

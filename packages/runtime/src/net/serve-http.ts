@@ -4,7 +4,8 @@ import * as net from 'node:net';
 import { ClustrError } from '@clustr/protocol/core';
 import type { ClusterProcess } from '../process/cluster-process';
 import { checks } from '../process/options';
-import { LISTEN_FD_ENV } from '../supervision/supervisor';
+import { LISTEN_FD_ENV, LISTEN_MODE_ENV } from '../supervision/supervisor';
+import type { ParentChannel } from '../platform/platform';
 import { adoptSharedSocket, type TcpHandle } from './shared-socket';
 
 export interface ServeHttpOptions {
@@ -42,6 +43,11 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
   } catch (error) {
     return Promise.reject(error as Error);
   }
+  // Round-robin: the master hands this worker its connections over IPC. Only a worker the master
+  // started directly has that channel; one behind a wrapper accepts on the socket itself.
+  const parentPid = (process as unknown as { parentPid?: number }).parentPid;
+  const channel = options.fd === undefined && platform.env[LISTEN_MODE_ENV] === 'round-robin' && parentPid !== undefined ? platform.parentChannel(parentPid) : undefined;
+  if (channel !== undefined) return serveHandedConnections(process, handler, channel, options, drainTimeout);
   const fd = options.fd ?? Number(platform.env[LISTEN_FD_ENV]);
   if (!Number.isInteger(fd) || fd < 0) {
     return Promise.reject(
@@ -93,11 +99,58 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
   });
 }
 
+/**
+ * serveHttp when the master hands out connections: each one it hands over is served here,
+ * also while draining (answered with `Connection: close`). The master is told `serving` now
+ * and `draining` on kill, after which it hands this worker no more; the worker is done when
+ * its last connection has closed, or after `drainTimeout`.
+ */
+function serveHandedConnections(process: ClusterProcess, handler: http.RequestListener, channel: ParentChannel, options: ServeHttpOptions, drainTimeout: number): Promise<http.Server> {
+  let draining = false;
+  const server = http.createServer(options.server ?? {}, (req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    handler(req, res);
+  });
+  const sockets = new Set<net.Socket>();
+  let idle: (() => void) | undefined;
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) idle?.();
+    });
+  });
+  const stop = channel.onMessage((message, socket) => {
+    if (message.clustr === 'conn' && socket instanceof net.Socket) server.emit('connection', socket);
+  });
+  process.onKill((done) => {
+    draining = true;
+    channel.send({ clustr: 'draining' });
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      stop();
+      done();
+    };
+    const timer = setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+      finish();
+    }, drainTimeout);
+    timer.unref();
+    if (sockets.size === 0) finish();
+    else idle = finish;
+  });
+  channel.send({ clustr: 'serving' });
+  return Promise.resolve(server);
+}
+
 const DEFAULT_DRAIN_TIMEOUT = 10_000;
 
 /** What serveHttp reads of the process it serves for: protected and private members, not public API. */
 interface ServedProcess {
-  platform: { env: Record<string, string | undefined> };
+  platform: { env: Record<string, string | undefined>; parentChannel(parentPid: number): ParentChannel | undefined };
   killTimeout: number | false;
 }
 

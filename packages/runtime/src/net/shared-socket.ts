@@ -1,20 +1,29 @@
 import { spawnSync } from 'node:child_process';
 import { fstatSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
+import { Server, isIPv6, type Socket } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { ClustrError } from '@clustr/protocol/core';
+import type { Distribution } from './distributor';
 
 export interface SharedSocketOptions {
   /** TCP port to bind; `0` picks a free one. Required. */
   port: number;
   /** Address to bind. Default `"127.0.0.1"`. */
   host?: string;
+  /**
+   * How connections reach workers: `round-robin` (the master hands each to the next
+   * serving worker: an even spread) or `shared` (every worker accepts itself: no
+   * hand-off, an uneven spread). Default `round-robin`. See docs/runtime.md.
+   */
+  distribution?: Distribution;
 }
 
 export interface SharedSocket {
   readonly fd: number;
   readonly port: number;
   readonly host: string;
+  /** The bound, listening handle: what `acceptConnections()` accepts on. */
+  readonly handle: TcpHandle;
   close(): void;
 }
 
@@ -109,6 +118,7 @@ export function bindSharedSocket(options: SharedSocketOptions): SharedSocket {
     fd: handle.fd,
     port: address.port!,
     host,
+    handle,
     close() {
       if (closed) return;
       closed = true;
@@ -149,4 +159,18 @@ export function adoptSharedSocket(fd: number, source: string): TcpHandle {
   if (named !== 0) refuse(`it is not a TCP socket (${getSystemErrorName(named)})`);
   if (!address.port) refuse('it is a TCP socket bound to no port');
   return handle;
+}
+
+/**
+ * Accepts on the shared socket in this process (the master, for round-robin hand-off):
+ * each connection, paused so none of its bytes is read here, goes to `onConnection`.
+ * Returns a function that stops accepting and closes the socket here (the master does
+ * so last, once its workers are stopped).
+ */
+export function acceptConnections(socket: SharedSocket, onConnection: (connection: Socket) => void): () => void {
+  const server = new Server({ pauseOnConnect: true }, onConnection);
+  server.listen(socket.handle as unknown as Parameters<Server['listen']>[0]);
+  return () => {
+    server.close();
+  };
 }

@@ -3,7 +3,8 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import Redis from 'ioredis';
-import type { ChildExit, ChildHandle, Clock, Platform, Signal, SpawnSpec, TimerHandle } from './platform';
+import type { ChildExit, ChildHandle, Clock, IpcMessage, Platform, Signal, SpawnSpec, TimerHandle } from './platform';
+import type { Socket } from 'node:net';
 import type { RedisLike } from '../transport/redis-like';
 import type { RedisTarget } from '../process/redis-target';
 import { LineSplitter } from '../internal/lines';
@@ -27,6 +28,10 @@ function forward(stream: NodeJS.ReadableStream | null, target: 'stdout' | 'stder
   stream.on('end', () => splitter.flush());
 }
 
+function isClustrMessage(message: unknown): message is IpcMessage {
+  return typeof message === 'object' && message !== null && typeof (message as { clustr?: unknown }).clustr === 'string';
+}
+
 /** A child that never started: no pid, reported as exit 127 (command not found) on the next tick. */
 function failedChild(): ChildHandle {
   const exit: ChildExit = { code: 127, signal: null };
@@ -36,6 +41,8 @@ function failedChild(): ChildHandle {
       setImmediate(() => listener(exit));
     },
     kill: () => false,
+    send: () => Promise.resolve(false),
+    onMessage: () => undefined,
   };
 }
 
@@ -126,6 +133,22 @@ export function nodePlatform(): Platform {
             return false;
           }
         },
+        send(message, socket) {
+          if (exited || !child.connected) return Promise.resolve(false);
+          return new Promise((resolve) => {
+            try {
+              // keepOpen false: once sent, this process's copy of the socket is closed; it is the child's.
+              child.send(message, socket as Socket | undefined, { keepOpen: false }, (error) => resolve(error === null));
+            } catch {
+              resolve(false);
+            }
+          });
+        },
+        onMessage(listener) {
+          child.on('message', (message: unknown) => {
+            if (isClustrMessage(message)) listener(message);
+          });
+        },
       };
     },
     exit(code: number) {
@@ -175,6 +198,22 @@ export function nodePlatform(): Platform {
       const options = { enableAutoPipelining: true, maxRetriesPerRequest: null, autoResubscribe: false, lazyConnect: false } as const;
       const client = typeof target === 'string' ? new Redis(target, options) : new Redis({ ...(target as object), ...options });
       return client as unknown as RedisLike;
+    },
+    parentChannel(parentPid) {
+      // Only a channel to the clustr parent itself: through a wrapper, the channel (if any) leads elsewhere.
+      if (startedBy !== parentPid || typeof process.send !== 'function' || !process.connected) return undefined;
+      return {
+        send(message) {
+          process.send?.(message);
+        },
+        onMessage(listener) {
+          const relay = (message: unknown, socket: unknown) => {
+            if (isClustrMessage(message)) listener(message, socket);
+          };
+          process.on('message', relay);
+          return () => process.off('message', relay);
+        },
+      };
     },
     fileExists: (path) => existsSync(path),
     findExecutable(name) {

@@ -35,6 +35,12 @@ export interface ChildExit {
   signal: string | null;
 }
 
+/** A message over the IPC channel between a parent and a Node child; clustr's own carry `clustr`. */
+export interface IpcMessage {
+  clustr: string;
+  [field: string]: unknown;
+}
+
 /** A running child as the supervisor sees it. */
 export interface ChildHandle {
   readonly pid: number;
@@ -42,6 +48,21 @@ export interface ChildHandle {
   onExit(listener: (exit: ChildExit) => void): void;
   /** Sends a signal; false when the child is already gone. */
   kill(signal: Signal): boolean;
+  /**
+   * Sends an IPC message, with a connection (a socket accepted by this process) to hand
+   * over; resolves true once sent (the socket then belongs to the child), false when the
+   * child has no IPC channel or is gone (the socket stays here).
+   */
+  send(message: IpcMessage, socket?: unknown): Promise<boolean>;
+  /** Calls `listener` with every IPC message the child sends (clustr's own only). */
+  onMessage(listener: (message: IpcMessage) => void): void;
+}
+
+/** The IPC channel to the process that started this one, when it is a Node parent that gave one. */
+export interface ParentChannel {
+  send(message: IpcMessage): void;
+  /** Calls `listener` with every clustr message from the parent, and the socket handed over with it. Returns a function that stops. */
+  onMessage(listener: (message: IpcMessage, socket: unknown) => void): () => void;
 }
 
 /**
@@ -86,4 +107,10 @@ export interface Platform {
   write(stream: 'stdout' | 'stderr', text: string): void;
   /** Sends a signal to any pid; false when it does not exist. `0` only checks. */
   signalPid(pid: number, signal: Signal | 0): boolean;
+  /**
+   * The IPC channel to `parentPid`, when this process was started by it directly with one
+   * (a Node child of a clustr process); undefined otherwise (a wrapper sits between them,
+   * or the parent is not Node).
+   */
+  parentChannel(parentPid: number): ParentChannel | undefined;
 }

@@ -398,6 +398,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
         ...(secret === undefined ? {} : { CLUSTR_SECRET: typeof secret === 'string' ? secret : JSON.stringify(secret) }),
       }),
       inheritFds: () => this.inheritFds(),
+      listenMode: () => this.listenMode(),
       gate: this.subscribed.then(
         () => undefined,
         () => undefined,
@@ -646,6 +647,11 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   protected inheritFds(): number[] {
     return [];
+  }
+
+  /** How children handed the shared sockets get connections (the master's `listen()` decides). */
+  protected listenMode(): string {
+    return 'shared';
   }
 
   /** Work a subclass does before its children are stopped (the master cancels a reload). */

@@ -1,5 +1,5 @@
 import type { DecodeErrorReason, Frame, FrameIssue, FrameOf, Meta, SignatureRejectReason } from '@clustr/protocol/core';
-import type { ChildExit } from '../platform/platform';
+import type { ChildExit, IpcMessage } from '../platform/platform';
 import type { ConnectionChange } from '../transport/connection';
 
 /**
@@ -71,5 +71,7 @@ export type RuntimeEvents = {
   childSpawned: ChildSpawnInfo;
   childExited: ChildExitInfo;
   childGaveUp: ChildGiveUpInfo;
+  /** A clustr IPC message from a child (e.g. `serving`, `draining` from serveHttp). */
+  childMessage: { slot: number; pid: number; message: IpcMessage };
   reloadState: { from: ReloadState; to: ReloadState; slot?: number };
 };

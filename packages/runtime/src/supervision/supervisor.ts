@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Emitter } from 'mitt';
 import { ClustrError } from '@clustr/protocol/core';
-import type { ChildExit, ChildHandle, Platform, TimerHandle } from '../platform/platform';
+import type { ChildExit, ChildHandle, IpcMessage, Platform, TimerHandle } from '../platform/platform';
 import type { ChildInfo, RuntimeEvents } from '../process/events';
 import type { Logger } from '../process/logger';
 import { renderArgs, CLUSTER_ARG_PREFIX } from '../process/config';
@@ -31,6 +31,8 @@ export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
 
 /** Names the inherited listening socket's descriptor in a child that was handed one. */
 export const LISTEN_FD_ENV = 'CLUSTR_LISTEN_FD';
+/** How a child handed the socket gets connections: `round-robin` (from the master, over IPC) or `shared` (it accepts). */
+export const LISTEN_MODE_ENV = 'CLUSTR_LISTEN_MODE';
 
 export type SlotState = 'pending' | 'running' | 'backoff' | 'stopped' | 'gaveUp' | 'retiring';
 
@@ -73,6 +75,8 @@ export interface SupervisorContext {
   inheritedArgs: Record<string, unknown>;
   /** Listening sockets handed to every child (master only). */
   inheritFds(): number[];
+  /** How children handed the sockets get connections (see Distribution). */
+  listenMode(): string;
   /** First launches wait for this (the parent's subscriptions), so no child registers before its parent can hear it. */
   gate: Promise<void>;
 }
@@ -198,6 +202,12 @@ export class Supervisor {
     return killed;
   }
 
+  /** Sends an IPC message (with a socket to hand over) to the running child `pid`; false when there is none or it cannot take it. */
+  sendTo(pid: number, message: IpcMessage, socket?: unknown): Promise<boolean> {
+    const slot = this.slots.find((s) => s.pid === pid && s.child !== undefined);
+    return slot?.child === undefined ? Promise.resolve(false) : slot.child.send(message, socket);
+  }
+
   /** Pids of children that are alive now. */
   livePids(): number[] {
     return this.slots.filter((s) => s.child !== undefined).map((s) => s.pid);
@@ -241,7 +251,11 @@ export class Supervisor {
     // Only a child handed the socket may be told where it is: inherited from a worker that got
     // one, the variable named an unrelated descriptor of the grandchild (an epoll handle).
     delete env[LISTEN_FD_ENV];
-    if (fds.length > 0) env[LISTEN_FD_ENV] = String(ownRuntime ? 4 : 3);
+    delete env[LISTEN_MODE_ENV];
+    if (fds.length > 0) {
+      env[LISTEN_FD_ENV] = String(ownRuntime ? 4 : 3);
+      env[LISTEN_MODE_ENV] = this.ctx.listenMode();
+    }
     const child = platform.spawn({
       command,
       args: commandArgs,
@@ -260,6 +274,7 @@ export class Supervisor {
       this.onChildExit(slot, child, exit);
       resolveExit(exit);
     }));
+    child.onMessage((message) => this.ctx.events.emit('childMessage', { slot: slot.id, pid: child.pid, message }));
     logger.info({ event: respawn ? 'child.respawn' : 'child.spawn', ...info, command }, respawn ? 'respawned child' : 'spawned child');
     this.ctx.events.emit('childSpawned', { ...info, respawn });
   }

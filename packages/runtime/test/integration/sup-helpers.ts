@@ -10,6 +10,7 @@ export interface Definition {
   respawn?: boolean;
   args?: Record<string, string | number | boolean>;
   env?: Record<string, string>;
+  ready?: 'register' | 'spawn';
 }
 
 /** What fixtures/sup-master.js reads from SUP_SPEC. */
@@ -17,7 +18,7 @@ export interface MasterSpec {
   /** MasterOptions (JSON only); the fixture adds `reloadDelay: 100` unless given. */
   options?: Record<string, unknown>;
   /** Calls master.listen() with this before spawning. */
-  listen?: { port: number; host?: string };
+  listen?: { port: number; host?: string; distribution?: 'round-robin' | 'shared' };
   /** Batch 0 is spawned at start; each SIGUSR2 spawns the next. */
   batches: Definition[][];
   /** Log records (by `event`) the master prints as `log` events. */

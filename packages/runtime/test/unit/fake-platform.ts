@@ -77,6 +77,9 @@ export function fakePlatform(options: FakePlatformOptions = {}): FakePlatform {
           if (alive && (signal === 'SIGKILL' || !options.stubborn)) queueMicrotask(() => child.exit({ code: null, signal }));
           return alive;
         },
+        // No IPC in this platform: its children are only spawned, signalled and ended.
+        send: () => Promise.resolve(false),
+        onMessage: () => undefined,
       };
     },
     exit(code) {
@@ -95,6 +98,7 @@ export function fakePlatform(options: FakePlatformOptions = {}): FakePlatform {
     cpuCount: () => options.cpus ?? 4,
     write: () => undefined,
     signalPid: () => false,
+    parentChannel: () => undefined,
   };
   return { platform, clock, server, children, signalHandlers, exits };
 }

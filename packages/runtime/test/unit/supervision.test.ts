@@ -353,6 +353,7 @@ describe('slots', () => {
       childEnv: () => ({}),
       inheritedArgs: {},
       inheritFds: () => [],
+      listenMode: () => 'shared',
       gate: Promise.resolve(),
     });
     return { f, sup };

@@ -5,6 +5,7 @@ import {
   type ChildExit,
   type ChildHandle,
   type Clock,
+  type IpcMessage,
   type MasterOptions,
   type Platform,
   type RedisLike,
@@ -289,7 +290,7 @@ export class TestCluster {
     return isAbsolute(file) ? file : resolve(this.baseDir, file);
   }
 
-  private createSim(init: { parentPid: number; file: string | undefined; argv: string[]; env: Record<string, string | undefined>; cpu: number | undefined }): InternalSim {
+  private createSim(init: { parentPid: number; file: string | undefined; argv: string[]; env: Record<string, string | undefined>; cpu: number | undefined; ipc?: boolean }): InternalSim {
     const pid = this.nextPid++;
     const sim: InternalSim = {
       pid,
@@ -304,6 +305,9 @@ export class TestCluster {
       signals: new Map(),
       exitListeners: [],
       parentWatchers: new Set(),
+      ipc: init.ipc ?? false,
+      fromParent: new Set(),
+      toParent: [],
       clients: [],
       platform: undefined as unknown as Platform,
       context: undefined as unknown as ProgramContext,
@@ -344,6 +348,18 @@ export class TestCluster {
         this.output.push({ pid, stream, text });
       },
       signalPid: (target, signal) => (signal === 0 ? this.sims.get(target)?.state === 'running' : this.signal(target, signal)),
+      parentChannel: (parentPid) => {
+        if (!sim.ipc || sim.parentPid !== parentPid) return undefined;
+        return {
+          send: (message) => {
+            if (sim.state === 'running') queueMicrotask(() => sim.toParent.forEach((listener) => listener(message)));
+          },
+          onMessage: (listener) => {
+            sim.fromParent.add(listener);
+            return () => sim.fromParent.delete(listener);
+          },
+        };
+      },
     };
     sim.context = {
       pid,
@@ -371,6 +387,7 @@ export class TestCluster {
     const file = args.find((arg) => this.programs.has(arg));
     const sim = this.createSim({
       parentPid: parent.pid,
+      ipc: spec.ipc,
       file,
       argv: file === undefined ? [] : args.slice(args.indexOf(file) + 1),
       env: spec.env,
@@ -402,6 +419,23 @@ export class TestCluster {
         else sim.exitListeners.push(deliver);
       },
       kill: (signal) => this.signal(sim.pid, signal),
+      // IPC as between a Node parent and child: asynchronous, only while the child runs; a socket is passed as it is.
+      send: (message, socket) =>
+        new Promise<boolean>((resolve) => {
+          if (!sim.ipc || sim.state !== 'running') {
+            resolve(false);
+            return;
+          }
+          queueMicrotask(() => {
+            for (const listener of [...sim.fromParent]) listener(message, socket);
+            resolve(true);
+          });
+        }),
+      onMessage: (listener) => {
+        sim.toParent.push((message) => {
+          if (parent.state === 'running') listener(message);
+        });
+      },
     };
   }
 
@@ -435,6 +469,10 @@ interface InternalSim extends SimProcess {
   signals: Map<string, Set<() => void>>;
   exitListeners: Array<(exit: ChildExit) => void>;
   parentWatchers: Set<() => void>;
+  /** Spawned with an IPC channel (a Node child): what travels on it, each way. */
+  ipc: boolean;
+  fromParent: Set<(message: IpcMessage, socket: unknown) => void>;
+  toParent: Array<(message: IpcMessage) => void>;
   clients: FakeRedis[];
   platform: Platform;
   context: ProgramContext;
