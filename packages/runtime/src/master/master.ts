@@ -11,10 +11,16 @@ import type { ReloadState } from '../process/events';
 export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
   /** Milliseconds a replacement may take to register during a reload before the reload is abandoned (children with `ready: 'register'`). Default `30000`. */
   readyTimeout?: number;
+  /**
+   * Children a rolling reload replaces at once: their replacements start together, and
+   * the old children are stopped once all of them are ready, so the port never has fewer
+   * ready workers than before. Raise it for clusters with many workers. Default `1`.
+   */
+  reloadConcurrency?: number;
 }
 
 /** The checks of the options only the master takes. */
-const MASTER_OPTION_CHECKS = { readyTimeout: checks.ms } as const satisfies { [K in Exclude<keyof MasterOptions, keyof ProcessOptions>]-?: unknown };
+const MASTER_OPTION_CHECKS = { readyTimeout: checks.ms, reloadConcurrency: checks.count } as const satisfies { [K in Exclude<keyof MasterOptions, keyof ProcessOptions>]-?: unknown };
 
 /**
  * After Redis comes back, processes register again; the master then drops the
@@ -77,6 +83,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       logger: this.logger,
       reloadDelay: this.reloadDelay,
       readyTimeout,
+      concurrency: options.reloadConcurrency ?? 1,
       targets: () => this.supervisor.slots.filter((slot) => slot.state === 'running'),
       duplicate: (slot) => this.supervisor.duplicate(slot),
       retire: (slot) => this.supervisor.retire(slot),

@@ -19,6 +19,8 @@ export interface ReloadDeps {
   reloadDelay: number;
   /** Milliseconds a replacement may take to register before the reload is abandoned. */
   readyTimeout: number;
+  /** Children replaced at once (each replacement is up before its old child goes). */
+  concurrency: number;
   /** Called once at the end of every reload that ran (a queued one included), with its own result. */
   onResult(result: ReloadResult): void;
 }
@@ -43,6 +45,7 @@ export const RELOAD_TRANSITIONS: Record<ReloadState, readonly ReloadState[]> = {
 };
 
 type ReplaceOutcome = { ok: true; to: number } | { ok: false; failure: NonNullable<ReloadResult['failure']> };
+type BatchOutcome = { ok: true; to: number[] } | { ok: false; failure: NonNullable<ReloadResult['failure']> };
 
 /**
  * Rolling reload, one child at a time: start its replacement, wait until the
@@ -64,7 +67,8 @@ export class ReloadMachine {
   private queued = false;
   private cancelled = false;
   private running: Promise<ReloadResult> | undefined;
-  private wake: (() => void) | undefined;
+  /** What cancel() wakes: every wait under way (several while a surge replaces children together). */
+  private readonly wakers = new Set<() => void>();
 
   constructor(private readonly deps: ReloadDeps) {}
 
@@ -92,7 +96,7 @@ export class ReloadMachine {
   cancel(): void {
     this.cancelled = true;
     this.queued = false;
-    this.wake?.();
+    for (const wake of [...this.wakers]) wake();
   }
 
   private async loop(): Promise<ReloadResult[]> {
@@ -124,13 +128,30 @@ export class ReloadMachine {
     const replaced: ReloadResult['replaced'] = [];
     const targets = this.deps.targets();
     this.deps.logger.info({ event: 'reload.start', children: targets.map((s) => s.pid) }, `reloading ${targets.length} children`);
-    for (const old of targets) {
+    for (let i = 0; i < targets.length; ) {
+      const old = targets[i]!;
       if (this.cancelled) return this.fail(replaced, { reason: 'cancelled', slot: old.id, pid: old.pid });
-      if (old.state !== 'running') continue;
-      const from = old.pid;
-      const outcome = old.ready === 'spawn' ? await this.restartInPlace(old) : await this.replace(old);
+      if (old.state !== 'running') {
+        i++;
+        continue;
+      }
+      if (old.ready === 'spawn') {
+        i++;
+        const from = old.pid;
+        const outcome = await this.restartInPlace(old);
+        if (!outcome.ok) return this.fail(replaced, outcome.failure);
+        replaced.push({ from, to: outcome.to });
+        continue;
+      }
+      // Up to `concurrency` registering children in a row are replaced together.
+      const batch: Slot[] = [];
+      for (; i < targets.length && batch.length < this.deps.concurrency && targets[i]!.ready !== 'spawn'; i++) {
+        if (targets[i]!.state === 'running') batch.push(targets[i]!);
+      }
+      const froms = batch.map((slot) => slot.pid);
+      const outcome = await this.replace(batch);
       if (!outcome.ok) return this.fail(replaced, outcome.failure);
-      replaced.push({ from, to: outcome.to });
+      outcome.to.forEach((to, k) => replaced.push({ from: froms[k]!, to }));
     }
     this.setState('completed');
     this.setState('idle');
@@ -138,35 +159,45 @@ export class ReloadMachine {
     return { ok: true, replaced };
   }
 
-  /** Start a replacement, wait until it registered and settled, then retire the old child. */
-  private async replace(old: Slot): Promise<ReplaceOutcome> {
-    this.setState('replacing', old.id);
-    const fresh = this.deps.duplicate(old);
-    const outcome = await this.waitForRegistration(fresh);
-    if (outcome !== 'registered') {
+  /**
+   * Start a replacement for each of `olds`, wait until every one registered and all settled
+   * together, then retire the old children. One that fails stops the reload: the
+   * replacements are removed and the old children keep serving.
+   */
+  private async replace(olds: Slot[]): Promise<BatchOutcome> {
+    const first = olds[0]!;
+    this.setState('replacing', first.id);
+    const fresh = olds.map((old) => this.deps.duplicate(old));
+    const outcomes = await Promise.all(fresh.map((slot) => this.waitForRegistration(slot)));
+    const failedAt = outcomes.findIndex((outcome) => outcome !== 'registered');
+    if (failedAt !== -1) {
+      const outcome = outcomes[failedAt] as Exclude<(typeof outcomes)[number], 'registered'>;
+      const slot = fresh[failedAt]!;
       this.deps.logger.error(
-        { event: 'reload.failed', reason: outcome, slot: old.id, pid: fresh.pid, timeoutMs: this.deps.readyTimeout },
-        `replacement of pid ${old.pid} did not become ready (${outcome}); stopping the reload, old workers keep serving`,
+        { event: 'reload.failed', reason: outcome, slot: olds[failedAt]!.id, pid: slot.pid, timeoutMs: this.deps.readyTimeout },
+        `replacement of pid ${olds[failedAt]!.pid} did not become ready (${outcome}); stopping the reload, old workers keep serving`,
       );
-      await this.deps.retire(fresh);
-      return { ok: false, failure: { reason: outcome, slot: fresh.id, pid: fresh.pid } };
+      await Promise.all(fresh.map((s) => this.deps.retire(s)));
+      return { ok: false, failure: { reason: outcome, slot: slot.id, pid: slot.pid } };
     }
-    const readyPid = fresh.pid;
-    this.setState('settling', old.id);
+    const readyPids = fresh.map((slot) => slot.pid);
+    this.setState('settling', first.id);
     const settled = await this.settle(fresh);
-    if (settled === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: old.id, pid: old.pid } };
+    if (settled === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: first.id, pid: first.pid } };
     // A replacement that registered and then died (lazy init, first request) must not cost the old child.
-    if (settled === 'replacement-exited' || fresh.state !== 'running' || fresh.pid !== readyPid) {
+    const died = fresh.findIndex((slot, k) => slot.state !== 'running' || slot.pid !== readyPids[k]);
+    if (settled === 'replacement-exited' || died !== -1) {
+      const k = Math.max(0, died);
       this.deps.logger.error(
-        { event: 'reload.failed', reason: 'replacement-exited', slot: old.id, pid: readyPid },
-        `replacement ${readyPid} of pid ${old.pid} exited after registering; stopping the reload, old workers keep serving`,
+        { event: 'reload.failed', reason: 'replacement-exited', slot: olds[k]!.id, pid: readyPids[k] },
+        `replacement ${readyPids[k]!} of pid ${olds[k]!.pid} exited after registering; stopping the reload, old workers keep serving`,
       );
-      await this.deps.retire(fresh);
-      return { ok: false, failure: { reason: 'replacement-exited', slot: fresh.id, pid: readyPid } };
+      await Promise.all(fresh.map((s) => this.deps.retire(s)));
+      return { ok: false, failure: { reason: 'replacement-exited', slot: fresh[k]!.id, pid: readyPids[k]! } };
     }
-    this.setState('retiring', old.id);
-    await this.deps.retire(old);
-    return { ok: true, to: fresh.pid };
+    this.setState('retiring', first.id);
+    await Promise.all(olds.map((old) => this.deps.retire(old)));
+    return { ok: true, to: fresh.map((slot) => slot.pid) };
   }
 
   /**
@@ -183,7 +214,7 @@ export class ReloadMachine {
     if (started === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: fresh.id, pid: fresh.pid } };
     const startedPid = fresh.pid;
     this.setState('settling', old.id);
-    const settled = await this.settle(fresh);
+    const settled = await this.settle([fresh]);
     if (settled === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: fresh.id, pid: startedPid } };
     if (settled === 'replacement-exited' || fresh.pid !== startedPid) {
       this.deps.logger.error(
@@ -208,9 +239,10 @@ export class ReloadMachine {
         events.off('register', onRegister);
         events.off('childExited', onExit);
         clock.clearTimeout(timer);
-        this.wake = undefined;
+        this.wakers.delete(cancel);
         resolve(outcome);
       };
+      const cancel = () => finish('cancelled');
       const timer: TimerHandle = clock.setTimeout(() => finish('ready-timeout'), readyTimeout);
       const onRegister = (frame: RuntimeEvents['register']) => {
         if (frame.meta.pid === slot.pid) finish('registered');
@@ -220,7 +252,7 @@ export class ReloadMachine {
       };
       events.on('register', onRegister);
       events.on('childExited', onExit);
-      this.wake = () => finish('cancelled');
+      this.wakers.add(cancel);
     });
   }
 
@@ -230,45 +262,54 @@ export class ReloadMachine {
     return new Promise((resolve) => {
       const finish = (outcome: 'spawned' | 'cancelled') => {
         events.off('childSpawned', onSpawn);
-        this.wake = undefined;
+        this.wakers.delete(cancel);
         resolve(outcome);
       };
+      const cancel = () => finish('cancelled');
       const onSpawn = (child: RuntimeEvents['childSpawned']) => {
         if (child.slot === slot.id) finish('spawned');
       };
       events.on('childSpawned', onSpawn);
-      this.wake = () => finish('cancelled');
+      this.wakers.add(cancel);
     });
   }
 
-  /** Waits `reloadDelay`, watching the replacement: it must still be alive at the end. */
-  private settle(fresh: Slot): Promise<'slept' | 'cancelled' | 'replacement-exited'> {
+  /** Waits `reloadDelay`, watching the replacements: each must still be alive at the end. */
+  private settle(fresh: Slot[]): Promise<'slept' | 'cancelled' | 'replacement-exited'> {
     const { events } = this.deps;
+    const ids = new Set(fresh.map((slot) => slot.id));
     return new Promise((resolve) => {
+      let exited = false;
       const onExit = (exit: RuntimeEvents['childExited']) => {
-        if (exit.slot !== fresh.id) return;
+        if (!ids.has(exit.slot)) return;
+        exited = true;
         events.off('childExited', onExit);
-        this.wake?.();
+        wakeSleep();
       };
       events.on('childExited', onExit);
-      void this.sleep(this.deps.reloadDelay).then((outcome) => {
+      const { promise, wake: wakeSleep } = this.sleep(this.deps.reloadDelay);
+      void promise.then((outcome) => {
         events.off('childExited', onExit);
-        resolve(outcome === 'cancelled' && !this.cancelled ? 'replacement-exited' : outcome);
+        resolve(exited && !this.cancelled ? 'replacement-exited' : outcome);
       });
     });
   }
 
-  private sleep(ms: number): Promise<'slept' | 'cancelled'> {
-    return new Promise((resolve) => {
+  /** A sleep that cancel() (or `wake`) ends early with 'cancelled'. */
+  private sleep(ms: number): { promise: Promise<'slept' | 'cancelled'>; wake: () => void } {
+    let wake!: () => void;
+    const promise = new Promise<'slept' | 'cancelled'>((resolve) => {
       const timer = this.deps.clock.setTimeout(() => {
-        this.wake = undefined;
+        this.wakers.delete(wake);
         resolve('slept');
       }, ms);
-      this.wake = () => {
+      wake = () => {
         this.deps.clock.clearTimeout(timer);
-        this.wake = undefined;
+        this.wakers.delete(wake);
         resolve('cancelled');
       };
+      this.wakers.add(wake);
     });
+    return { promise, wake };
   }
 }

@@ -455,6 +455,49 @@ test('ready overrides the default: a node child with ready "spawn" counts when s
   await f.cluster.close();
 });
 
+describe('reloadConcurrency', () => {
+  test('replaces children two at a time: both replacements ready and settled, then both old ones go; never fewer ready than before', async () => {
+    const f = await fixture(4, { reloadConcurrency: 2 });
+    const t0 = f.cluster.clock.now();
+    const ready: number[] = [];
+    // After every step of the simulation: how many app processes are registered and alive.
+    const sample = () => ready.push((f.master.clusterInfo['app'] ?? []).filter((pid) => f.cluster.process(pid).state === 'running').length);
+    f.cluster.signal(f.master.pid, 'SIGHUP');
+    while (f.reloaded.length === 0) {
+      await f.cluster.advance(10);
+      sample();
+    }
+    const [result] = f.reloaded as [ReloadResult];
+    expect(result.ok).toBe(true);
+    expect(result.replaced.map((r) => r.from)).toEqual(f.initial);
+    expect(Math.min(...ready)).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...ready)).toBe(6);
+    // Two steps of READY_DELAY + SETTLE instead of four.
+    expect(f.cluster.clock.now() - t0).toBeLessThanOrEqual(2 * (READY_DELAY + SETTLE) + 10);
+    const spawnTimes = f.logger.records.filter((r) => r.fields.event === 'child.spawn' && (r.at ?? 0) >= t0).map((r) => r.at! - t0);
+    expect(spawnTimes).toEqual([0, 0, READY_DELAY + SETTLE, READY_DELAY + SETTLE]);
+    await f.cluster.close();
+  });
+
+  test('one replacement of a batch that never becomes ready fails the reload: both replacements go, both old children stay', async () => {
+    const f = await fixture(2, { reloadConcurrency: 2, readyTimeout: 1_000 });
+    f.queue.push('ready', 'never-ready');
+    f.cluster.signal(f.master.pid, 'SIGHUP');
+    await f.cluster.until(() => f.failed.length === 1);
+    const [result] = f.failed as [ReloadResult];
+    expect(result).toMatchObject({ ok: false, replaced: [], failure: { reason: 'ready-timeout' } });
+    await f.cluster.settle();
+    expect(aliveApps(f)).toEqual(f.initial);
+    expect(appPids(f)).toEqual([...f.initial].sort((a, b) => a - b));
+    await f.cluster.close();
+  });
+
+  test('must be a whole number of at least 1', () => {
+    const cluster = createTestCluster({ clock: 'manual' });
+    for (const bad of [0, 1.5, '2']) expect(() => cluster.createMaster({ reloadConcurrency: bad as number })).toThrow(expect.objectContaining({ code: 'CLUSTR_INVALID_OPTION', field: 'reloadConcurrency' }));
+  });
+});
+
 // Runs last: the tests above must between them have taken every allowed transition.
 test('every transition of RELOAD_TRANSITIONS was exercised, and no other', () => {
   const allowed = new Set(Object.entries(RELOAD_TRANSITIONS).flatMap(([from, targets]) => targets.map((to) => `${from}->${to}`)));
