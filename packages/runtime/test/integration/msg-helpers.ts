@@ -1,5 +1,6 @@
 import { Worker, nodePlatform, type ClusterInfo, type Message, type Platform } from '../../src';
 import { isAlive, runFixture, waitGone, type FixtureEvent, type RunningFixture } from './harness';
+import { watchNamespace } from './signed-run';
 
 /** Names of the processes msg-master.js starts by default: two `web`, one `jobs`, a `jobs` parent and its `web` child `gc`. */
 export const TREE_NAMES = ['w1', 'w2', 'j1', 'p', 'gc'] as const;
@@ -56,6 +57,7 @@ export function createController(namespace: string): Worker {
     onSignal: () => () => undefined,
     watchParent: () => () => undefined,
   };
+  watchNamespace(namespace);
   const controller = Worker.create({ group: 'ctl', namespace, platform });
   controllers.add(controller);
   return controller;
