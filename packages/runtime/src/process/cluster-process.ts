@@ -42,7 +42,7 @@ import { jsonLogger, safeLogger, silentLogger, type Logger } from './logger';
 import { LogLimiter } from './log-limiter';
 import { checkKeys, checks, nested, optionsObject, MAX_TIMEOUT_MS, type Check } from './options';
 import { PendingReplies, timeoutError } from './pending';
-import { isAuthError, resolveRedis, type RedisTarget, type ResolvedRedis } from './redis-target';
+import { isAuthError, isTlsRefusal, redisAuthError, redisTlsError, resolveRedis, type RedisTarget, type ResolvedRedis } from './redis-target';
 import { KeyRing, invalidSecretArgument } from './keyring';
 import { emptyStats, trackStats, type Stats } from './stats';
 import { Supervisor, RESTART_POLICY_CHECKS, validateRestartPolicy, type RestartPolicy } from '../supervision/supervisor';
@@ -350,6 +350,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       onReject: (rejected) => this.reject(rejected),
       onGap: (gap) => this.events.emit('missed', gap),
       onConnection: (change) => this.events.emit('connection', change),
+      onSubscribeRefused: (error) => this.redisError(error),
     });
     for (const client of new Set([publisher, subscriber])) {
       client.on('error', (error: Error) => this.redisError(error));
@@ -956,7 +957,12 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private redisError(error: Error): void {
     // Before the first connection, an authentication failure will not get better by retrying.
     if (this.transport.state === 'connecting' && isAuthError(error) && this.state === 'running') {
-      this.failStart(new ClustrError('CLUSTR_REDIS_AUTH', `Redis at ${this.redis.label} refused this process: ${error.message}. Check the user name and password, and the ACL user's permissions (docs/security.md).`, { cause: error }));
+      this.failStart(redisAuthError(this.redis.label, this.namespace, error));
+      return;
+    }
+    // Nor a certificate this process does not trust.
+    if (this.transport.state === 'connecting' && isTlsRefusal(error) && this.state === 'running') {
+      this.failStart(redisTlsError(this.redis.label, error));
       return;
     }
     this.limiter.log('warn', { event: 'redis.error', error }, `Redis connection error: ${error.message}`);
@@ -991,7 +997,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     const last = this.transport.lastError;
     const why = last === undefined ? 'no answer' : last.message;
     const error = isAuthError(last)
-      ? new ClustrError('CLUSTR_REDIS_AUTH', `Redis at ${this.redis.label} refused this process: ${why}. Check the user name and password, and the ACL user's permissions (docs/security.md).`, { cause: last })
+      ? redisAuthError(this.redis.label, this.namespace, last!)
       : new ClustrError(
           'CLUSTR_REDIS_UNREACHABLE',
           `could not reach Redis at ${this.redis.label} within ${this.connectTimeout} ms (${why}). Start Redis there, or point clustr at one with the redis option or CLUSTR_REDIS_URL.`,
