@@ -1,4 +1,4 @@
-import { Worker, nodePlatform, type ClusterInfo, type Message, type Platform } from '../../src';
+import { Worker, nodePlatform, type ClusterInfo, type Message, type Platform, type RedisTarget } from '../../src';
 import { isAlive, runFixture, waitGone, type FixtureEvent, type RunningFixture } from './harness';
 import { watchNamespace } from './signed-run';
 
@@ -49,7 +49,7 @@ const controllers = new Set<Worker>();
  * messages. It never calls emitReady(), so cluster info never lists it; its
  * platform never exits, traps signals or watches the jest process's parent.
  */
-export function createController(namespace: string, options: { secret?: string | string[]; group?: string } = {}): Worker {
+export function createController(namespace: string, options: { secret?: string | string[]; group?: string; redis?: RedisTarget } = {}): Worker {
   const platform: Platform = {
     ...nodePlatform(),
     argv: [],
@@ -58,7 +58,13 @@ export function createController(namespace: string, options: { secret?: string |
     watchParent: () => () => undefined,
   };
   watchNamespace(namespace);
-  const controller = Worker.create({ group: options.group ?? 'ctl', namespace, platform, ...(options.secret === undefined ? {} : { secret: options.secret }) });
+  const controller = Worker.create({
+    group: options.group ?? 'ctl',
+    namespace,
+    platform,
+    ...(options.secret === undefined ? {} : { secret: options.secret }),
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
+  });
   controllers.add(controller);
   return controller;
 }
