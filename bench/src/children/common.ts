@@ -81,14 +81,15 @@ export const PAYLOAD_SCHEMA = {
 /**
  * The clustr side of a messaging child: a Worker on the bench's own ioredis
  * clients (same options as the raw side) that validates `data` with
- * PAYLOAD_SCHEMA. clustr is loaded only here, so raw children never pay for it.
+ * PAYLOAD_SCHEMA, and with `secret` signs and verifies every frame. clustr is loaded only here, so raw children never pay for it.
  */
-export async function clustrWorker(group: string, ns: string): Promise<Worker> {
+export async function clustrWorker(group: string, ns: string, secret?: string): Promise<Worker> {
   const { Worker: ClustrWorker } = await import('@clustr/runtime');
   return ClustrWorker.create({
     group,
     namespace: ns,
     reloadDelay: 0,
+    ...(secret === undefined ? {} : { secret }),
     publisher: redis(),
     subscriber: redis(),
     messages: { public: PAYLOAD_SCHEMA, private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,

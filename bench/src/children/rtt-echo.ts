@@ -2,7 +2,10 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, params, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `signed`: clustr with a secret (every frame signed and verified). */
+  impl: 'clustr' | 'signed' | 'raw';
+  /** The secret of the `signed` side. */
+  secret?: string;
   ns: string;
 }
 
@@ -10,8 +13,8 @@ const p = params<Params>();
 exitWithParent();
 
 async function main(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('echo', p.ns);
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('echo', p.ns, p.secret);
     worker.onPrivate((message) => {
       worker.emitPrivate(message.meta.pid, message.data).catch(fail);
     });

@@ -6,7 +6,10 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `signed`: clustr with a secret (every frame signed and verified). */
+  impl: 'clustr' | 'signed' | 'raw';
+  /** The secret of the `signed` side. */
+  secret?: string;
   ns: string;
   target: number;
 }
@@ -23,8 +26,8 @@ function replied(seq: number): void {
 }
 
 async function setup(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('ping', p.ns);
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('ping', p.ns, p.secret);
     worker.onPrivate((message) => replied((message.data as { seq: number }).seq));
     await worker.emitReady();
     sendOne = (seq) => worker.emitPrivate(p.target, payload(seq));

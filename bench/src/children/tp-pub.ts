@@ -9,7 +9,10 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, now, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `signed`: clustr with a secret (every frame signed and verified). */
+  impl: 'clustr' | 'signed' | 'raw';
+  /** The secret of the `signed` side. */
+  secret?: string;
   kind: 'public' | 'private';
   ns: string;
   /** Receiver of private messages. */
@@ -40,8 +43,8 @@ onCommand((command) => {
 exitWithParent();
 
 async function setup(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('pub', p.ns);
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('pub', p.ns, p.secret);
     await worker.emitReady();
     sendOne = p.kind === 'private' ? (seq) => worker.emitPrivate(p.target, payload(seq)) : (seq) => worker.emitPublic(payload(seq));
   } else {

@@ -6,7 +6,10 @@
 import { clustrWorker, exitWithParent, fail, now, onCommand, params, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `signed`: clustr with a secret (every frame signed and verified). */
+  impl: 'clustr' | 'signed' | 'raw';
+  /** The secret of the `signed` side. */
+  secret?: string;
   kind: 'public' | 'private';
   ns: string;
   progressEvery: number;
@@ -52,8 +55,8 @@ onCommand((command) => {
 exitWithParent();
 
 async function main(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('sub', p.ns);
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('sub', p.ns, p.secret);
     if (p.kind === 'private') worker.onPrivate(received);
     else worker.onPublic(received);
     // emitReady resolves once the subscriptions are confirmed.
