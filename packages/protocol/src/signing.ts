@@ -41,7 +41,7 @@ export interface FrameSigner {
 
 /** SHA-256's block: HMAC pads its key to this. */
 const BLOCK = 64;
-type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer' | 'base64url') => Buffer | string;
+type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'latin1' | 'base64url') => string;
 /** crypto.hash (Node 20.12+): one call, no Hash object. Absent elsewhere (other runtimes): createHmac then. */
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
@@ -51,8 +51,10 @@ type Mac = (channel: string, body: string) => string;
 /**
  * HMAC-SHA256 (RFC 2104) as two one-shot SHA-256 calls over buffers kept per
  * key: H((K ^ opad) || H((K ^ ipad) || message)). It gives exactly what
- * createHmac gives; a createHmac object per frame cost about 1.6 times as much,
- * and the MAC is paid on every frame sent and received (BENCHMARKS.md).
+ * createHmac gives; a createHmac object per frame cost about twice as much,
+ * and the MAC is paid on every frame sent and received (BENCHMARKS.md). The
+ * inner digest comes back as a latin1 string: asking for a Buffer cost more
+ * than hashing the whole frame.
  */
 function macFor(key: Buffer): Mac {
   if (oneShot === undefined) {
@@ -80,8 +82,8 @@ function macFor(key: Buffer): Mac {
     let end = BLOCK + inner.write(channel, BLOCK, 'utf8');
     inner[end++] = 0x0a;
     end += inner.write(body, end, 'utf8');
-    (hash('sha256', inner.subarray(0, end), 'buffer') as Buffer).copy(outer, BLOCK);
-    return hash('sha256', outer, 'base64url') as string;
+    outer.write(hash('sha256', inner.subarray(0, end), 'latin1'), BLOCK, 'latin1');
+    return hash('sha256', outer, 'base64url');
   };
 }
 
