@@ -18,6 +18,7 @@ const EXPECTED: Record<string, string[]> = {
   'throughput.p2p.signed': ['ioredis'],
   'throughput.p2p.signed.pubCpu': ['ioredis'],
   'throughput.p2p.signed.subCpu': ['ioredis'],
+  'throughput.p2p.signedBatched': ['ioredis'],
   'throughput.fanout4': ['ioredis'],
   'throughput.fanout4.pubCpu': ['ioredis'],
   'throughput.fanout4.subCpu': ['ioredis'],

@@ -81,15 +81,21 @@ export const PAYLOAD_SCHEMA = {
 /**
  * The clustr side of a messaging child: a Worker on the bench's own ioredis
  * clients (same options as the raw side) that validates `data` with
- * PAYLOAD_SCHEMA, and with `secret` signs and verifies every frame. clustr is loaded only here, so raw children never pay for it.
+ * PAYLOAD_SCHEMA, and with `secret` signs and verifies every frame (`coalesce`:
+ * frames of one tick go as one signed batch). clustr is loaded only here, so raw children never pay for it.
  */
-export async function clustrWorker(group: string, ns: string, secret?: string): Promise<Worker> {
+export async function clustrWorker(group: string, ns: string, secret?: string, coalesce?: boolean): Promise<Worker> {
   const { Worker: ClustrWorker } = await import('@clustr/runtime');
   return ClustrWorker.create({
     group,
     namespace: ns,
     reloadDelay: 0,
     ...(secret === undefined ? {} : { secret }),
+    ...(coalesce === undefined ? {} : { coalesce }),
+    // The bench's flow control lets a publisher run up to 20k messages (LEAD) ahead of the
+    // slowest subscriber; the default inbound bound (10k frames) would drop, as `overloaded`,
+    // frames the flow control already allowed, whenever other load slows a subscriber down.
+    inboundQueue: { maxFrames: 50_000 },
     publisher: redis(),
     subscriber: redis(),
     messages: { public: PAYLOAD_SCHEMA, private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,

@@ -2,10 +2,11 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, params, rawChannels, redis, send } from './common';
 
 interface Params {
-  /** `signed`: clustr with a secret (every frame signed and verified). */
-  impl: 'clustr' | 'signed' | 'raw';
-  /** The secret of the `signed` side. */
+  /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  /** The secret of the signed sides. */
   secret?: string;
+  coalesce?: boolean;
   ns: string;
 }
 
@@ -14,7 +15,7 @@ exitWithParent();
 
 async function main(): Promise<void> {
   if (p.impl !== 'raw') {
-    const worker = await clustrWorker('echo', p.ns, p.secret);
+    const worker = await clustrWorker('echo', p.ns, p.secret, p.coalesce);
     worker.onPrivate((message) => {
       worker.emitPrivate(message.meta.pid, message.data).catch(fail);
     });

@@ -6,10 +6,11 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
-  /** `signed`: clustr with a secret (every frame signed and verified). */
-  impl: 'clustr' | 'signed' | 'raw';
-  /** The secret of the `signed` side. */
+  /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  /** The secret of the signed sides. */
   secret?: string;
+  coalesce?: boolean;
   ns: string;
   target: number;
 }
@@ -27,7 +28,7 @@ function replied(seq: number): void {
 
 async function setup(): Promise<void> {
   if (p.impl !== 'raw') {
-    const worker = await clustrWorker('ping', p.ns, p.secret);
+    const worker = await clustrWorker('ping', p.ns, p.secret, p.coalesce);
     worker.onPrivate((message) => replied((message.data as { seq: number }).seq));
     await worker.emitReady();
     sendOne = (seq) => worker.emitPrivate(p.target, payload(seq));

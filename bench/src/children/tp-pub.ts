@@ -9,10 +9,11 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, now, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
-  /** `signed`: clustr with a secret (every frame signed and verified). */
-  impl: 'clustr' | 'signed' | 'raw';
-  /** The secret of the `signed` side. */
+  /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  /** The secret of the signed sides. */
   secret?: string;
+  coalesce?: boolean;
   kind: 'public' | 'private';
   ns: string;
   /** Receiver of private messages. */
@@ -44,7 +45,7 @@ exitWithParent();
 
 async function setup(): Promise<void> {
   if (p.impl !== 'raw') {
-    const worker = await clustrWorker('pub', p.ns, p.secret);
+    const worker = await clustrWorker('pub', p.ns, p.secret, p.coalesce);
     await worker.emitReady();
     sendOne = p.kind === 'private' ? (seq) => worker.emitPrivate(p.target, payload(seq)) : (seq) => worker.emitPublic(payload(seq));
   } else {

@@ -6,10 +6,11 @@
 import { clustrWorker, exitWithParent, fail, now, onCommand, params, rawChannels, redis, send } from './common';
 
 interface Params {
-  /** `signed`: clustr with a secret (every frame signed and verified). */
-  impl: 'clustr' | 'signed' | 'raw';
-  /** The secret of the `signed` side. */
+  /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  /** The secret of the signed sides. */
   secret?: string;
+  coalesce?: boolean;
   kind: 'public' | 'private';
   ns: string;
   progressEvery: number;
@@ -56,7 +57,7 @@ exitWithParent();
 
 async function main(): Promise<void> {
   if (p.impl !== 'raw') {
-    const worker = await clustrWorker('sub', p.ns, p.secret);
+    const worker = await clustrWorker('sub', p.ns, p.secret, p.coalesce);
     if (p.kind === 'private') worker.onPrivate(received);
     else worker.onPublic(received);
     // emitReady resolves once the subscriptions are confirmed.

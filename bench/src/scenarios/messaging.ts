@@ -15,16 +15,21 @@ import { forkChild, type ChildEvent, type Proc } from '../lib/proc';
 import { figure, type Figure } from '../lib/report';
 import { median, summarize } from '../lib/stats';
 
-/** `signed` is clustr with a secret: every frame signed (HMAC-SHA256) and verified, the cost docs/security.md quotes. */
-export type Impl = 'clustr' | 'signed' | 'raw';
+/**
+ * `signed` is clustr with a secret: every frame signed (HMAC-SHA256) and verified, the
+ * cost docs/security.md quotes. `signed-batched` adds `coalesce: true`: the frames of one
+ * tick go as one batch, signed once.
+ */
+export type Impl = 'clustr' | 'signed' | 'signed-batched' | 'raw';
 type Kind = 'public' | 'private';
 
 /** The `signed` side's secret, handed to its children in their environment (BENCH_PARAMS). */
 const SECRET = randomBytes(32).toString('base64');
 
 /** Parameters every messaging child of `impl` gets. */
-function implParams(impl: Impl): { impl: Impl; secret?: string } {
-  return impl === 'signed' ? { impl, secret: SECRET } : { impl };
+function implParams(impl: Impl): { impl: Impl; secret?: string; coalesce?: boolean } {
+  if (impl === 'signed') return { impl, secret: SECRET };
+  return impl === 'signed-batched' ? { impl, secret: SECRET, coalesce: true } : { impl };
 }
 
 const WINDOW = 1024;
@@ -136,8 +141,9 @@ async function runRound(ctx: BenchContext, group: FlowGroup, messages: number): 
 export interface FlowComparison {
   clustr: FlowSummary;
   raw: FlowSummary;
-  /** When the comparison included the signed side. */
+  /** When the comparison included the signed sides. */
   signed?: FlowSummary;
+  'signed-batched'?: FlowSummary;
 }
 
 interface FlowSummary {
@@ -168,18 +174,22 @@ function summarizeRounds(results: RoundResult[]): FlowSummary {
  * warm-up round each, then `roundCount` alternating rounds of `perRound` messages.
  */
 export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: number, perRound: number, roundCount: number, withSigned = false): Promise<FlowComparison> {
-  const impls: Impl[] = withSigned ? ['raw', 'clustr', 'signed'] : ['raw', 'clustr'];
+  const impls: Impl[] = withSigned ? ['raw', 'clustr', 'signed', 'signed-batched'] : ['raw', 'clustr'];
   const groups: Partial<Record<Impl, FlowGroup>> = {};
   try {
     for (const impl of impls) groups[impl] = await openGroup(ctx, impl, kind, subscribers);
     const warmup = ctx.sizes.warmupMessages;
     for (const impl of impls) await runRound(ctx, groups[impl]!, warmup);
-    const results: Record<Impl, RoundResult[]> = { clustr: [], raw: [], signed: [] };
+    const results: Record<Impl, RoundResult[]> = { clustr: [], raw: [], signed: [], 'signed-batched': [] };
     for (let i = 0; i < roundCount; i++) {
       const order = i % 2 === 0 ? impls : [...impls].reverse();
       for (const impl of order) results[impl].push(await runRound(ctx, groups[impl]!, perRound));
     }
-    const out: FlowComparison = { clustr: summarizeRounds(results.clustr), raw: summarizeRounds(results.raw), ...(withSigned ? { signed: summarizeRounds(results.signed) } : {}) };
+    const out: FlowComparison = {
+      clustr: summarizeRounds(results.clustr),
+      raw: summarizeRounds(results.raw),
+      ...(withSigned ? { signed: summarizeRounds(results.signed), 'signed-batched': summarizeRounds(results['signed-batched']) } : {}),
+    };
     for (const impl of impls) {
       const s = out[impl]!;
       ctx.log(
@@ -203,13 +213,15 @@ function cpuFigures(scenario: string, id: string, what: string, cmp: FlowCompari
 
 function detailOf(cmp: FlowComparison, extra: Record<string, unknown>): Record<string, unknown> {
   const strip = (s: FlowSummary) => ({ ...s, rounds: s.rounds.map((r) => ({ rate: Math.round(r.rate), ms: Math.round(r.ms), received: r.received, pubCpuPerMsg: r.pubCpuPerMsg, subCpuPerMsg: r.subCpuPerMsg })) });
-  return { ...extra, window: WINDOW, lead: LEAD, clustr: strip(cmp.clustr), raw: strip(cmp.raw), ...(cmp.signed === undefined ? {} : { signed: strip(cmp.signed) }) };
+  const signed = cmp.signed === undefined || cmp['signed-batched'] === undefined ? {} : { signed: strip(cmp.signed), signedBatched: strip(cmp['signed-batched']) };
+  return { ...extra, window: WINDOW, lead: LEAD, clustr: strip(cmp.clustr), raw: strip(cmp.raw), ...signed };
 }
 
 export async function throughput(ctx: BenchContext): Promise<Figure[]> {
   const { p2pMessages, fanoutMessages, throughputRounds: n } = ctx.sizes;
   const p2p = await compareFlow(ctx, 'private', 1, Math.round(p2pMessages / n), n, true);
   const signed = p2p.signed!;
+  const batched = p2p['signed-batched']!;
   const fan = await compareFlow(ctx, 'public', 4, Math.round(fanoutMessages / n), n);
   return [
     figure({
@@ -236,6 +248,16 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
       detail: { unsigned: Math.round(p2p.clustr.rate), signed: Math.round(signed.rate) },
     }),
     ...cpuFigures('throughput', 'throughput.p2p.signed', 'point-to-point signed', { clustr: signed, raw: p2p.raw }),
+    figure({
+      scenario: 'throughput',
+      id: 'throughput.p2p.signedBatched',
+      label: `point-to-point with a secret and coalesce: true (a batch per tick, signed once), same rounds`,
+      unit: 'msg/s',
+      better: 'higher',
+      clustr: batched.rate,
+      baselines: [{ name: 'ioredis', value: p2p.raw.rate }],
+      detail: { pubCpuPerMsg: batched.pubCpuPerMsg, subCpuPerMsg: batched.subCpuPerMsg },
+    }),
     figure({
       scenario: 'throughput',
       id: 'throughput.fanout4',
@@ -278,7 +300,7 @@ async function block(pair: PingPair, count: number): Promise<number[]> {
 export async function latency(ctx: BenchContext): Promise<Figure[]> {
   const { rttCount, rttBlocks, rttWarmup } = ctx.sizes;
   const pairs: Partial<Record<Impl, PingPair>> = {};
-  const samples: Record<Impl, number[]> = { clustr: [], raw: [], signed: [] };
+  const samples: Record<Impl, number[]> = { clustr: [], raw: [], signed: [], 'signed-batched': [] };
   const impls: Impl[] = ['raw', 'clustr', 'signed'];
   try {
     for (const impl of impls) pairs[impl] = await openPair(ctx, impl);
