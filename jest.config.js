@@ -20,5 +20,14 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/packages/*/test/integration/**/*.test.ts', '<rootDir>/examples/*/test/integration/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
     },
+    {
+      // The suites of the seed's promises once more, every process holding a secret
+      // (packages/runtime/test/integration/signed-run.ts).
+      ...common,
+      displayName: 'integration:signed',
+      testMatch: ['messaging', 'supervision-respawn', 'supervision-signals', 'supervision-spawn', 'reload'].map((suite) => `<rootDir>/packages/runtime/test/integration/${suite}.test.ts`),
+      setupFiles: ['<rootDir>/packages/runtime/test/integration/signed/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/packages/runtime/test/integration/signed/check.ts'],
+    },
   ],
 };

@@ -82,18 +82,30 @@ export const PAYLOAD_SCHEMA = {
 /**
  * The clustr side of a messaging child: a Worker on the bench's own ioredis
  * clients (same options as the raw side) that validates `data` with
- * PAYLOAD_SCHEMA. clustr is loaded only here, so raw children never pay for it.
+ * PAYLOAD_SCHEMA, and with `secret` signs and verifies every frame (`coalesce`:
+ * frames of one tick go as one signed batch). clustr is loaded only here, so raw children never pay for it.
  */
-export async function clustrWorker(group: string, ns: string, prev = false): Promise<Worker> {
+export async function clustrWorker(group: string, ns: string, options: { secret?: string; coalesce?: boolean; prev?: boolean } = {}): Promise<Worker> {
+  const { secret, coalesce, prev = false } = options;
   // `prev`: the runtime of an earlier commit, built outside the repository by bench/scripts/prev-runtime.sh.
   const prevRuntime = process.env['BENCH_PREV_RUNTIME'] ?? '';
   if (prev && prevRuntime === '') throw new Error('BENCH_PREV_RUNTIME is not set: build one with bench/scripts/prev-runtime.sh');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package directory given at run time
   const { Worker: ClustrWorker } = prev ? (require(prevRuntime) as typeof Runtime) : await import('@clustr/runtime');
+  if (prev) {
+    // The options an earlier release knows: the same clients, the same schema.
+    return ClustrWorker.create({ group, namespace: ns, reloadDelay: 0, publisher: redis(), subscriber: redis(), messages: { public: PAYLOAD_SCHEMA, private: PAYLOAD_SCHEMA } as unknown as MessageSchemas });
+  }
   return ClustrWorker.create({
     group,
     namespace: ns,
     reloadDelay: 0,
+    ...(secret === undefined ? {} : { secret }),
+    ...(coalesce === undefined ? {} : { coalesce }),
+    // The bench's flow control lets a publisher run up to 20k messages (LEAD) ahead of the
+    // slowest subscriber; the default inbound bound (10k frames) would drop, as `overloaded`,
+    // frames the flow control already allowed, whenever other load slows a subscriber down.
+    inboundQueue: { maxFrames: 50_000 },
     publisher: redis(),
     subscriber: redis(),
     messages: { public: PAYLOAD_SCHEMA, private: PAYLOAD_SCHEMA } as unknown as MessageSchemas,

@@ -2,7 +2,11 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, params, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  /** The secret of the signed sides. */
+  secret?: string;
+  coalesce?: boolean;
   ns: string;
 }
 
@@ -10,8 +14,8 @@ const p = params<Params>();
 exitWithParent();
 
 async function main(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('echo', p.ns);
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('echo', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }) });
     worker.onPrivate((message) => {
       worker.emitPrivate(message.meta.pid, message.data).catch(fail);
     });

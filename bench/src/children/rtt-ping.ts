@@ -6,7 +6,11 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
-  impl: 'clustr' | 'raw';
+  /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  /** The secret of the signed sides. */
+  secret?: string;
+  coalesce?: boolean;
   ns: string;
   target: number;
 }
@@ -23,8 +27,8 @@ function replied(seq: number): void {
 }
 
 async function setup(): Promise<void> {
-  if (p.impl === 'clustr') {
-    const worker = await clustrWorker('ping', p.ns);
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('ping', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }) });
     worker.onPrivate((message) => replied((message.data as { seq: number }).seq));
     await worker.emitReady();
     sendOne = (seq) => worker.emitPrivate(p.target, payload(seq));

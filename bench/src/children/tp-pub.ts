@@ -9,8 +9,14 @@
 import { clustrWorker, envelope, exitWithParent, fail, frameIds, now, onCommand, params, payload, rawChannels, redis, send } from './common';
 
 interface Params {
-  /** `prev`: clustr as built from an earlier commit (BENCH_PREV_RUNTIME), for before/after comparisons. */
-  impl: 'clustr' | 'raw' | 'prev';
+  /**
+   * `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same
+   * with `coalesce`; `prev`: clustr as built from an earlier commit (BENCH_PREV_RUNTIME).
+   */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw' | 'prev';
+  /** The secret of the signed sides. */
+  secret?: string;
+  coalesce?: boolean;
   kind: 'public' | 'private';
   ns: string;
   /** Receiver of private messages. */
@@ -41,8 +47,8 @@ onCommand((command) => {
 exitWithParent();
 
 async function setup(): Promise<void> {
-  if (p.impl === 'clustr' || p.impl === 'prev') {
-    const worker = await clustrWorker('pub', p.ns, p.impl === 'prev');
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('pub', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }), prev: p.impl === 'prev' });
     await worker.emitReady();
     sendOne = p.kind === 'private' ? (seq) => worker.emitPrivate(p.target, payload(seq)) : (seq) => worker.emitPublic(payload(seq));
   } else {

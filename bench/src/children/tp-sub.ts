@@ -6,8 +6,14 @@
 import { clustrWorker, exitWithParent, fail, now, onCommand, params, rawChannels, redis, send } from './common';
 
 interface Params {
-  /** `prev`: clustr as built from an earlier commit (BENCH_PREV_RUNTIME), for before/after comparisons. */
-  impl: 'clustr' | 'raw' | 'prev';
+  /**
+   * `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same
+   * with `coalesce`; `prev`: clustr as built from an earlier commit (BENCH_PREV_RUNTIME).
+   */
+  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw' | 'prev';
+  /** The secret of the signed sides. */
+  secret?: string;
+  coalesce?: boolean;
   kind: 'public' | 'private';
   ns: string;
   progressEvery: number;
@@ -53,8 +59,8 @@ onCommand((command) => {
 exitWithParent();
 
 async function main(): Promise<void> {
-  if (p.impl === 'clustr' || p.impl === 'prev') {
-    const worker = await clustrWorker('sub', p.ns, p.impl === 'prev');
+  if (p.impl !== 'raw') {
+    const worker = await clustrWorker('sub', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }), prev: p.impl === 'prev' });
     if (p.kind === 'private') worker.onPrivate(received);
     else worker.onPublic(received);
     // emitReady resolves once the subscriptions are confirmed.

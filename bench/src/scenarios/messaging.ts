@@ -9,14 +9,29 @@
  * CPU time per message, which is far less sensitive to other load than
  * wall-clock rates, is reported alongside.
  */
+import { randomBytes } from 'node:crypto';
 import type { BenchContext } from '../lib/context';
 import { forkChild, type ChildEvent, type Proc } from '../lib/proc';
 import { figure, type Figure } from '../lib/report';
 import { median, summarize } from '../lib/stats';
 
-/** `prev`: clustr built from an earlier commit (BENCH_PREV_RUNTIME), the `before` of a before/after comparison. */
-export type Impl = 'clustr' | 'raw' | 'prev';
+/**
+ * `signed` is clustr with a secret: every frame signed (HMAC-SHA256) and verified, the
+ * cost docs/security.md quotes. `signed-batched` adds `coalesce: true`: the frames of one
+ * tick go as one batch, signed once. `prev` is clustr as an earlier commit built it
+ * (BENCH_PREV_RUNTIME): the `before` of a before/after comparison.
+ */
+export type Impl = 'clustr' | 'signed' | 'signed-batched' | 'raw' | 'prev';
 type Kind = 'public' | 'private';
+
+/** The `signed` side's secret, handed to its children in their environment (BENCH_PARAMS). */
+const SECRET = randomBytes(32).toString('base64');
+
+/** Parameters every messaging child of `impl` gets. */
+function implParams(impl: Impl): { impl: Impl; secret?: string; coalesce?: boolean } {
+  if (impl === 'signed') return { impl, secret: SECRET };
+  return impl === 'signed-batched' ? { impl, secret: SECRET, coalesce: true } : { impl };
+}
 
 const WINDOW = 1024;
 const LEAD = 20_000;
@@ -47,9 +62,9 @@ let rounds = 0;
 
 async function openGroup(ctx: BenchContext, impl: Impl, kind: Kind, subscribers: number): Promise<FlowGroup> {
   const ns = ctx.ns(`tp-${impl}-${kind}-${subscribers}`);
-  const subs = Array.from({ length: subscribers }, (_, i) => forkChild(`${impl}-sub${i}`, 'tp-sub.js', { impl, kind, ns, progressEvery: PROGRESS_EVERY }));
+  const subs = Array.from({ length: subscribers }, (_, i) => forkChild(`${impl}-sub${i}`, 'tp-sub.js', { ...implParams(impl), kind, ns, progressEvery: PROGRESS_EVERY }));
   await Promise.all(subs.map((s) => s.waitFor('ready', 30_000 + subscribers * 1_000)));
-  const pub = forkChild(`${impl}-pub`, 'tp-pub.js', { impl, kind, ns, target: subs[0]!.pid, window: WINDOW, lead: LEAD });
+  const pub = forkChild(`${impl}-pub`, 'tp-pub.js', { ...implParams(impl), kind, ns, target: subs[0]!.pid, window: WINDOW, lead: LEAD });
   await pub.waitFor('ready', 30_000);
   return { impl, subs, pub };
 }
@@ -126,8 +141,12 @@ async function runRound(ctx: BenchContext, group: FlowGroup, messages: number): 
 
 export interface FlowComparison {
   clustr: FlowSummary;
-  /** The baseline: raw ioredis, or `prev` when compareFlow was asked for it. */
   raw: FlowSummary;
+  /** When the comparison included the signed sides. */
+  signed?: FlowSummary;
+  'signed-batched'?: FlowSummary;
+  /** When it included clustr as an earlier commit built it. */
+  prev?: FlowSummary;
 }
 
 interface FlowSummary {
@@ -154,24 +173,28 @@ function summarizeRounds(results: RoundResult[]): FlowSummary {
 }
 
 /**
- * Both setups side by side; a warm-up round each, then `roundCount` alternating
- * rounds of `perRound` messages. The baseline is raw ioredis, or `prev`.
+ * The setups side by side (raw and clustr, and `signed` when asked for); a
+ * warm-up round each, then `roundCount` alternating rounds of `perRound` messages.
  */
-export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: number, perRound: number, roundCount: number, baseline: 'raw' | 'prev' = 'raw'): Promise<FlowComparison> {
+export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: number, perRound: number, roundCount: number, extra: Impl[] = []): Promise<FlowComparison> {
+  const impls: Impl[] = ['raw', 'clustr', ...extra];
   const groups: Partial<Record<Impl, FlowGroup>> = {};
   try {
-    groups[baseline] = await openGroup(ctx, baseline, kind, subscribers);
-    groups.clustr = await openGroup(ctx, 'clustr', kind, subscribers);
+    for (const impl of impls) groups[impl] = await openGroup(ctx, impl, kind, subscribers);
     const warmup = ctx.sizes.warmupMessages;
-    await runRound(ctx, groups[baseline], warmup);
-    await runRound(ctx, groups.clustr, warmup);
-    const results: Record<Impl, RoundResult[]> = { clustr: [], raw: [], prev: [] };
+    for (const impl of impls) await runRound(ctx, groups[impl]!, warmup);
+    const results: Record<Impl, RoundResult[]> = { clustr: [], raw: [], signed: [], 'signed-batched': [], prev: [] };
     for (let i = 0; i < roundCount; i++) {
-      const order: Impl[] = i % 2 === 0 ? [baseline, 'clustr'] : ['clustr', baseline];
+      const order = i % 2 === 0 ? impls : [...impls].reverse();
       for (const impl of order) results[impl].push(await runRound(ctx, groups[impl]!, perRound));
     }
-    const out = { clustr: summarizeRounds(results.clustr), raw: summarizeRounds(results[baseline]) };
-    for (const [impl, s] of [[baseline, out.raw], ['clustr', out.clustr]] as const) {
+    const out: FlowComparison = {
+      clustr: summarizeRounds(results.clustr),
+      raw: summarizeRounds(results.raw),
+      ...Object.fromEntries(extra.map((impl) => [impl, summarizeRounds(results[impl])])),
+    };
+    for (const impl of impls) {
+      const s = out[impl]!;
       ctx.log(
         `  ${kind} x${subscribers} ${impl}: ${Math.round(s.rate)}/s median of ${roundCount} rounds [${s.rounds.map((r) => Math.round(r.rate)).join(' ')}], ` +
           `received ${s.received}/${s.expected}; CPU µs/msg publisher ${s.pubCpuPerMsg.toFixed(2)}, subscribers ${s.subCpuPerMsg.toFixed(2)}`,
@@ -179,7 +202,7 @@ export async function compareFlow(ctx: BenchContext, kind: Kind, subscribers: nu
     }
     return out;
   } finally {
-    await Promise.all([closeGroup(groups[baseline]), closeGroup(groups.clustr)]);
+    await Promise.all(Object.values(groups).map(closeGroup));
   }
 }
 
@@ -193,12 +216,15 @@ function cpuFigures(scenario: string, id: string, what: string, cmp: FlowCompari
 
 function detailOf(cmp: FlowComparison, extra: Record<string, unknown>): Record<string, unknown> {
   const strip = (s: FlowSummary) => ({ ...s, rounds: s.rounds.map((r) => ({ rate: Math.round(r.rate), ms: Math.round(r.ms), received: r.received, pubCpuPerMsg: r.pubCpuPerMsg, subCpuPerMsg: r.subCpuPerMsg })) });
-  return { ...extra, window: WINDOW, lead: LEAD, clustr: strip(cmp.clustr), raw: strip(cmp.raw) };
+  const signed = cmp.signed === undefined || cmp['signed-batched'] === undefined ? {} : { signed: strip(cmp.signed), signedBatched: strip(cmp['signed-batched']) };
+  return { ...extra, window: WINDOW, lead: LEAD, clustr: strip(cmp.clustr), raw: strip(cmp.raw), ...signed };
 }
 
 export async function throughput(ctx: BenchContext): Promise<Figure[]> {
   const { p2pMessages, fanoutMessages, throughputRounds: n } = ctx.sizes;
-  const p2p = await compareFlow(ctx, 'private', 1, Math.round(p2pMessages / n), n);
+  const p2p = await compareFlow(ctx, 'private', 1, Math.round(p2pMessages / n), n, ['signed', 'signed-batched']);
+  const signed = p2p.signed!;
+  const batched = p2p['signed-batched']!;
   const fan = await compareFlow(ctx, 'public', 4, Math.round(fanoutMessages / n), n);
   return [
     figure({
@@ -213,6 +239,28 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
       detail: detailOf(p2p, { messages: p2pMessages, rounds: n }),
     }),
     ...cpuFigures('throughput', 'throughput.p2p', 'point-to-point', p2p),
+    figure({
+      scenario: 'throughput',
+      id: 'throughput.p2p.signed',
+      label: `point-to-point with a secret (every frame signed and verified), same rounds`,
+      unit: 'msg/s',
+      better: 'higher',
+      clustr: signed.rate,
+      baselines: [{ name: 'ioredis', value: p2p.raw.rate }],
+      target: { kind: 'ratioAtLeast', value: 0.8 },
+      detail: { unsigned: Math.round(p2p.clustr.rate), signed: Math.round(signed.rate) },
+    }),
+    ...cpuFigures('throughput', 'throughput.p2p.signed', 'point-to-point signed', { clustr: signed, raw: p2p.raw }),
+    figure({
+      scenario: 'throughput',
+      id: 'throughput.p2p.signedBatched',
+      label: `point-to-point with a secret and coalesce: true (a batch per tick, signed once), same rounds`,
+      unit: 'msg/s',
+      better: 'higher',
+      clustr: batched.rate,
+      baselines: [{ name: 'ioredis', value: p2p.raw.rate }],
+      detail: { pubCpuPerMsg: batched.pubCpuPerMsg, subCpuPerMsg: batched.subCpuPerMsg },
+    }),
     figure({
       scenario: 'throughput',
       id: 'throughput.fanout4',
@@ -231,15 +279,15 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
 
 /**
  * With BENCH_PREV_RUNTIME set (bench/scripts/prev-runtime.sh builds it): point-to-point
- * throughput of this build against clustr as an earlier commit built it, alternating
- * rounds in this run. It is how the cost of this round's fault handling (sequence
- * numbers, the connection state machine, the bounded outbox) is measured.
+ * throughput of this build against clustr as an earlier commit built it, in alternating
+ * rounds of this run, raw ioredis beside. How the cost of this round's fault handling
+ * (sequence numbers, the connection state machine, the bounded outbox) is measured.
  */
 async function againstPrevious(ctx: BenchContext): Promise<Figure[]> {
   const prev = process.env['BENCH_PREV_RUNTIME'];
   if (prev === undefined || prev === '') return [];
   const { p2pMessages, throughputRounds: n } = ctx.sizes;
-  const cmp = await compareFlow(ctx, 'private', 1, Math.round(p2pMessages / n), n, 'prev');
+  const cmp = await compareFlow(ctx, 'private', 1, Math.round(p2pMessages / n), n, ['prev']);
   const name = process.env['BENCH_PREV_NAME'] ?? 'clustr before';
   return [
     figure({
@@ -249,9 +297,12 @@ async function againstPrevious(ctx: BenchContext): Promise<Figure[]> {
       unit: 'msg/s',
       better: 'higher',
       clustr: cmp.clustr.rate,
-      baselines: [{ name, value: cmp.raw.rate }],
+      baselines: [
+        { name, value: cmp.prev!.rate },
+        { name: 'ioredis', value: cmp.raw.rate },
+      ],
       target: { kind: 'ratioAtLeast', value: 0.97 },
-      detail: detailOf(cmp, { messages: p2pMessages, rounds: n, previous: prev }),
+      detail: detailOf(cmp, { messages: p2pMessages, rounds: n, previous: prev, prevRate: cmp.prev!.rate }),
     }),
   ];
 }
@@ -263,9 +314,9 @@ interface PingPair {
 
 async function openPair(ctx: BenchContext, impl: Impl): Promise<PingPair> {
   const ns = ctx.ns(`rtt-${impl}`);
-  const echo = forkChild(`${impl}-echo`, 'rtt-echo.js', { impl, ns });
+  const echo = forkChild(`${impl}-echo`, 'rtt-echo.js', { ...implParams(impl), ns });
   await echo.waitFor('ready', 30_000);
-  const ping = forkChild(`${impl}-ping`, 'rtt-ping.js', { impl, ns, target: echo.pid });
+  const ping = forkChild(`${impl}-ping`, 'rtt-ping.js', { ...implParams(impl), ns, target: echo.pid });
   await ping.waitFor('ready', 30_000);
   return { ping, echo };
 }
@@ -283,15 +334,14 @@ async function block(pair: PingPair, count: number): Promise<number[]> {
 export async function latency(ctx: BenchContext): Promise<Figure[]> {
   const { rttCount, rttBlocks, rttWarmup } = ctx.sizes;
   const pairs: Partial<Record<Impl, PingPair>> = {};
-  const samples: Record<Impl, number[]> = { clustr: [], raw: [], prev: [] };
+  const samples: Record<Impl, number[]> = { clustr: [], raw: [], signed: [], 'signed-batched': [], prev: [] };
+  const impls: Impl[] = ['raw', 'clustr', 'signed'];
   try {
-    pairs.raw = await openPair(ctx, 'raw');
-    pairs.clustr = await openPair(ctx, 'clustr');
-    await block(pairs.raw, rttWarmup);
-    await block(pairs.clustr, rttWarmup);
+    for (const impl of impls) pairs[impl] = await openPair(ctx, impl);
+    for (const impl of impls) await block(pairs[impl]!, rttWarmup);
     const perBlock = Math.round(rttCount / rttBlocks);
     for (let i = 0; i < rttBlocks; i++) {
-      const order: Impl[] = i % 2 === 0 ? ['raw', 'clustr'] : ['clustr', 'raw'];
+      const order = i % 2 === 0 ? impls : [...impls].reverse();
       for (const impl of order) samples[impl].push(...(await block(pairs[impl]!, perBlock)));
     }
   } finally {
@@ -299,13 +349,16 @@ export async function latency(ctx: BenchContext): Promise<Figure[]> {
   }
   const raw = summarize(samples.raw);
   const clustr = summarize(samples.clustr);
-  ctx.log(`  raw p50 ${raw.p50.toFixed(0)} µs p99 ${raw.p99.toFixed(0)}; clustr p50 ${clustr.p50.toFixed(0)} µs p99 ${clustr.p99.toFixed(0)}`);
-  const detail = { count: rttCount, blocks: rttBlocks, warmup: rttWarmup, clustr, raw };
+  const signed = summarize(samples.signed);
+  ctx.log(`  raw p50 ${raw.p50.toFixed(0)} µs p99 ${raw.p99.toFixed(0)}; clustr p50 ${clustr.p50.toFixed(0)} µs p99 ${clustr.p99.toFixed(0)}; signed p50 ${signed.p50.toFixed(0)} µs p99 ${signed.p99.toFixed(0)}`);
+  const detail = { count: rttCount, blocks: rttBlocks, warmup: rttWarmup, clustr, raw, signed };
   const common = { scenario: 'latency', unit: 'µs', better: 'lower' as const, detail };
   return [
     figure({ ...common, id: 'latency.p50', label: `round trip p50, ${rttCount} sequential A→B→A in ${rttBlocks} blocks`, clustr: clustr.p50, baselines: [{ name: 'ioredis', value: raw.p50 }], target: { kind: 'ratioAtMost', value: 1.1 } }),
     figure({ ...common, id: 'latency.p99', label: 'round trip p99', clustr: clustr.p99, baselines: [{ name: 'ioredis', value: raw.p99 }] }),
     figure({ ...common, id: 'latency.max', label: 'round trip max', clustr: clustr.max, baselines: [{ name: 'ioredis', value: raw.max }] }),
+    figure({ ...common, id: 'latency.p50.signed', label: 'round trip p50 with a secret (both frames signed and verified), same blocks', clustr: signed.p50, baselines: [{ name: 'ioredis', value: raw.p50 }], target: { kind: 'ratioAtMost', value: 1.2 } }),
+    figure({ ...common, id: 'latency.p99.signed', label: 'round trip p99 with a secret', clustr: signed.p99, baselines: [{ name: 'ioredis', value: raw.p99 }] }),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ClustrError, DEFAULT_REPLAY_WINDOW_MS, MIN_SECRET_BYTES, createCodec, createSigner, decode, isFresh, type Frame } from '../../src';
@@ -102,6 +103,31 @@ describe('createSigner', () => {
     expect(thrown(() => createSigner(short)).message).toContain('openssl rand');
     // Bytes, not characters: 8 two-byte characters are 16 bytes.
     expect(createSigner('é'.repeat(8)).keys).toBe(1);
+  });
+
+  test('the MAC is RFC 2104 HMAC-SHA256, as createHmac computes it, for any key length and any text', () => {
+    const keys = ['k'.repeat(16), 'k'.repeat(64), 'k'.repeat(65), 'ключ-секрет-🔑-'.repeat(9)];
+    const texts = [TEXT, `{"data":"${'é🔑\u2028'.repeat(40)}"}`, `{"data":"${'x'.repeat(300_000)}"}`];
+    for (const key of keys) {
+      const keySigner = createSigner(key);
+      for (const text of texts) {
+        const expected = createHmac('sha256', Buffer.from(key, 'utf8')).update(`${CHANNEL}\n${text.slice(0, -1)}`, 'utf8').digest('base64url');
+        expect(keySigner.sign(CHANNEL, text).slice(-45, -2)).toBe(expected);
+      }
+      // After a large frame grew its buffers, a small one still comes out right.
+      expect(keySigner.verify(CHANNEL, keySigner.sign(CHANNEL, TEXT))).toEqual({ ok: true, key: 0 });
+    }
+  });
+
+  test('only the canonical spelling of a signature verifies, as in Python (compare_digest on the text)', () => {
+    const signed = signer.sign(CHANNEL, TEXT);
+    // The last of 43 base64url characters carries 2 bits; changing the 4 unused ones decodes to the same bytes.
+    const last = signed.at(-3)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
+    const respelled = `${signed.slice(0, -3)}${twin}"}`;
+    expect(Buffer.from(respelled.slice(-45, -2), 'base64url')).toEqual(Buffer.from(signed.slice(-45, -2), 'base64url'));
+    expect(signer.verify(CHANNEL, respelled)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
   test('refuses to sign text that is not an object', () => {

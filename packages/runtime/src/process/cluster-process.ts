@@ -11,7 +11,6 @@ import {
   compileMessageSchemas,
   createCodec,
   createFrameIds,
-  createSigner,
   DEFAULT_NAMESPACE,
   MAX_EXIT_CODE,
   MAX_IDENTIFIER_LENGTH,
@@ -23,7 +22,6 @@ import {
   type Frame,
   type FrameKind,
   type FrameOf,
-  type FrameSigner,
   type Message,
   type MessageData,
   type MessageSchemas,
@@ -44,7 +42,8 @@ import { jsonLogger, safeLogger, silentLogger, type Logger } from './logger';
 import { LogLimiter } from './log-limiter';
 import { checkKeys, checks, nested, optionsObject, MAX_TIMEOUT_MS, type Check } from './options';
 import { PendingReplies, timeoutError } from './pending';
-import { isAuthError, resolveRedis, type RedisTarget, type ResolvedRedis } from './redis-target';
+import { isAuthError, isTlsRefusal, redisAuthError, redisTlsError, resolveRedis, type RedisTarget, type ResolvedRedis } from './redis-target';
+import { KeyRing, invalidSecretArgument } from './keyring';
 import { emptyStats, trackStats, type Stats } from './stats';
 import { Supervisor, RESTART_POLICY_CHECKS, validateRestartPolicy, type RestartPolicy } from '../supervision/supervisor';
 import type { SpawnDefinition } from '../supervision/definition';
@@ -250,7 +249,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   protected readonly meta: Meta;
   protected readonly nextId: () => string;
   protected readonly stopTimeout: number;
-  protected readonly signer: FrameSigner | undefined;
+  protected readonly signer: KeyRing | undefined;
   /** Undo process-level effects (signal handlers, parent watch); run just before exit so a second signal during shutdown is still handled. */
   protected readonly disposers: Array<() => void> = [];
 
@@ -296,7 +295,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.redis = resolveRedis(options.redis, env);
     if (options.redis === undefined && env['CLUSTR_REDIS_OPTIONS'] !== undefined) checks.redis(this.redis.target, 'CLUSTR_REDIS_OPTIONS');
     const secret = resolveSecret(options.secret, env);
-    this.signer = secret === undefined ? undefined : createSigner(secret, options.secret === undefined ? 'CLUSTR_SECRET' : 'secret');
+    this.signer = secret === undefined ? undefined : new KeyRing(secret, options.secret === undefined ? 'CLUSTR_SECRET' : 'secret');
     this.validators = compileMessageSchemas(options.messages);
     this.meta = { pid: this.pid, group: this.group, instance: this.instance };
     this.nextId = createFrameIds(this.pid);
@@ -351,6 +350,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       onReject: (rejected) => this.reject(rejected),
       onGap: (gap) => this.events.emit('missed', gap),
       onConnection: (change) => this.events.emit('connection', change),
+      onSubscribeRefused: (error) => this.redisError(error),
     });
     for (const client of new Set([publisher, subscriber])) {
       client.on('error', (error: Error) => this.redisError(error));
@@ -395,7 +395,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
         CLUSTR_PARENT_PID: String(this.pid),
         CLUSTR_NAMESPACE: this.namespace,
         ...this.redis.env,
-        ...(secret === undefined ? {} : { CLUSTR_SECRET: typeof secret === 'string' ? secret : JSON.stringify(secret) }),
+        ...this.signer?.childEnv(),
       }),
       inheritFds: () => this.inheritFds(),
       listenMode: () => this.listenMode(),
@@ -641,6 +641,47 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   /** `running`, `stopping` or `closed`. */
   get status(): ProcessState {
     return this.state;
+  }
+
+  // ---- signing keys (docs/security.md) ---------------------------------------------------
+
+  /**
+   * Replaces this process's signing keys while it runs: the first of `secret`
+   * signs from the next frame on, every one verifies, and children spawned from
+   * now on (respawns, reload replacements) get the new list through their
+   * environment. A rolling reload replaces every process but the master, so this
+   * is how a cluster rotates its key without downtime, one reload per step: add
+   * the new key last everywhere (`[old, new]`), reload; move it first
+   * (`[new, old]`), reload; drop the old one (`[new]`), reload. Throws
+   * CLUSTR_INVALID_ARGUMENT when a key is too short or the process was started
+   * without a secret (signing cannot be switched on while the cluster runs:
+   * processes without the key would drop every frame).
+   */
+  setSecret(secret: string | string[]): void {
+    this.assertRunning('setSecret');
+    if (this.signer === undefined) {
+      throw new ClustrError(
+        'CLUSTR_INVALID_ARGUMENT',
+        'setSecret() needs a process started with a secret (the secret option or CLUSTR_SECRET): signing cannot be switched on while the cluster runs, as processes without the key would drop every frame.',
+        { field: 'secret' },
+      );
+    }
+    try {
+      checks.secret(secret, 'secret');
+      this.signer.replace(secret, 'secret');
+    } catch (error) {
+      throw invalidSecretArgument(error);
+    }
+    this.logger.info({ event: 'secret.replaced', keys: this.signer.keys }, `signing keys replaced: ${this.signer.keys} verify, the first signs`);
+  }
+
+  /**
+   * What `console.log(process)` shows: who it is, not its internals. The platform
+   * holds the environment, and with it CLUSTR_SECRET and Redis credentials.
+   * @internal
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.constructor.name} { pid: ${this.pid}, group: ${JSON.stringify(this.group)}, namespace: ${JSON.stringify(this.namespace)}, status: ${JSON.stringify(this.state)}, signed: ${this.signer !== undefined} }`;
   }
 
   // ---- internals shared with Master and Worker -------------------------------------------
@@ -922,7 +963,12 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private redisError(error: Error): void {
     // Before the first connection, an authentication failure will not get better by retrying.
     if (this.transport.state === 'connecting' && isAuthError(error) && this.state === 'running') {
-      this.failStart(new ClustrError('CLUSTR_REDIS_AUTH', `Redis at ${this.redis.label} refused this process: ${error.message}. Check the user name and password, and the ACL user's permissions (docs/security.md).`, { cause: error }));
+      this.failStart(redisAuthError(this.redis.label, this.namespace, error));
+      return;
+    }
+    // Nor a certificate this process does not trust.
+    if (this.transport.state === 'connecting' && isTlsRefusal(error) && this.state === 'running') {
+      this.failStart(redisTlsError(this.redis.label, error));
       return;
     }
     this.limiter.log('warn', { event: 'redis.error', error }, `Redis connection error: ${error.message}`);
@@ -957,7 +1003,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     const last = this.transport.lastError;
     const why = last === undefined ? 'no answer' : last.message;
     const error = isAuthError(last)
-      ? new ClustrError('CLUSTR_REDIS_AUTH', `Redis at ${this.redis.label} refused this process: ${why}. Check the user name and password, and the ACL user's permissions (docs/security.md).`, { cause: last })
+      ? redisAuthError(this.redis.label, this.namespace, last!)
       : new ClustrError(
           'CLUSTR_REDIS_UNREACHABLE',
           `could not reach Redis at ${this.redis.label} within ${this.connectTimeout} ms (${why}). Start Redis there, or point clustr at one with the redis option or CLUSTR_REDIS_URL.`,

@@ -66,6 +66,52 @@ export function resolveRedis(option: RedisTarget | undefined, env: Readonly<Reco
   return { target, label: labelOf(target), env: { CLUSTR_REDIS_OPTIONS: JSON.stringify(target) }, isDefault };
 }
 
+/** The commands clustr's own clients send: the least an ACL user of a cluster needs (docs/security.md). */
+export const REDIS_ACL_COMMANDS = ['publish', 'subscribe', 'info', 'quit'] as const;
+
+/**
+ * CLUSTR_REDIS_AUTH for what Redis answered: the URL without its password,
+ * Redis's own words, and what to grant or check.
+ */
+export function redisAuthError(label: string, namespace: string, error: Error): ClustrError {
+  const answer = error.message.replace(/\.+$/, '');
+  const fix = /\bNOPERM\b/.test(answer)
+    ? `The ACL user needs the channels &${namespace}:* and the commands ${REDIS_ACL_COMMANDS.map((command) => `+${command}`).join(' ')} (docs/security.md).`
+    : "Check the user name and password, and the ACL user's permissions (docs/security.md).";
+  return new ClustrError('CLUSTR_REDIS_AUTH', `Redis at ${label} refused this process: ${answer}. ${fix}`, { cause: error });
+}
+
+/** Node's codes for a server certificate this process does not trust: retrying cannot help. */
+const TLS_REFUSALS = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** True when the TLS handshake failed on the certificate (or the port does not speak TLS). */
+export function isTlsRefusal(error: Error | undefined): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && TLS_REFUSALS.has(code);
+}
+
+/** CLUSTR_REDIS_UNREACHABLE for a TLS handshake that failed, with where the CA goes. */
+export function redisTlsError(label: string, error: Error): ClustrError {
+  return new ClustrError(
+    'CLUSTR_REDIS_UNREACHABLE',
+    `the TLS handshake with Redis at ${label} failed: ${error.message.replace(/\.+$/, '')}. Give clustr the CA that signed the server's certificate (redis: { ..., tls: { ca: '<PEM>' } }, or NODE_EXTRA_CA_CERTS=<file> in the master's environment), and check that the host matches the certificate (docs/security.md).`,
+    { cause: error },
+  );
+}
+
 /** True for the errors Redis answers bad credentials or a missing ACL permission with. */
 export function isAuthError(error: Error | undefined): boolean {
   return error !== undefined && /\b(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|invalid username-password/i.test(error.message);

@@ -48,6 +48,8 @@ interface ConnectionDeps {
   /** Subscribes the subscriber to everything it should hear; resolves when Redis confirmed it. */
   resubscribe(): Promise<unknown>;
   onChange(change: ConnectionChange): void;
+  /** Redis refused a resubscription (an ACL without the namespace's channels): no client reports that as an `error`. */
+  onResubscribeError?(error: Error): void;
 }
 
 /**
@@ -80,6 +82,7 @@ export class Connection {
         (error: Error) => {
           // The next `ready` tries again; until then the state stays down.
           this.lastError_ = error;
+          deps.onResubscribeError?.(error);
         },
       );
       this.evaluate();

@@ -371,10 +371,20 @@ export class Outbox {
     return this.deps.signer === undefined ? text : this.deps.signer.sign(channel, `${text.slice(0, -1)},"ts":${this.deps.clock.now()}}`);
   }
 
+  /**
+   * A lone frame ready for Redis: its seq, and when signing its ts and sig, appended
+   * in one step (one string less per frame than withSeq then seal, on every signed frame).
+   */
+  private sealOne(channel: string, text: string): string {
+    const { signer, seqs, clock } = this.deps;
+    if (signer === undefined) return this.withSeq(channel, text);
+    return signer.sign(channel, `${text.slice(0, -1)},"seq":${seqs.take(channel)},"ts":${clock.now()}}`);
+  }
+
   private publishOne(item: Pending, stamped?: string): void {
     let raw: string;
     try {
-      raw = this.seal(item.channel, stamped ?? this.withSeq(item.channel, item.text));
+      raw = stamped === undefined ? this.sealOne(item.channel, item.text) : this.seal(item.channel, stamped);
     } catch (error) {
       item.reject(error as Error);
       return;

@@ -55,6 +55,8 @@ export interface TransportOptions {
   /** A sender's numbers jumped: `missed` frames from it on `channel` never arrived. */
   onGap(gap: { from: Meta; channel: string; missed: number }): void;
   onConnection(change: ConnectionChange): void;
+  /** Redis refused to restore the subscriptions (see Connection); client errors go to the clients' own `error` listeners. */
+  onSubscribeRefused?(error: Error): void;
 }
 
 interface Inbound {
@@ -120,6 +122,7 @@ export class Transport {
         }
         options.onConnection(change);
       },
+      onResubscribeError: (error) => options.onSubscribeRefused?.(error),
     });
   }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { watchFixture, watchNamespace } from './signed-run';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 
@@ -92,6 +93,7 @@ export interface FixtureOptions {
  */
 export function runFixture(file: string, options: FixtureOptions = {}): RunningFixture {
   const namespace = options.namespace ?? freshNamespace();
+  watchNamespace(namespace);
   const child = spawn(process.execPath, [join(FIXTURES, file), ...(options.args ?? [])], {
     env: { ...process.env, CLUSTR_NAMESPACE: namespace, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -144,7 +146,7 @@ export function runFixture(file: string, options: FixtureOptions = {}): RunningF
     });
   }
 
-  return {
+  const fixture: RunningFixture = {
     child,
     pid: child.pid,
     events,
@@ -153,4 +155,6 @@ export function runFixture(file: string, options: FixtureOptions = {}): RunningF
     waitForCount,
     waitFor: (match, label, timeoutMs) => waitForCount(match, 1, label, timeoutMs).then((found) => found[0]!),
   };
+  watchFixture(fixture);
+  return fixture;
 }

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import type { Stats } from '../../src';
 import { freshNamespace, isAlive, killTracked, runFixture, waitGone, type FixtureEvent } from './harness';
+import { asPublished } from './signed-run';
 import {
   allPids,
   barrier,
@@ -315,7 +316,9 @@ describe('messaging over Redis', () => {
     const { master, w1, t } = tree.pids as Record<'master' | 'w1' | 't', number>;
     const raw = new Redis('redis://127.0.0.1:6379');
     redisClients.push(raw);
-    const sender = { pid: process.pid, group: 'ctl' };
+    // A sender run (instance) and sequence numbers on the frames that get past decoding, as a
+    // process sends them; in the signed run every frame is also signed (asPublished).
+    const sender = { pid: process.pid, group: 'ctl', instance: 'raw1' };
     const frame = (kind: string, data: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ v: 2, kind, id: `raw-${kind}`, meta: sender, data, ...extra });
     const privateChannel = `${tree.namespace}:private:${w1}`;
 
@@ -328,16 +331,16 @@ describe('messaging over Redis', () => {
       // A kill with an exit code out of range: dropped, so w1 must not die.
       ['invalid_frame', frame('kill', { pid: w1, code: 999 })],
       // A well-formed kill for another process on w1's channel: dropped, nobody dies.
-      ['misrouted', frame('kill', { pid: master, code: 0 })],
-      ['misrouted', frame('public', { tag: 'public-on-private' })],
+      ['misrouted', frame('kill', { pid: master, code: 0 }, { seq: 1 })],
+      ['misrouted', frame('public', { tag: 'public-on-private' }, { seq: 2 })],
       ['forbidden_key', `{"v":2,"kind":"private","id":"raw-proto","meta":${JSON.stringify(sender)},"data":{"__proto__":{"polluted":true}}}`],
     ];
-    for (const [, payload] of garbage) expect(await raw.publish(privateChannel, payload)).toBe(1);
+    for (const [, payload] of garbage) expect(await raw.publish(privateChannel, asPublished(privateChannel, payload))).toBe(1);
     const errors = await tree.fixture.waitForCount((e) => e.ev === 'error' && e.pid === w1, garbage.length, 'w1 to drop every frame');
     expect(errors.map((e) => [e['event'], e['reason'], e['channel']])).toEqual(garbage.map(([reason]) => ['frame.rejected', reason, privateChannel]));
 
     // Still working: a valid raw frame is delivered, commands run, and stats count the drops exactly.
-    expect(await raw.publish(privateChannel, frame('private', { tag: 'after' }))).toBe(1);
+    expect(await raw.publish(privateChannel, asPublished(privateChannel, frame('private', { tag: 'after' }, { seq: 3 })))).toBe(1);
     await tree.fixture.waitFor((e) => e.ev === 'recv' && e.pid === w1 && (e['data'] as { tag?: string }).tag === 'after', 'w1 to receive a valid frame');
     const w1Stats = statsOf(await command(ctl, tree, w1, 'stats'));
     expect(w1Stats.rejectedFrames).toEqual({ not_json: 1, unsupported_version: 2, unknown_kind: 1, invalid_frame: 1, misrouted: 2, forbidden_key: 1 });
@@ -347,8 +350,8 @@ describe('messaging over Redis', () => {
 
     // Data that breaks the receiver's message schema is dropped as invalid_data; valid data still arrives.
     const groupChannel = `${tree.namespace}:group:typed`;
-    expect(await raw.publish(groupChannel, frame('group', { n: 'one' }))).toBe(1);
-    expect(await raw.publish(groupChannel, frame('group', { n: 1 }))).toBe(1);
+    expect(await raw.publish(groupChannel, asPublished(groupChannel, frame('group', { n: 'one' }, { seq: 1 })))).toBe(1);
+    expect(await raw.publish(groupChannel, asPublished(groupChannel, frame('group', { n: 1 }, { seq: 2 })))).toBe(1);
     const typedError = await tree.fixture.waitFor((e) => e.ev === 'error' && e.pid === t, 't to drop the invalid data');
     expect(typedError).toMatchObject({ event: 'frame.rejected', reason: 'invalid_data', channel: groupChannel });
     await tree.fixture.waitFor((e) => e.ev === 'recv' && e.pid === t && e['kind'] === 'group', 't to receive valid data');

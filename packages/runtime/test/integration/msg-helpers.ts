@@ -1,5 +1,6 @@
-import { Worker, nodePlatform, type ClusterInfo, type Message, type Platform } from '../../src';
+import { Worker, nodePlatform, type ClusterInfo, type Message, type Platform, type RedisTarget } from '../../src';
 import { isAlive, runFixture, waitGone, type FixtureEvent, type RunningFixture } from './harness';
+import { watchNamespace } from './signed-run';
 
 /** Names of the processes msg-master.js starts by default: two `web`, one `jobs`, a `jobs` parent and its `web` child `gc`. */
 export const TREE_NAMES = ['w1', 'w2', 'j1', 'p', 'gc'] as const;
@@ -15,12 +16,12 @@ export interface Tree {
 }
 
 /**
- * Starts msg-master.js and resolves once the master's direct children have all
+ * Starts msg-master.js (or another master fixture that reports `started` the same way) and resolves once the master's direct children have all
  * registered (`started`) and every name in `names` reported `ready`.
  */
-export async function startTree(options: { namespace: string; names?: readonly string[]; spawn?: unknown[] }): Promise<Tree> {
-  const env: Record<string, string> = options.spawn === undefined ? {} : { MSG_SPAWN: JSON.stringify(options.spawn) };
-  const fixture = runFixture('msg-master.js', { namespace: options.namespace, env });
+export async function startTree(options: { namespace: string; names?: readonly string[]; spawn?: unknown[]; env?: Record<string, string>; args?: string[]; master?: string }): Promise<Tree> {
+  const env: Record<string, string> = { ...options.env, ...(options.spawn === undefined ? {} : { MSG_SPAWN: JSON.stringify(options.spawn) }) };
+  const fixture = runFixture(options.master ?? 'msg-master.js', { namespace: options.namespace, env, ...(options.args === undefined ? {} : { args: options.args }) });
   const names = options.names ?? TREE_NAMES;
   const started = await fixture.waitFor((e) => e.ev === 'started', 'the master to report its cluster started');
   if (started.pid !== fixture.pid || started['namespace'] !== options.namespace) {
@@ -48,7 +49,7 @@ const controllers = new Set<Worker>();
  * messages. It never calls emitReady(), so cluster info never lists it; its
  * platform never exits, traps signals or watches the jest process's parent.
  */
-export function createController(namespace: string): Worker {
+export function createController(namespace: string, options: { secret?: string | string[]; group?: string; redis?: RedisTarget } = {}): Worker {
   const platform: Platform = {
     ...nodePlatform(),
     argv: [],
@@ -56,7 +57,14 @@ export function createController(namespace: string): Worker {
     onSignal: () => () => undefined,
     watchParent: () => () => undefined,
   };
-  const controller = Worker.create({ group: 'ctl', namespace, platform });
+  watchNamespace(namespace);
+  const controller = Worker.create({
+    group: options.group ?? 'ctl',
+    namespace,
+    platform,
+    ...(options.secret === undefined ? {} : { secret: options.secret }),
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
+  });
   controllers.add(controller);
   return controller;
 }
