@@ -53,18 +53,26 @@ export class SequenceNumbers {
 export type SequenceVerdict = { kind: 'ok' } | { kind: 'gap'; missed: number } | { kind: 'duplicate' };
 
 interface Stream {
+  instance: string;
   last: number;
   /** The highest `ts` seen (signed frames), to accept a restart at 1 only when it is newer. */
   lastTs: number;
+  /** When it was last heard, as a count of checks: the least recently heard are forgotten first. */
+  touched: number;
 }
 
 const OK: SequenceVerdict = { kind: 'ok' };
 const DUPLICATE: SequenceVerdict = { kind: 'duplicate' };
 
-/** The receiving side: the last number per sender run and channel. */
+/**
+ * The receiving side: the last number per sender run and channel. Looked up
+ * by channel, then pid, then instance (one, unless the pid was reused), so
+ * checking a frame allocates nothing.
+ */
 export class SequenceTracker {
-  // A Map keeps insertion order; touching a stream moves it to the end, so the first is the least recently heard.
-  private readonly streams = new Map<string, Stream>();
+  private readonly byChannel = new Map<string, Map<number, Stream[]>>();
+  private count = 0;
+  private clock = 0;
   /** The newest `ts` of a stream forgotten for room: older signed frames of unknown streams cannot be told from replays. */
   private horizon = 0;
 
@@ -76,16 +84,28 @@ export class SequenceTracker {
    */
   check(pid: number, instance: string | undefined, channel: string, seq: number | undefined, ts?: number): SequenceVerdict {
     if (instance === undefined || seq === undefined) return OK;
-    const key = `${pid}/${instance}/${channel}`;
-    const stream = this.streams.get(key);
+    let senders = this.byChannel.get(channel);
+    if (senders === undefined) {
+      senders = new Map();
+      this.byChannel.set(channel, senders);
+    }
+    let runs = senders.get(pid);
+    let stream: Stream | undefined;
+    if (runs !== undefined) for (let i = 0; i < runs.length; i++) if (runs[i]!.instance === instance) stream = runs[i];
     if (stream === undefined) {
       // A receiver that subscribes mid-stream starts from the first number it sees: not a gap.
       if (ts !== undefined && ts <= this.horizon) return DUPLICATE;
-      this.remember(key, { last: seq, lastTs: ts ?? 0 });
+      if (this.count >= MAX_TRACKED_STREAMS) {
+        this.forgetOldest();
+        runs = senders.get(pid);
+      }
+      const fresh: Stream = { instance, last: seq, lastTs: ts ?? 0, touched: ++this.clock };
+      if (runs === undefined) senders.set(pid, [fresh]);
+      else runs.push(fresh);
+      this.count++;
       return OK;
     }
-    this.streams.delete(key);
-    this.streams.set(key, stream);
+    stream.touched = ++this.clock;
     if (seq === stream.last + 1) {
       stream.last = seq;
       if (ts !== undefined && ts > stream.lastTs) stream.lastTs = ts;
@@ -109,15 +129,22 @@ export class SequenceTracker {
 
   /** Streams remembered now. */
   get size(): number {
-    return this.streams.size;
+    return this.count;
   }
 
-  private remember(key: string, stream: Stream): void {
-    if (this.streams.size >= MAX_TRACKED_STREAMS) {
-      const oldest = this.streams.keys().next().value as string;
-      this.horizon = Math.max(this.horizon, this.streams.get(oldest)!.lastTs);
-      this.streams.delete(oldest);
+  /** Forgets the least recently heard tenth of the streams (at least one): amortised, each check stays O(1). */
+  private forgetOldest(): void {
+    const all: Array<{ channel: string; pid: number; stream: Stream }> = [];
+    for (const [channel, senders] of this.byChannel) for (const [pid, runs] of senders) for (const stream of runs) all.push({ channel, pid, stream });
+    all.sort((a, b) => a.stream.touched - b.stream.touched);
+    for (const { channel, pid, stream } of all.slice(0, Math.max(1, Math.floor(all.length / 10)))) {
+      this.horizon = Math.max(this.horizon, stream.lastTs);
+      const senders = this.byChannel.get(channel)!;
+      const runs = senders.get(pid)!.filter((s) => s !== stream);
+      if (runs.length > 0) senders.set(pid, runs);
+      else senders.delete(pid);
+      if (senders.size === 0) this.byChannel.delete(channel);
+      this.count--;
     }
-    this.streams.set(key, stream);
   }
 }

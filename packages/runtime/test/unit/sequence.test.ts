@@ -80,18 +80,30 @@ describe('SequenceTracker (the receiver)', () => {
     expect(t.check(7, 'i', 'ch', 2, 700_010)).toEqual({ kind: 'ok' });
   });
 
-  test(`remembers at most ${MAX_TRACKED_STREAMS} streams; a signed frame of a forgotten stream no newer than what was forgotten is refused`, () => {
+  test(`remembers at most ${MAX_TRACKED_STREAMS} streams: past that the least recently heard tenth is forgotten, and a signed frame no newer than the newest forgotten is refused`, () => {
     const t = new SequenceTracker();
     for (let i = 0; i < MAX_TRACKED_STREAMS; i++) t.check(i + 1, 'i', 'ch', 1, 5_000 + i);
     expect(t.size).toBe(MAX_TRACKED_STREAMS);
-    // Touching stream 1 makes stream 2 the least recently heard: the next new stream pushes it out.
+    // Touching stream 1 makes streams 2.. the least recently heard: the next new stream pushes out 2 to 1001.
     t.check(1, 'i', 'ch', 2, 6_000);
     t.check(999_999, 'i', 'ch', 1, 20_000);
-    expect(t.size).toBe(MAX_TRACKED_STREAMS);
-    // Stream 2 (last ts 5 001) is forgotten: its old frames can no longer be told from replays.
+    expect(t.size).toBe(MAX_TRACKED_STREAMS - MAX_TRACKED_STREAMS / 10 + 1);
+    // Stream 2 (last ts 5 001) is forgotten; the newest forgotten, 1001, had ts 6 000: frames no newer can no longer be told from replays.
     expect(t.check(2, 'i', 'ch', 1, 5_001)).toEqual({ kind: 'duplicate' });
-    expect(t.check(2, 'i', 'ch', 2, 5_002)).toEqual({ kind: 'ok' });
-    // Stream 1 was kept.
-    expect(t.check(1, 'i', 'ch', 3, 6_001)).toEqual({ kind: 'ok' });
+    expect(t.check(2, 'i', 'ch', 1, 6_000)).toEqual({ kind: 'duplicate' });
+    expect(t.check(2, 'i', 'ch', 2, 6_001)).toEqual({ kind: 'ok' });
+    // Stream 1 was kept, and so was 1002 (not among the tenth).
+    expect(t.check(1, 'i', 'ch', 3, 6_002)).toEqual({ kind: 'ok' });
+    expect(t.check(1002, 'i', 'ch', 2, 6_003)).toEqual({ kind: 'ok' });
+  });
+
+  test('a reused pid with a new instance is another stream; the old run of that pid is still told apart', () => {
+    const t = new SequenceTracker();
+    t.check(7, 'old', 'ch', 50, 1_000);
+    expect(t.check(7, 'new', 'ch', 1, 2_000)).toEqual({ kind: 'ok' });
+    // A replay of the old run's last frame is still its duplicate, and does not disturb the new run.
+    expect(t.check(7, 'old', 'ch', 50, 1_000)).toEqual({ kind: 'duplicate' });
+    expect(t.check(7, 'new', 'ch', 2, 2_010)).toEqual({ kind: 'ok' });
+    expect(t.size).toBe(2);
   });
 });
