@@ -27,7 +27,7 @@ const clients: Redis[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clustr-acl-'));
   certs = makeCertificates(dir);
-  server = await startRedis({ tls: certs, config: ['--requirepass', ADMIN_PASSWORD] });
+  server = await startRedis({ tls: certs, config: ['--requirepass', ADMIN_PASSWORD], perFile: true });
   admin = new Redis({ host: '127.0.0.1', port: server.port, password: ADMIN_PASSWORD });
 });
 

@@ -61,9 +61,10 @@ export function makeCertificates(dir: string): Certificates {
 /**
  * Starts redis-server with `config` (arguments as on its command line, e.g.
  * `['--requirepass', 'x']`) and, given certificates, a TLS port as well.
- * Resolves once it accepts connections.
+ * Resolves once it accepts connections. `perFile`: started in beforeAll and
+ * stopped in afterAll, so the per-test killTracked() sweep leaves it alone.
  */
-export async function startRedis(options: { config?: string[]; tls?: Certificates; port?: number } = {}): Promise<OwnRedis> {
+export async function startRedis(options: { config?: string[]; tls?: Certificates; port?: number; perFile?: boolean } = {}): Promise<OwnRedis> {
   const port = options.port ?? (await freePort());
   const tlsPort = options.tls === undefined ? undefined : await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''];
@@ -74,7 +75,9 @@ export async function startRedis(options: { config?: string[]; tls?: Certificate
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not start redis-server; install it with apt-get install redis-server');
   const pid = child.pid;
-  track(pid);
+  // A server one test starts is ended by killTracked() if that test fails before stop();
+  // one a whole file shares (`perFile`) outlives each test and is stopped in afterAll.
+  if (options.perFile !== true) track(pid);
   const log: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
