@@ -47,6 +47,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private constructor(options: MasterOptions<S>) {
     super({ group: MASTER_GROUP, options, role: 'master', roleChecks: MASTER_OPTION_CHECKS });
     this.registry = new Registry(this.pid);
+    this.applyMembership(this.registry.info());
     const readyTimeout = options.readyTimeout ?? 30_000;
     this.reloads = new ReloadMachine({
       events: this.events,
@@ -214,7 +215,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     this.membershipScheduled = true;
     queueMicrotask(() => {
       this.membershipScheduled = false;
-      if (this.status === 'running') void this.publish(this.channels.control, this.frame('membership', this.registry.info())).catch(() => undefined);
+      const info = this.registry.info();
+      this.applyMembership(info);
+      if (this.status === 'running') void this.publish(this.channels.control, this.frame('membership', info)).catch(() => undefined);
     });
   }
 
