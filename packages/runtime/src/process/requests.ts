@@ -137,7 +137,11 @@ export class Requests {
       return Promise.reject(error as Error);
     }
     const deadline = now + timeoutMs;
-    if (group === undefined) return this.start(method, undefined, pid, body, deadline, now);
+    if (group === undefined) {
+      // Not needed to send, but to notice at once that the target left: ask for the view meanwhile.
+      if (!this.view.ready && !this.deps.localView) this.ensureView(timeoutMs).catch(() => undefined);
+      return this.start(method, undefined, pid, body, deadline, now);
+    }
     const inGroup = group;
     if (this.view.ready) return this.startInGroup(method, inGroup, body, deadline, now);
     return this.ensureView(timeoutMs).then(

@@ -1,4 +1,4 @@
-import { Worker, nodePlatform, type ClusterInfo, type Message, type Platform } from '../../src';
+import { Worker, nodePlatform, type ClusterInfo, type Logger, type Message, type Platform } from '../../src';
 import { isAlive, runFixture, waitGone, type FixtureEvent, type RunningFixture } from './harness';
 
 /** Names of the processes msg-master.js starts by default: two `web`, one `jobs`, a `jobs` parent and its `web` child `gc`. */
@@ -48,7 +48,7 @@ const controllers = new Set<Worker>();
  * messages. It never calls emitReady(), so cluster info never lists it; its
  * platform never exits, traps signals or watches the jest process's parent.
  */
-export function createController(namespace: string): Worker {
+export function createController(namespace: string, logger?: Logger): Worker {
   const platform: Platform = {
     ...nodePlatform(),
     argv: [],
@@ -56,7 +56,7 @@ export function createController(namespace: string): Worker {
     onSignal: () => () => undefined,
     watchParent: () => () => undefined,
   };
-  const controller = Worker.create({ group: 'ctl', namespace, platform });
+  const controller = Worker.create({ group: 'ctl', namespace, platform, ...(logger === undefined ? {} : { logger }) });
   controllers.add(controller);
   return controller;
 }

@@ -241,6 +241,20 @@ describe('failures', () => {
     expect(web.stats).toMatchObject({ requestsFailed: 2, requestsTimedOut: 0 });
   });
 
+  test('a process with no view yet asks for one with its first request to a pid, so it notices at once when that target dies', async () => {
+    c = await startCluster({ groups: ['jobs'], setup: (w) => w.onRequest(() => new Promise(() => undefined)) });
+    const [jobs] = c.workers as [Worker];
+    const late = c.cluster.createWorker({ group: 'ctl' }, { pid: 1, masterPid: c.master.pid });
+    const call = watch(late.request(jobs.pid, 1, { timeout: 60_000 }));
+    await c.cluster.settle();
+    const before = c.cluster.clock.now();
+    c.cluster.signal(jobs.pid, 'SIGKILL');
+    await c.cluster.settle();
+    expect(call.error).toMatchObject({ code: 'CLUSTR_TARGET_GONE' });
+    expect(c.cluster.clock.now()).toBe(before);
+    await late.close(0);
+  });
+
   test('a target that stops with a handler still running answers once it is done, then leaves; one whose handler outlives killTimeout leaves and the caller rejects at once', async () => {
     let finish: (() => void) | undefined;
     c = await startCluster({
