@@ -129,9 +129,12 @@ export class Requests {
       } else {
         throw invalidTarget(target);
       }
-      const opts = optionsObject(options, 'request options');
-      checkKeys(opts, REQUEST_OPTION_CHECKS, 'options.');
-      timeoutMs = (opts['timeout'] as number | undefined) ?? this.deps.defaultTimeout;
+      timeoutMs = this.deps.defaultTimeout;
+      if (options !== undefined) {
+        const opts = optionsObject(options, 'request options');
+        checkKeys(opts, REQUEST_OPTION_CHECKS, 'options.');
+        timeoutMs = (opts['timeout'] as number | undefined) ?? timeoutMs;
+      }
       this.assertBody(method, body);
     } catch (error) {
       return Promise.reject(error as Error);
@@ -280,7 +283,7 @@ export class Requests {
     this.calls.set(call.id, call);
     this.addLoad(target, 1);
     this.deps.stats.requestsSent++;
-    this.deps.logger.debug({ event: 'request.sent', requestId: call.id, method, target, ...(group === undefined ? {} : { group }) }, 'request sent');
+    this.deps.logger.debug({ event: 'request.sent', requestId: call.id, method, target, group }, 'request sent');
     const downtimeBefore = this.deps.downtime();
     return this.pending.add(call.id, {
       timeoutMs: deadline - now,
