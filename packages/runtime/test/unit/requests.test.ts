@@ -393,7 +393,7 @@ describe('one member of a group', () => {
 
   test('an emitAny message for a member without onGroup handler is reported with CLUSTR_NO_HANDLER', async () => {
     const errors: Array<[string, string]> = [];
-    c = await jobsCluster({ setup: (w) => w.onError((error, context) => errors.push([error.code as string, context.event])) });
+    c = await jobsCluster({ setup: (w) => w.onError((error, context) => errors.push([(error as ClustrError).code, context.event])) });
     const web = inGroup(c, 'web')[0]!;
     await web.emitAny('jobs', 1);
     await c.cluster.settle();
@@ -613,7 +613,7 @@ describe('typed schemas, checked on both ends', () => {
   };
 
   test('a body that fails the request schema is refused on send, naming the path and the schema; nothing is sent', async () => {
-    c = await startCluster({ groups: ['web', 'jobs'], worker: { messages }, setup: (w) => w.group === 'jobs' && w.onRequest('resize', ({ data }) => ({ area: data.width * 2 })) });
+    c = await startCluster({ groups: ['web', 'jobs'], worker: { messages }, setup: (w) => w.group === 'jobs' && w.onRequest('resize', ({ data }) => ({ area: (data as { width: number }).width * 2 })) });
     const [web, jobs] = c.workers as [Worker, Worker];
     await expect(web.request('resize', jobs.pid, { width: 3 })).resolves.toEqual({ area: 6 });
     const error = await rejection(() => web.request('resize', jobs.pid, { width: 0 } as never));
@@ -667,7 +667,7 @@ describe('typed schemas, checked on both ends', () => {
       setup: (w) => {
         if (w.group !== 'jobs') return;
         w.onRequest('resize', () => ({ area: 'big' }) as never);
-        w.onError((error, context) => reported.push([error.code as string, context.event]));
+        w.onError((error, context) => reported.push([(error as ClustrError).code, context.event]));
       },
     });
     const [web, jobs] = c.workers as [Worker, Worker];
