@@ -722,10 +722,13 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   /** The request modules of this process, and the events they follow. */
   private createRequests(options: ProcessOptions<S>, role: ProcessInit<S>['role']): [Requests, RequestHandlers] {
     const requestTimeout = orDefault(options.requestTimeout, DEFAULT_REQUEST_TIMEOUT_MS);
+    // Per-request debug records are built only when someone reads them.
+    const trace = this.logger !== silentLogger;
     const requests = new Requests({
       meta: this.meta,
       clock: this.platform.clock,
       logger: this.logger,
+      trace,
       limiter: this.limiter,
       stats: this.stats,
       channels: this.channels,
@@ -746,6 +749,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       group: this.group,
       clock: this.platform.clock,
       logger: this.logger,
+      trace,
       limiter: this.limiter,
       stats: this.stats,
       validators: this.validators,
@@ -753,7 +757,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       errorStacks: orDefault(options.replyErrorStacks, false),
       stopping: () => this.state !== 'running',
       drainLimit: this.killTimeout === false ? undefined : this.killTimeout,
-      reply: (to, re, data) => this.publish(this.channels.private(to), { ...this.frame('reply', data), re }),
+      // A literal, not { ...this.frame(), re }: the spread cost a few µs on every reply.
+      reply: (to, re, data) => this.publish(this.channels.private(to), { v: PROTOCOL_VERSION, kind: 'reply', id: this.nextId(), meta: this.meta, data, re }),
       report: (error, context) => this.report(error, context),
     });
     this.events.on('membership', (frame) => {

@@ -43,6 +43,8 @@ export interface HandlerDeps {
   group: string;
   clock: Clock;
   logger: Logger;
+  /** Write the debug records of every request (false with the silent logger: nothing reads them). */
+  trace: boolean;
   limiter: LogLimiter;
   stats: Stats;
   validators: MessageValidators;
@@ -107,7 +109,7 @@ export class RequestHandlers {
     const seen = this.seen.get(key);
     if (seen !== undefined) {
       // Sent again (after a reconnect): the first answer again, or nothing while the handler runs.
-      this.deps.logger.debug({ event: 'request.duplicate', requestId: frame.id, from: frame.meta.pid, answered: seen.answer !== undefined }, 'request seen before; not run again');
+      if (this.deps.trace) this.deps.logger.debug({ event: 'request.duplicate', requestId: frame.id, from: frame.meta.pid, answered: seen.answer !== undefined }, 'request seen before; not run again');
       if (seen.answer !== undefined) void this.deps.reply(frame.meta.pid, frame.id, seen.answer).catch(() => 0);
       return;
     }
@@ -115,7 +117,7 @@ export class RequestHandlers {
     const entry: Seen = { expires: now + (timeout ?? this.deps.defaultTimeout) + SEEN_SLACK_MS, answer: undefined };
     this.seen.set(key, entry);
     this.deps.stats.requestsReceived++;
-    this.deps.logger.debug({ event: 'request.received', requestId: frame.id, from: frame.meta.pid, method }, 'request received');
+    if (this.deps.trace) this.deps.logger.debug({ event: 'request.received', requestId: frame.id, from: frame.meta.pid, method }, 'request received');
 
     if (this.state !== 'open' || (group !== undefined && this.deps.stopping())) {
       this.answer(frame, entry, { ok: false, error: refusal('CLUSTR_CLOSED', 'this process is stopping and takes no more requests') });
@@ -216,7 +218,7 @@ export class RequestHandlers {
   private answer(frame: FrameOf<'request'>, entry: Seen, data: Answer): void {
     entry.answer = data;
     this.deps.stats.requestsReplied++;
-    this.deps.logger.debug({ event: 'request.answered', requestId: frame.id, to: frame.meta.pid, ok: data.ok, code: data.ok ? undefined : data.error.code }, 'reply sent');
+    if (this.deps.trace) this.deps.logger.debug({ event: 'request.answered', requestId: frame.id, to: frame.meta.pid, ok: data.ok, code: data.ok ? undefined : data.error.code }, 'reply sent');
     this.deps.reply(frame.meta.pid, frame.id, data).catch((error: ClustrError) => {
       // A reply that cannot be written (too large, not JSON) fails the request instead of leaving it to time out.
       if (!data.ok || !UNWRITABLE.has(error.code)) return;

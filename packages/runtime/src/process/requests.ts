@@ -57,6 +57,8 @@ export interface CallerDeps {
   meta: Meta;
   clock: Clock;
   logger: Logger;
+  /** Write the debug records of every request (false with the silent logger: nothing reads them). */
+  trace: boolean;
   limiter: LogLimiter;
   stats: Stats;
   channels: Channels;
@@ -177,7 +179,7 @@ export class Requests {
     // A second answer, one after the timeout, or one from a member the call has moved away from.
     if (call === undefined || frame.meta.pid !== call.target) {
       this.deps.stats.lateReplies++;
-      this.deps.logger.debug({ event: 'reply.late', requestId: frame.re, from: frame.meta.pid }, 'dropped a reply nothing waits for');
+      if (this.deps.trace) this.deps.logger.debug({ event: 'reply.late', requestId: frame.re, from: frame.meta.pid }, 'dropped a reply nothing waits for');
       return;
     }
     const data = frame.data;
@@ -188,7 +190,7 @@ export class Requests {
         return;
       }
       this.settle(call);
-      this.deps.logger.debug({ event: 'request.replied', requestId: call.id, from: frame.meta.pid, ms: this.deps.clock.now() - call.startedAt }, 'request answered');
+      if (this.deps.trace) this.deps.logger.debug({ event: 'request.replied', requestId: call.id, from: frame.meta.pid, ms: this.deps.clock.now() - call.startedAt }, 'request answered');
       this.pending.resolve(call.id, data.body);
       return;
     }
@@ -283,7 +285,7 @@ export class Requests {
     this.calls.set(call.id, call);
     this.addLoad(target, 1);
     this.deps.stats.requestsSent++;
-    this.deps.logger.debug({ event: 'request.sent', requestId: call.id, method, target, group }, 'request sent');
+    if (this.deps.trace) this.deps.logger.debug({ event: 'request.sent', requestId: call.id, method, target, group }, 'request sent');
     const downtimeBefore = this.deps.downtime();
     return this.pending.add(call.id, {
       timeoutMs: deadline - now,
@@ -379,7 +381,7 @@ export class Requests {
       this.fail(call, noMember(this.describe(call), group, this.view.members(group).length, tried.size));
       return;
     }
-    this.deps.logger.debug({ event: 'request.rerouted', requestId: call.id, from: call.target, to: next, reason }, `request moved from pid ${call.target} to pid ${next} (${reason})`);
+    if (this.deps.trace) this.deps.logger.debug({ event: 'request.rerouted', requestId: call.id, from: call.target, to: next, reason }, `request moved from pid ${call.target} to pid ${next} (${reason})`);
     this.addLoad(call.target, -1);
     this.addLoad(next, 1);
     call.target = next;
@@ -397,14 +399,14 @@ export class Requests {
       if (receivers > 0) return receivers;
       // Nobody got it: safe to give it to another member.
       tried.add(pid);
-      this.deps.logger.debug({ event: 'any.rerouted', group, from: pid }, `emitAny: pid ${pid} did not get it; trying another member`);
+      if (this.deps.trace) this.deps.logger.debug({ event: 'any.rerouted', group, from: pid }, `emitAny: pid ${pid} did not get it; trying another member`);
     }
   }
 
   private fail(call: Call, error: Error): void {
     this.settle(call);
     this.deps.stats.requestsFailed++;
-    this.deps.logger.debug({ event: 'request.failed', requestId: call.id, target: call.target, code: (error as ClustrError).code }, error.message);
+    if (this.deps.trace) this.deps.logger.debug({ event: 'request.failed', requestId: call.id, target: call.target, code: (error as ClustrError).code }, error.message);
     this.pending.reject(call.id, error);
   }
 
