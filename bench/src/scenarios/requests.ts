@@ -73,6 +73,8 @@ export async function requests(ctx: BenchContext): Promise<Figure[]> {
   const cluster: Partial<RequestCluster> = {};
   const pairs: Array<Proc | undefined> = [];
   const samples = { raw: [] as number[], request: [] as number[], private: [] as number[] };
+  /** The p50 of each block: how much the figure moves with the machine. */
+  const blockP50s = { raw: [] as number[], request: [] as number[], private: [] as number[] };
   // Two handlers: an echo (the messaging cost alone) and one that computes for WORK_MICROS first.
   const flows = {
     echo: { p2p: [] as Flow[], group: [] as Flow[] },
@@ -106,7 +108,11 @@ export async function requests(ctx: BenchContext): Promise<Figure[]> {
     const perBlock = Math.round(rttCount / rttBlocks);
     const orders = [['raw', 'request', 'private'], ['request', 'private', 'raw'], ['private', 'raw', 'request']] as const;
     for (let i = 0; i < rttBlocks; i++) {
-      for (const kind of orders[i % orders.length]!) samples[kind].push(...(await run[kind](perBlock)));
+      for (const kind of orders[i % orders.length]!) {
+        const block = await run[kind](perBlock);
+        samples[kind].push(...block);
+        blockP50s[kind].push(Math.round(summarize(block).p50));
+      }
     }
 
     // Throughput: `window` requests in flight, to one member by pid or to the group of four.
@@ -126,6 +132,11 @@ export async function requests(ctx: BenchContext): Promise<Figure[]> {
   const raw = summarize(samples.raw);
   const request = summarize(samples.request);
   const emitPrivate = summarize(samples.private);
+  ctx.log(
+    `  round trip: raw p50 ${raw.p50.toFixed(0)} µs p99 ${raw.p99.toFixed(0)}; request p50 ${request.p50.toFixed(0)} µs p99 ${request.p99.toFixed(0)}; ` +
+      `emitPrivate echo p50 ${emitPrivate.p50.toFixed(0)} µs p99 ${emitPrivate.p99.toFixed(0)}`,
+  );
+  ctx.log(`  p50 per block: raw [${blockP50s.raw.join(' ')}], request [${blockP50s.request.join(' ')}], emitPrivate [${blockP50s.private.join(' ')}]`);
   const sum = (list: Flow[]) => ({ rate: median(list.map((f) => f.rate)), cpu: median(list.map((f) => f.cpu)), errors: list.reduce((n, f) => n + f.errors, 0) });
   const echo = { p2p: sum(flows.echo.p2p), group: sum(flows.echo.group) };
   const work = { p2p: sum(flows.work.p2p), group: sum(flows.work.group) };
@@ -138,7 +149,7 @@ export async function requests(ctx: BenchContext): Promise<Figure[]> {
   }
   const errors = echo.p2p.errors + echo.group.errors + work.p2p.errors + work.group.errors;
   if (errors > 0) throw new Error(`${errors} requests failed during the throughput rounds`);
-  const rttDetail = { count: rttCount, blocks: rttBlocks, warmup: rttWarmup, request, raw, emitPrivate };
+  const rttDetail = { count: rttCount, blocks: rttBlocks, warmup: rttWarmup, request, raw, emitPrivate, blockP50s };
   const flowDetail = { perRound, rounds: roundCount, window, members: MEMBERS, workMicros: WORK_MICROS, flows };
   return [
     figure({
