@@ -18,6 +18,7 @@ import { codec } from './scenarios/codec';
 import { memory } from './scenarios/memory';
 import { latency, scalingFanout, throughput } from './scenarios/messaging';
 import { reload } from './scenarios/reload';
+import { requests } from './scenarios/requests';
 import { scalingStart, start } from './scenarios/start';
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Figure[]>> = {
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Figure[]>> = {
   reload,
   memory,
   scaling: async (ctx) => [...(await scalingFanout(ctx)), ...(await scalingStart(ctx))],
+  requests,
 };
 
 interface Args {

@@ -40,6 +40,11 @@ const EXPECTED: Record<string, string[]> = {
   'scaling.fanout8': ['ioredis'],
   'scaling.start2': ['node:cluster', 'node:cluster + ioredis'],
   'scaling.start8': ['node:cluster', 'node:cluster + ioredis'],
+  'requests.p50': ['ioredis', 'clustr emitPrivate'],
+  'requests.p99': ['ioredis', 'clustr emitPrivate'],
+  'requests.group4': ['point-to-point'],
+  'requests.group4.work': ['point-to-point'],
+  'requests.group4.callerCpu': ['point-to-point'],
 };
 
 interface FigureJson {

@@ -112,6 +112,26 @@ export async function clustrWorker(group: string, ns: string, options: { secret?
   });
 }
 
+/**
+ * A clustr Worker that asks or answers requests: request bodies and replies are
+ * Payloads, checked on both ends like the messages of clustrWorker. The
+ * namespace defaults to the one a clustr parent hands down.
+ */
+export async function clustrRequestWorker(group: string, ns?: string): Promise<Worker> {
+  const { Worker: ClustrWorker } = await import('@clustr/runtime');
+  return ClustrWorker.create({
+    group,
+    ...(ns === undefined ? {} : { namespace: ns }),
+    reloadDelay: 0,
+    publisher: redis(),
+    subscriber: redis(),
+    messages: { request: PAYLOAD_SCHEMA, reply: PAYLOAD_SCHEMA } as unknown as MessageSchemas,
+  });
+}
+
+/** CPU time the request scenario's `work` handler spends on each request, µs. */
+export const WORK_MICROS = 100;
+
 /** Channel names as clustr builds them, written out for the raw baseline (which must not load clustr). */
 export const rawChannels = {
   public: (ns: string) => `${ns}:public`,

@@ -21,6 +21,8 @@ export interface Sizes {
   startRounds: number;
   reload: { reloads: number; minDurationMs: number; connections: number };
   memory: { instances: number; settleMs: number };
+  /** Request throughput: requests per round, rounds of each side (alternating), and requests in flight. */
+  requests: { perRound: number; rounds: number; window: number };
   /** Subscriber / worker counts of the scaling scenario. */
   scaling: number[];
   /** Messages delivered per implementation at each size (published = this / subscribers), split over `scalingRounds`. */
@@ -41,6 +43,7 @@ export const QUICK: Sizes = {
   startRounds: 2,
   reload: { reloads: 2, minDurationMs: 10_000, connections: 10 },
   memory: { instances: 1, settleMs: 1_500 },
+  requests: { perRound: 5_000, rounds: 2, window: 64 },
   scaling: [2, 8],
   scalingDelivered: 40_000,
   scalingRounds: 2,
@@ -61,6 +64,7 @@ export const FULL: Sizes = {
   startRounds: 3,
   reload: { reloads: 10, minDurationMs: 45_000, connections: 10 },
   memory: { instances: 3, settleMs: 3_000 },
+  requests: { perRound: 20_000, rounds: 5, window: 64 },
   scaling: [2, 8, 32],
   scalingDelivered: 400_000,
   scalingRounds: 3,

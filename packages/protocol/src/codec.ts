@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ClustrError } from './errors';
 import { FRAME_KINDS, PROTOCOL_VERSION, type FrameKind } from './constants';
-import { MAX_FAST_PATH_DEPTH, isPlainData, isPlainUserFrame } from './fast-path';
+import { MAX_FAST_PATH_DEPTH, isPlainData, isPlainExchangeFrame, isPlainUserFrame } from './fast-path';
 import { pointerSegment, structureProblem, walk, type StructureProblem } from './structure';
 import * as generated from './generated/frame-validators';
 import type { Frame, FrameOf } from './schema';
@@ -199,6 +199,11 @@ export function createCodec(options: CodecOptions = {}): Codec {
   const encodeLimit = maxBytes - reserveBytes;
   const fastPath = maxDepth <= MAX_FAST_PATH_DEPTH;
 
+  /** The fast path's yes: a known kind with a plain envelope, and plain data. */
+  function isPlain(head: Record<string, unknown>): boolean {
+    return (isPlainUserFrame(head) || isPlainExchangeFrame(head)) && isPlainData(head['data'], 2, maxDepth, 'data');
+  }
+
   function decode(input: string | Buffer): DecodeResult {
     let raw: string;
     if (typeof input === 'string') {
@@ -224,8 +229,8 @@ export function createCodec(options: CodecOptions = {}): Codec {
     }
 
     const head = value as Record<string, unknown>;
-    // Most frames are user messages: a quick yes for them, else the full checks below decide and explain.
-    if (fastPath && isPlainUserFrame(head) && isPlainData(head['data'], 2, maxDepth, 'data')) return { ok: true, frame: value as Frame };
+    // Most frames are user messages, requests and replies: a quick yes for them, else the full checks below decide and explain.
+    if (fastPath && isPlain(head)) return { ok: true, frame: value as Frame };
 
     const wrong = headProblem(head, '');
     if (wrong) return wrong;
@@ -245,7 +250,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
   function unpackOne(item: unknown, index: number, meta: FrameOf<'batch'>['meta']): { ok: true; frame: SingleFrame } | DecodeFailure {
     const base = `/data/${index}`;
     const head = item as Record<string, unknown>;
-    if (!(fastPath && isPlainUserFrame(head) && isPlainData(head['data'], 2, maxDepth, 'data'))) {
+    if (!(fastPath && isPlain(head))) {
       const wrong = headProblem(head, base);
       if (wrong) return wrong;
       const kind = head['kind'] as FrameKind;

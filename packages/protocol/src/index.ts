@@ -83,6 +83,21 @@ export { SIGNATURE_REJECT_REASONS, MIN_SECRET_BYTES, DEFAULT_REPLAY_WINDOW_MS, c
 export type { FrameSigner, SignatureRejectReason, VerifyResult } from './signing';
 
 export { USER_MESSAGE_KINDS, compileMessageSchemas } from './messages';
-export type { MessageSchema, MessageSchemas, MessageData, StaticOf, Message, DataValidator, DataValidationFailure, UserMessageKind } from './messages';
+export type {
+  MessageSchema,
+  MessageSchemas,
+  MessageData,
+  StaticOf,
+  Message,
+  DataValidator,
+  DataValidationFailure,
+  UserMessageKind,
+  RequestSchemas,
+  RequestMethod,
+  RequestData,
+  ReplyData,
+  MessageValidators,
+  MethodValidators,
+} from './messages';
 
 export { exportJsonSchemas, renderJsonSchemas } from './json-schema';

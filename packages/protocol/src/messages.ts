@@ -24,6 +24,12 @@ export interface MessageSchema {
   readonly params: unknown[];
 }
 
+/** The schemas of one request method: what the caller sends and what the handler answers. Each is optional (any JSON value). */
+export interface RequestSchemas {
+  request?: MessageSchema;
+  reply?: MessageSchema;
+}
+
 /**
  * TypeBox schemas for the `data` of user messages. Each one is optional; a kind
  * without a schema carries any JSON value and its handlers receive `unknown`.
@@ -31,7 +37,14 @@ export interface MessageSchema {
 export interface MessageSchemas {
   public?: MessageSchema;
   private?: MessageSchema;
+  /** The data of group messages, and of emitAny (a group message for one member). */
   group?: MessageSchema;
+  /** The body of a request without a method name: `request(target, body)`, `onRequest(handler)`. */
+  request?: MessageSchema;
+  /** What the handler of a request without a method name answers. */
+  reply?: MessageSchema;
+  /** Named request methods: `request('resize', target, body)`, `onRequest('resize', handler)`. */
+  requests?: { readonly [method: string]: RequestSchemas };
 }
 
 /**
@@ -42,6 +55,27 @@ export type StaticOf<T> = T extends MessageSchema ? (T & { params: [] })['static
 
 /** The static type of the data of one user message kind. */
 export type MessageData<S extends MessageSchemas, K extends UserMessageKind> = StaticOf<S[K]>;
+
+/**
+ * The method names `request(method, ...)` takes: the keys of `requests` when the
+ * schemas name them, else any string.
+ */
+export type RequestMethod<S extends MessageSchemas> = S extends { requests: infer R } ? Extract<keyof R, string> : string;
+
+/** The schemas of method `M`; `undefined` is the method without a name (`request` and `reply` at the top). */
+type MethodSchemas<S extends MessageSchemas, M extends string | undefined> = [M] extends [undefined]
+  ? S
+  : S extends { requests: infer R }
+    ? M extends keyof R
+      ? R[M]
+      : unknown
+    : unknown;
+
+/** The static type of the body of a request to method `M` (`undefined`: the method without a name). */
+export type RequestData<S extends MessageSchemas, M extends string | undefined = undefined> = MethodSchemas<S, M> extends { request: infer T } ? StaticOf<T> : unknown;
+
+/** The static type of the reply of method `M` (`undefined`: the method without a name). */
+export type ReplyData<S extends MessageSchemas, M extends string | undefined = undefined> = MethodSchemas<S, M> extends { reply: infer T } ? StaticOf<T> : unknown;
 
 /** What a handler receives: who sent it, and the data. */
 export interface Message<D = unknown> {
@@ -67,38 +101,65 @@ function loadAjv(): typeof AjvExports {
 }
 const AJV_OPTIONS = { allErrors: false, strict: false, allowUnionTypes: true } as const;
 
+const ACCEPT_ANY: DataValidator = () => OK;
+
+/** The validators of one request method: its body and its reply. */
+export interface MethodValidators {
+  request: DataValidator;
+  reply: DataValidator;
+}
+
+/** Validators of every user message kind, and of request bodies and replies by method. */
+export type MessageValidators = { [K in UserMessageKind]: DataValidator } & {
+  /** The validators of `method` (`undefined`: the method without a name). A method without schemas accepts any value. */
+  method(method: string | undefined): MethodValidators;
+};
+
+const ANY_METHOD: MethodValidators = { request: ACCEPT_ANY, reply: ACCEPT_ANY };
+
 /**
- * Compiles the user's schemas once, when the process is created. Kinds without a
- * schema accept any value.
- *
  * Each schema gets its own Ajv instance: a shared one remembers every `$id` it has
  * compiled, so a second process built in the same Node process from an equal schema
  * (same `$id`, new object) was refused as "already exists", and the cache grew with
  * every process ever created.
  */
-export function compileMessageSchemas(schemas: MessageSchemas | undefined): { [K in UserMessageKind]: DataValidator } {
-  const result = {} as { [K in UserMessageKind]: DataValidator };
-  for (const kind of USER_MESSAGE_KINDS) {
-    const schema = schemas?.[kind];
-    if (schema === undefined) {
-      result[kind] = () => OK;
-      continue;
-    }
-    let validate: ValidateFunction;
-    try {
-      validate = createAjv(loadAjv(), AJV_OPTIONS).compile(schema);
-    } catch (error) {
-      throw new ClustrError('CLUSTR_INVALID_OPTION', `messages.${kind} is not a valid schema: ${(error as Error).message}. Build it with TypeBox's Type.* functions.`, {
-        field: `messages.${kind}`,
-        cause: error,
-      });
-    }
-    result[kind] = (data: unknown) => {
-      if (validate(data)) return OK;
-      const issues = toIssues(validate.errors).map((issue) => ({ ...issue, path: `/data${issue.path}` }));
-      const first = issues[0]!;
-      return { ok: false, issues, message: `${first.path} ${first.message}` };
-    };
+function compileOne(schema: MessageSchema | undefined, field: string, dataPath: string): DataValidator {
+  if (schema === undefined) return ACCEPT_ANY;
+  let validate: ValidateFunction;
+  try {
+    validate = createAjv(loadAjv(), AJV_OPTIONS).compile(schema);
+  } catch (error) {
+    throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} is not a valid schema: ${(error as Error).message}. Build it with TypeBox's Type.* functions.`, {
+      field,
+      cause: error,
+    });
   }
-  return result;
+  return (data: unknown) => {
+    if (validate(data)) return OK;
+    const issues = toIssues(validate.errors).map((issue) => ({ ...issue, path: `${dataPath}${issue.path}` }));
+    const first = issues[0]!;
+    return { ok: false, issues, message: `${first.path} ${first.message}` };
+  };
+}
+
+/**
+ * Compiles the user's schemas once, when the process is created. Kinds and
+ * request methods without a schema accept any value. Request bodies and replies
+ * are reported under `/data/body`, where they travel in their frames.
+ */
+export function compileMessageSchemas(schemas: MessageSchemas | undefined): MessageValidators {
+  const kinds = {} as { [K in UserMessageKind]: DataValidator };
+  for (const kind of USER_MESSAGE_KINDS) kinds[kind] = compileOne(schemas?.[kind], `messages.${kind}`, '/data');
+  const unnamed: MethodValidators =
+    schemas?.request === undefined && schemas?.reply === undefined
+      ? ANY_METHOD
+      : { request: compileOne(schemas.request, 'messages.request', '/data/body'), reply: compileOne(schemas.reply, 'messages.reply', '/data/body') };
+  const named = new Map<string, MethodValidators>();
+  for (const [name, method] of Object.entries(schemas?.requests ?? {})) {
+    named.set(name, {
+      request: compileOne(method?.request, `messages.requests.${name}.request`, '/data/body'),
+      reply: compileOne(method?.reply, `messages.requests.${name}.reply`, '/data/body'),
+    });
+  }
+  return Object.assign(kinds, { method: (name: string | undefined) => (name === undefined ? unnamed : (named.get(name) ?? ANY_METHOD)) });
 }

@@ -15,6 +15,10 @@ export type { ConnectionState, ConnectionChange, ConnectionInfo } from './transp
 export type { OfflineQueueOptions } from './transport/outbox';
 export type { InboundQueueOptions } from './transport/transport';
 export type { ConfirmationMessage } from './process/confirmations';
+export { ClustrRemoteError } from './process/remote-error';
+export { DEFAULT_REQUEST_TIMEOUT_MS } from './process/requests';
+export type { RequestTarget, RequestOptions } from './process/requests';
+export type { RequestHandler, RequestMessage } from './process/request-handlers';
 export type { Stats } from './process/stats';
 export type { Logger, LogFields, LogLevel } from './process/logger';
 export type { RejectReason, ReloadState, ChildInfo, ChildSpawnInfo, ChildExitInfo, ChildGiveUpInfo } from './process/events';
@@ -31,4 +35,4 @@ export type { RedisLike } from './transport/redis-like';
 
 // Re-exported so users need one import for the common cases.
 export { ClustrError, isClustrError, ERROR_CODES } from '@clustr/protocol/core';
-export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchema, MessageSchemas, MessageData } from '@clustr/protocol/core';
+export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchema, MessageSchemas, MessageData, RequestSchemas, RequestMethod, RequestData, ReplyData } from '@clustr/protocol/core';

@@ -13,6 +13,9 @@ import {
   type Message,
   type MessageData,
   type MessageSchemas,
+  type ReplyData,
+  type RequestData,
+  type RequestMethod,
 } from '@clustr/protocol';
 
 /** True only when A and B are the same type (not merely assignable). */
@@ -59,6 +62,27 @@ export const notASchema = { public: { type: 'string' } } satisfies MessageSchema
 
 // @ts-expect-error kill is not a user message kind
 export type NotUserKind = MessageData<S, 'kill'>;
+
+// --- request and reply schemas, per method ----------------------------------------------
+const withRequests = {
+  request: Type.String(),
+  requests: { resize: { request: Type.Object({ width: Type.Integer() }), reply: Type.Object({ area: Type.Integer() }) }, bare: {} },
+} satisfies MessageSchemas;
+type R = typeof withRequests;
+assertType<Equals<RequestMethod<R>, 'resize' | 'bare'>>(true);
+assertType<Equals<RequestData<R, 'resize'>, { width: number }>>(true);
+assertType<Equals<ReplyData<R, 'resize'>, { area: number }>>(true);
+assertType<Equals<RequestData<R, 'bare'>, unknown>>(true);
+// The method without a name: `request` and `reply` at the top.
+assertType<Equals<RequestData<R>, string>>(true);
+assertType<Equals<ReplyData<R>, unknown>>(true);
+// Without `requests`, any method name, and unknown bodies.
+assertType<Equals<RequestMethod<S>, string>>(true);
+assertType<Equals<RequestData<S, 'anything'>, unknown>>(true);
+// @ts-expect-error a method's schemas are request and reply only
+export const typoInMethod = { requests: { resize: { replay: Type.String() } } } satisfies MessageSchemas;
+const requestValidators = compileMessageSchemas(withRequests);
+export const bodyChecked = requestValidators.method('resize').request({ width: 1 }).ok;
 
 // --- handlers receive typed messages ---------------------------------------------------
 export function onPublic(message: Message<MessageData<S, 'public'>>): string {

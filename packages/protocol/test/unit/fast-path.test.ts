@@ -13,6 +13,7 @@ import {
   FRAME_SCHEMAS,
   INSTANCE_PATTERN,
   MAX_FRAME_ID_LENGTH,
+  MAX_METHOD_LENGTH,
   MAX_PID,
   MAX_SEQ,
   NAME_PATTERN,
@@ -20,7 +21,7 @@ import {
   decode,
   type FrameKind,
 } from '../../src';
-import { MAX_FAST_PATH_DEPTH, MAX_KNOWN_NAMES, isPlainData, isPlainUserFrame, knownNameCounts } from '../../src/fast-path';
+import { MAX_FAST_PATH_DEPTH, MAX_KNOWN_NAMES, isPlainData, isPlainExchangeFrame, isPlainUserFrame, knownNameCounts } from '../../src/fast-path';
 import { ALL_SAMPLES, GOOD_SAMPLES, prng, rawText } from '../fixtures/samples';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, discriminator: true });
@@ -51,7 +52,7 @@ function referenceItemVerdict(item: unknown, batch: { meta: unknown }): boolean 
 }
 
 function fastVerdict(value: Record<string, unknown>): boolean {
-  return isPlainUserFrame(value) && isPlainData(value['data'], 2, DEFAULT_MAX_DEPTH, 'data');
+  return (isPlainUserFrame(value) || isPlainExchangeFrame(value)) && isPlainData(value['data'], 2, DEFAULT_MAX_DEPTH, 'data');
 }
 
 function parsedObject(raw: string): Record<string, unknown> | undefined {
@@ -117,6 +118,77 @@ function mutations(count: number): string[] {
   return out;
 }
 
+const EXCHANGE_FIELDS = ['method', 'group', 'timeout', 'body', 'ok', 'error', 'extra', '__proto__'] as const;
+const ERROR_FIELDS = ['code', 'message', 'stack', 'extra'] as const;
+const EXCHANGE_VALUES: unknown[] = [
+  ...TRICKY_VALUES, 2147483647, 2147483648, 5000, 0.5, 'm'.repeat(128), 'm'.repeat(129), 'c'.repeat(64), 'c'.repeat(65), '😀'.repeat(32), '😀'.repeat(33),
+  'x'.repeat(4096), 'x'.repeat(4097), 'y'.repeat(16384), 'y'.repeat(16385), { code: 'E', message: 'm' }, { code: '', message: 'm' }, { code: 'E' }, { ok: true },
+];
+
+/** Deterministic mutations of valid request, reply and any frames (their data's own fields too). */
+function exchangeMutations(count: number): string[] {
+  const random = prng(20261130);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const meta = () => ({ pid: 4242, group: 'web', instance: 'k3x9Qa' });
+  const bases = [
+    () => ({ v: 2, kind: 'request', id: 'q.1', meta: meta(), seq: 3, data: { method: 'resize', group: 'jobs', timeout: 5000, body: { w: 1 } } }),
+    () => ({ v: 2, kind: 'request', id: 'q.2', meta: meta(), data: { body: null } }),
+    () => ({ v: 2, kind: 'reply', id: 'r.1', re: 'q.1', meta: meta(), seq: 4, data: { ok: true, body: { h: 2 } } }),
+    () => ({ v: 2, kind: 'reply', id: 'r.2', re: 'q.1', meta: meta(), data: { ok: false, error: { code: 'E_FULL', message: 'disk full', stack: 'Error\n at x' } } }),
+    () => ({ v: 2, kind: 'any', id: 'a.1', meta: meta(), seq: 5, data: { group: 'jobs', body: { job: 1 } } }),
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const frame = pick(bases)() as Record<string, unknown>;
+    if (random() < 0.3) Object.assign(frame, { ts: 1_764_300_000_000 + i, sig: 'c'.repeat(43) });
+    const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+    // A copy of each value put in: the lists' objects are shared, and editing them in place could make a cycle.
+    const set = (target: unknown, field: string, value: unknown) => {
+      if (isObject(target)) Object.defineProperty(target, field, { value: value === undefined ? value : JSON.parse(JSON.stringify(value)), enumerable: true, configurable: true, writable: true });
+    };
+    for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
+      const roll = random();
+      const data = frame['data'];
+      if (roll < 0.2) {
+        const field = pick(FIELDS);
+        if (random() < 0.3) delete frame[field];
+        else set(frame, field, field === 'data' ? pick(DATA_VALUES) : pick(TRICKY_VALUES));
+      } else if (roll < 0.3) {
+        set(frame['meta'], pick(META_FIELDS), pick(TRICKY_VALUES));
+      } else if (roll < 0.75) {
+        const field = pick(EXCHANGE_FIELDS);
+        if (random() < 0.3 && isObject(data)) delete data[field];
+        else set(data, field, field === 'body' ? pick(DATA_VALUES) : pick(EXCHANGE_VALUES));
+      } else if (isObject(data)) {
+        const error = (data['error'] ??= {}) as unknown;
+        const field = pick(ERROR_FIELDS);
+        if (random() < 0.3 && isObject(error)) delete error[field];
+        else set(error, field, pick(EXCHANGE_VALUES));
+      }
+    }
+    out.push(JSON.stringify(frame));
+  }
+  return out;
+}
+
+/**
+ * Fails when the fast path says yes to `raw` where the reference says no, and when
+ * decode's verdict is not the reference's; counts the three outcomes.
+ */
+function holdToReference(raw: string, verdicts: { fastYes: number; fastNoReferenceYes: number; bothNo: number }): ReturnType<typeof decode> {
+  const value = parsedObject(raw)!;
+  const reference = referenceVerdict(value);
+  const fast = fastVerdict(value);
+  if (fast && !reference) throw new Error(`fast path accepted a frame the schema rejects: ${raw.slice(0, 300)}`);
+  if (fast) verdicts.fastYes++;
+  else if (reference) verdicts.fastNoReferenceYes++;
+  else verdicts.bothNo++;
+  // Whatever path decode takes, its verdict is the reference verdict.
+  const decoded = decode(raw);
+  expect({ raw: raw.slice(0, 400), ok: decoded.ok }).toEqual({ raw: raw.slice(0, 400), ok: reference });
+  return decoded;
+}
+
 describe('decode fast path', () => {
   it('never accepts a sample frame that the schema or the structure rules reject, and takes every plain user frame', () => {
     for (const sample of ALL_SAMPLES) {
@@ -129,7 +201,9 @@ describe('decode fast path', () => {
     const plainGood = GOOD_SAMPLES.filter((s) => ['public', 'private', 'group'].includes(s.frame.kind) && Object.keys(s.frame).length === 5 && s.name.endsWith('data'));
     // Sequence numbers and signatures are on every frame the runtime sends: they must take the fast path too.
     plainGood.push(...GOOD_SAMPLES.filter((s) => s.name === 'public with seq, ts and sig' || s.name === 'public with a 32-character instance'));
-    expect(plainGood.length).toBeGreaterThan(12);
+    // Every request and reply pays for two decodes: they take it too (a reply carries `re`).
+    plainGood.push(...GOOD_SAMPLES.filter((s) => ['request', 'reply', 'any'].includes(s.frame.kind) && !('host' in s.frame.meta)));
+    expect(plainGood.length).toBeGreaterThan(20);
     for (const sample of plainGood) expect({ sample: sample.name, fast: fastVerdict(parsedObject(rawText(sample.raw))!) }).toEqual({ sample: sample.name, fast: true });
   });
 
@@ -137,16 +211,7 @@ describe('decode fast path', () => {
     const verdicts = { fastYes: 0, fastNoReferenceYes: 0, bothNo: 0 };
     let batches = 0;
     for (const raw of mutations(6000)) {
-      const value = parsedObject(raw)!;
-      const reference = referenceVerdict(value);
-      const fast = fastVerdict(value);
-      if (fast && !reference) throw new Error(`fast path accepted a frame the schema rejects: ${raw.slice(0, 300)}`);
-      if (fast) verdicts.fastYes++;
-      else if (reference) verdicts.fastNoReferenceYes++;
-      else verdicts.bothNo++;
-      // Whatever path decode takes, its verdict is the reference verdict.
-      const decoded = decode(raw);
-      expect({ raw: raw.slice(0, 400), ok: decoded.ok }).toEqual({ raw: raw.slice(0, 400), ok: reference });
+      const decoded = holdToReference(raw, verdicts);
       if (decoded.ok && decoded.frame.kind === 'batch') {
         const batch = decoded.frame;
         batches++;
@@ -157,6 +222,14 @@ describe('decode fast path', () => {
     // The mutations exercise all three outcomes; the middle one is where Ajv decides alone.
     expect(verdicts.fastYes).toBeGreaterThan(200);
     expect(verdicts.fastNoReferenceYes).toBeGreaterThan(200);
+    expect(verdicts.bothNo).toBeGreaterThan(1000);
+  });
+
+  it('never accepts a mutated request, reply or any frame that the schema or the structure rules reject (6000 mutations)', () => {
+    const verdicts = { fastYes: 0, fastNoReferenceYes: 0, bothNo: 0 };
+    for (const raw of exchangeMutations(6000)) holdToReference(raw, verdicts);
+    expect(verdicts.fastYes).toBeGreaterThan(300);
+    expect(verdicts.fastNoReferenceYes).toBeGreaterThan(50);
     expect(verdicts.bothNo).toBeGreaterThan(1000);
   });
 
@@ -182,6 +255,34 @@ describe('decode fast path', () => {
     expect(deep.decode(raw).ok).toBe(true);
     const tooDeep = JSON.stringify({ v: 2, kind: 'public', id: 'x', meta: { pid: 7, group: 'web' }, data: nested(MAX_FAST_PATH_DEPTH + 5, 1) });
     expect(deep.decode(tooDeep)).toMatchObject({ ok: false, reason: 'too_deep' });
+  });
+
+  it('was written against these request, reply and any data schemas: change them and fast-path.ts together', () => {
+    const shape = (schema: unknown): unknown =>
+      JSON.parse(JSON.stringify(schema, (key, value: unknown) => (key === 'description' || key === '$id' ? undefined : value)));
+    const dataOf = (kind: FrameKind) => shape((FRAME_SCHEMAS[kind] as { properties: { data: unknown } }).properties.data);
+    const group = { type: 'string', pattern: NAME_PATTERN };
+    expect(dataOf('request')).toEqual({
+      type: 'object',
+      additionalProperties: false,
+      required: ['body'],
+      properties: {
+        method: { type: 'string', minLength: 1, maxLength: MAX_METHOD_LENGTH },
+        group,
+        timeout: { type: 'integer', minimum: 1, maximum: 2147483647 },
+        body: {},
+      },
+    });
+    expect(dataOf('any')).toEqual({ type: 'object', additionalProperties: false, required: ['group', 'body'], properties: { group, body: {} } });
+    const error = {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', minLength: 1, maxLength: 64 }, message: { type: 'string', maxLength: 4096 }, stack: { type: 'string', maxLength: 16384 } },
+    };
+    const ok = { type: 'object', additionalProperties: false, required: ['ok', 'body'], properties: { ok: { const: true, type: 'boolean' }, body: {} } };
+    const failed = { type: 'object', additionalProperties: false, required: ['ok', 'error'], properties: { ok: { const: false, type: 'boolean' }, error } };
+    expect(dataOf('reply')).toEqual({ type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } }, if: { properties: { ok: { const: true } } }, then: ok, else: failed });
   });
 
   it('was written against this envelope schema: change the schema and fast-path.ts together', () => {

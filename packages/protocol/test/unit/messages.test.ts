@@ -95,3 +95,34 @@ describe('compileMessageSchemas', () => {
     expect(error.cause).toBeInstanceOf(Error);
   });
 });
+
+describe('compileMessageSchemas: request and reply schemas', () => {
+  const schemas = {
+    request: Type.String(),
+    requests: { resize: { request: Type.Object({ width: Type.Integer({ minimum: 1 }) }), reply: Type.Object({ area: Type.Integer() }) }, bare: {} },
+  };
+
+  test('validates bodies and replies by method, reporting paths under /data/body', () => {
+    const validators = compileMessageSchemas(schemas);
+    expect(validators.method('resize').request({ width: 2 })).toEqual({ ok: true });
+    expect(rejected(validators.method('resize').request({ width: 0 })).issues[0]).toMatchObject({ path: '/data/body/width', keyword: 'minimum' });
+    expect(rejected(validators.method('resize').reply({ area: 'big' })).issues[0]).toMatchObject({ path: '/data/body/area', keyword: 'type' });
+    expect(validators.method(undefined).request('text')).toEqual({ ok: true });
+    expect(rejected(validators.method(undefined).request(5)).issues[0]).toMatchObject({ path: '/data/body', keyword: 'type' });
+  });
+
+  test('a method without schemas, a method the schemas do not name, and a reply without a schema accept any value', () => {
+    const validators = compileMessageSchemas(schemas);
+    for (const data of [null, 5, 'x', { anything: true }]) {
+      expect(validators.method('bare').request(data)).toEqual({ ok: true });
+      expect(validators.method('unnamed-here').reply(data)).toEqual({ ok: true });
+      expect(validators.method(undefined).reply(data)).toEqual({ ok: true });
+    }
+  });
+
+  test('a request schema that does not compile is refused, naming its method', () => {
+    expect(() => compileMessageSchemas({ requests: { resize: { reply: { type: 'nope' } as unknown as TSchema } } })).toThrow(
+      expect.objectContaining({ code: 'CLUSTR_INVALID_OPTION', field: 'messages.requests.resize.reply' }),
+    );
+  });
+});

@@ -76,6 +76,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       }
     });
     this.events.on('childExited', ({ pid }) => this.distributor.remove(pid));
+    this.applyMembership(this.registry.info());
     const readyTimeout = options.readyTimeout ?? 30_000;
     this.reloads = new ReloadMachine({
       events: this.events,
@@ -275,7 +276,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     this.membershipScheduled = true;
     queueMicrotask(() => {
       this.membershipScheduled = false;
-      if (this.status === 'running') void this.publish(this.channels.control, this.frame('membership', this.registry.info())).catch(() => undefined);
+      const info = this.registry.info();
+      this.applyMembership(info);
+      if (this.status === 'running') void this.publish(this.channels.control, this.frame('membership', info)).catch(() => undefined);
     });
   }
 

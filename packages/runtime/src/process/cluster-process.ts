@@ -18,7 +18,6 @@ import {
   type Channels,
   type Codec,
   type ClusterInfo,
-  type DataValidator,
   type Frame,
   type FrameKind,
   type FrameOf,
@@ -28,6 +27,10 @@ import {
   type Meta,
   type SingleFrame,
   type UserMessageKind,
+  type MessageValidators,
+  type RequestData,
+  type RequestMethod,
+  type ReplyData,
 } from '@clustr/protocol/core';
 import type { Platform, TimerHandle } from '../platform/platform';
 import { nodePlatform } from '../platform/node-platform';
@@ -47,6 +50,10 @@ import { KeyRing, invalidSecretArgument } from './keyring';
 import { emptyStats, trackStats, type Stats } from './stats';
 import { Supervisor, RESTART_POLICY_CHECKS, validateRestartPolicy, type RestartPolicy } from '../supervision/supervisor';
 import type { SpawnDefinition } from '../supervision/definition';
+import { MESSAGES_CHECK } from './messages-option';
+import { RequestHandlers, type RequestHandler } from './request-handlers';
+import { DEFAULT_REQUEST_TIMEOUT_MS, Requests, type RequestOptions, type RequestTarget } from './requests';
+import { bounded } from '../transport/transport';
 
 export { MAX_TIMEOUT_MS } from './options';
 export { DEFAULT_REDIS_URL } from './redis-target';
@@ -80,9 +87,18 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
    * anything of yours goes here. Default `{}`.
    */
   config?: Record<string, unknown>;
-  /** TypeBox (or JSON) schemas for the `data` of public, private and group messages: typed handlers and emits, validated on both ends. Default: any JSON. */
+  /**
+   * TypeBox (or JSON) schemas for the `data` of public, private and group messages
+   * (emitAny sends group data), and for request bodies and replies: `request` and
+   * `reply` for the method without a name, `requests: { [method]: { request, reply } }`
+   * for named ones. Typed handlers, emits and requests, validated on both ends.
+   * Default: any JSON.
+   */
   messages?: S;
-  /** Milliseconds onKill hooks get to call done() before the process exits anyway; `false` waits forever. Default `10000`. */
+  /**
+   * Milliseconds onKill hooks get to call done() before the process exits anyway; `false` waits forever.
+   * Then request handlers still running get as long again at most (less when their callers stop waiting sooner). Default `10000`.
+   */
   killTimeout?: number | false;
   /** Milliseconds a child gets to exit after SIGTERM before it is killed with SIGKILL. Default `killTimeout + 5000` (`15000`). */
   stopTimeout?: number;
@@ -121,6 +137,14 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
    * be clustr 0.2 or later. Default `false`.
    */
   coalesce?: boolean;
+  /** Milliseconds `request()` waits for its reply unless the call says `{ timeout }`. Default `5000`. */
+  requestTimeout?: number;
+  /**
+   * Replies of a request handler that threw carry the error's stack (the caller
+   * finds it in `remoteStack`). Stacks show file paths and code: leave it off where
+   * callers should not see them. Default `false`.
+   */
+  replyErrorStacks?: boolean;
 }
 
 /** The checks of every ProcessOptions key: the one list of option names, for typo hints too. */
@@ -132,7 +156,7 @@ export const PROCESS_OPTION_CHECKS: { readonly [K in keyof ProcessOptions]-?: Ch
   redis: checks.redis,
   namespace: checks.namespace,
   config: checks.object,
-  messages: checks.object,
+  messages: MESSAGES_CHECK,
   killTimeout: (value, field) => {
     if (value !== false) checks.ms(value, field);
   },
@@ -152,6 +176,8 @@ export const PROCESS_OPTION_CHECKS: { readonly [K in keyof ProcessOptions]-?: Ch
   offlineQueue: nested({ maxFrames: checks.count, maxBytes: checks.count, maxWait: checks.positiveMs }),
   inboundQueue: nested({ maxFrames: checks.count, maxBytes: checks.count }),
   coalesce: checks.boolean,
+  requestTimeout: checks.positiveMs,
+  replyErrorStacks: checks.boolean,
 };
 
 export interface ErrorContext {
@@ -176,6 +202,7 @@ export interface EmitArgs<S extends MessageSchemas> {
   public: [data: MessageData<S, 'public'>];
   private: [pid: number, data: MessageData<S, 'private'>];
   group: [group: string, data: MessageData<S, 'group'>];
+  any: [group: string, data: MessageData<S, 'group'>];
   kill: [pid: number, exitCode?: number];
   confirmation: [identifier: string];
 }
@@ -256,7 +283,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private state: ProcessState = 'running';
   private subscriptions: Promise<void> = Promise.resolve();
   private readonly subscribedChannels = new Set<string>();
-  private readonly validators: { [K in UserMessageKind]: DataValidator };
+  private readonly validators: MessageValidators;
   private readonly confirmations: Confirmations;
   private readonly killHooks = new Set<KillHook>();
   private readonly errorHooks = new Set<(error: Error, context: ErrorContext) => void>();
@@ -267,6 +294,12 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private readonly families: Map<string, ChannelFamily>;
   private readonly limiter: LogLimiter;
   private connectTimer: TimerHandle | undefined;
+  /** Requests this process sends, and emitAny (process/requests.ts). */
+  private readonly requests: Requests;
+  /** Requests this process answers (process/request-handlers.ts). */
+  private readonly requestHandlers: RequestHandlers;
+  /** onGroup handlers, which emitAny messages go to. */
+  private anyListeners = 0;
   private stopped: Promise<void> | undefined;
   /** The code the stop under way exits with. */
   private exitCode: number | undefined;
@@ -404,6 +437,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
         () => undefined,
       ),
     });
+
+    [this.requests, this.requestHandlers] = this.createRequests(options, role);
   }
 
   /** Resolves once every subscription asked for so far is confirmed by Redis. */
@@ -435,11 +470,18 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return this.addMessageListener('private', 'onPrivate', handler as MessageHandler<unknown>);
   }
 
-  /** Calls `handler` with every message sent to this process's group (subscribed with the first group listener, as for onPublic). */
+  /**
+   * Calls `handler` with every message sent to this process's group (subscribed with the first
+   * group listener, as for onPublic), and with every emitAny message given to this process.
+   */
   onGroup(handler: MessageHandler<MessageData<S, 'group'>>): () => void {
     const off = this.addMessageListener('group', 'onGroup', handler as MessageHandler<unknown>);
+    const offAny = this.addAnyListener(handler as MessageHandler<unknown>);
     this.subscribeTo([this.channels.group(this.group)]);
-    return off;
+    return () => {
+      off();
+      offAny();
+    };
   }
 
   /**
@@ -579,12 +621,14 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
         return this.emitPrivate(a[0] as number, a[1] as MessageData<S, 'private'>);
       case 'group':
         return this.emitGroup(a[0] as string, a[1] as MessageData<S, 'group'>);
+      case 'any':
+        return this.emitAny(a[0] as string, a[1] as MessageData<S, 'group'>);
       case 'kill':
         return this.emitKill(a[0] as number, a[1] as number | undefined);
       case 'confirmation':
         return this.emitConfirmation(a[0] as string);
       default:
-        return Promise.reject(new ClustrError('CLUSTR_INVALID_ARGUMENT', `emit() got unknown kind ${JSON.stringify(kind)}; use public, private, group, kill or confirmation.`, { field: 'kind' }));
+        return Promise.reject(new ClustrError('CLUSTR_INVALID_ARGUMENT', `emit() got unknown kind ${JSON.stringify(kind)}; use public, private, group, any, kill or confirmation.`, { field: 'kind' }));
     }
   }
 
@@ -623,6 +667,157 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       (info) => this.invoke('emitClusterInfo', () => callback(info)),
       (error: Error) => this.report(error, { event: 'clusterInfo' }),
     );
+  }
+
+  // ---- requests and one-of-a-group delivery ----------------------------------------------
+  // The logic lives in process/requests.ts (calling), process/request-handlers.ts (answering)
+  // and process/membership.ts (the view of who is registered); these are the public doors.
+
+  /**
+   * Asks `target` (a pid, or `{ group }`: one live registered member, the one with
+   * the fewest of this process's requests waiting, ties in turn) and resolves with
+   * its handler's reply. `method` names the handler (`onRequest(method, ...)`);
+   * without it the request goes to the handler without a name. Rejects with a
+   * coded ClustrError: CLUSTR_REQUEST_TIMEOUT after `timeout` (default
+   * `requestTimeout`, 5 s); CLUSTR_NO_MEMBER at once when the group has no member;
+   * CLUSTR_TARGET_GONE at once when the target leaves the cluster before it
+   * answers; CLUSTR_REMOTE_ERROR (a ClustrRemoteError with `remoteCode`) when
+   * its handler throws; CLUSTR_INVALID_REPLY when the reply fails this process's
+   * reply schema; CLUSTR_NO_HANDLER, CLUSTR_INVALID_DATA when the target refuses it.
+   */
+  request<M extends RequestMethod<S>>(method: M, target: RequestTarget, data: RequestData<S, M>, options?: RequestOptions): Promise<ReplyData<S, M>>;
+  request(target: RequestTarget, data: RequestData<S>, options?: RequestOptions): Promise<ReplyData<S>>;
+  request(...args: unknown[]): Promise<unknown> {
+    return typeof args[0] === 'string' ? this.requests.request(args[0], args[1], args[2], args[3]) : this.requests.request(undefined, args[0], args[1], args[2]);
+  }
+
+  /**
+   * Answers requests: `handler`'s return value (or what its promise resolves to)
+   * is the reply, checked against the reply schema before it is sent; a throw or
+   * a rejection fails the caller's request with the error's message and code.
+   * With a method name, it answers only requests to that method; without, only
+   * requests without one. One handler per method. Returns a function that removes it.
+   */
+  onRequest(handler: RequestHandler<RequestData<S>, ReplyData<S>>): () => void;
+  onRequest<M extends RequestMethod<S>>(method: M, handler: RequestHandler<RequestData<S, M>, ReplyData<S, M>>): () => void;
+  onRequest(...args: unknown[]): () => void {
+    return typeof args[0] === 'function' ? this.requestHandlers.add(undefined, args[0] as RequestHandler) : this.requestHandlers.add(args[0] as string, args[1] as RequestHandler);
+  }
+
+  /**
+   * Sends `data` (checked against `messages.group`) to one live registered member
+   * of `group`, whose onGroup handlers get it: a job hand-off, fire and forget.
+   * Members take turns. When Redis reports that the member picked did not get it,
+   * another one is tried. Resolves to 1; rejects with CLUSTR_NO_MEMBER when no
+   * member could take it.
+   */
+  emitAny(group: string, data: MessageData<S, 'group'>): Promise<number> {
+    return this.requests.emitAny(group, data);
+  }
+
+  /** The master keeps every process's view of the cluster current; its own view is its registry. */
+  protected applyMembership(info: ClusterInfo): void {
+    this.requests.membership(info);
+  }
+
+  /** The request modules of this process, and the events they follow. */
+  private createRequests(options: ProcessOptions<S>, role: ProcessInit<S>['role']): [Requests, RequestHandlers] {
+    const requestTimeout = orDefault(options.requestTimeout, DEFAULT_REQUEST_TIMEOUT_MS);
+    // Per-request debug records are built only when someone reads them.
+    const trace = this.logger !== silentLogger;
+    const requests = new Requests({
+      meta: this.meta,
+      clock: this.platform.clock,
+      logger: this.logger,
+      trace,
+      limiter: this.limiter,
+      stats: this.stats,
+      channels: this.channels,
+      validators: this.validators,
+      defaultTimeout: requestTimeout,
+      clusterInfoTimeout: this.clusterInfoTimeout,
+      localView: role === 'master',
+      nextId: this.nextId,
+      assertRunning: (method) => this.assertRunning(method),
+      assertGroupData: (data, method) => this.assertData('group', data, method),
+      publish: (channel, frame) => this.publish(channel, frame),
+      send: (channel, frame) => this.send(channel, frame),
+      fetchClusterInfo: (timeoutMs) => this.fetchClusterInfo(timeoutMs),
+      timeoutError: (downtimeBefore, fallback) => timeoutError(this.transport.state !== 'ready' || this.transport.info.downtimeMs > downtimeBefore, this.redis.label, fallback),
+      downtime: () => this.transport.info.downtimeMs,
+    });
+    const handlers = new RequestHandlers({
+      group: this.group,
+      clock: this.platform.clock,
+      logger: this.logger,
+      trace,
+      limiter: this.limiter,
+      stats: this.stats,
+      validators: this.validators,
+      defaultTimeout: requestTimeout,
+      errorStacks: orDefault(options.replyErrorStacks, false),
+      stopping: () => this.state !== 'running',
+      drainLimit: this.killTimeout === false ? undefined : this.killTimeout,
+      // A literal, not { ...this.frame(), re }: the spread cost a few µs on every reply.
+      reply: (to, re, data) => this.publish(this.channels.private(to), { v: PROTOCOL_VERSION, kind: 'reply', id: this.nextId(), meta: this.meta, data, re }),
+      report: (error, context) => this.report(error, context),
+    });
+    this.events.on('membership', (frame) => {
+      // The master's view is its registry; a worker takes the view of its own master only.
+      if (frame.meta.pid === this.pid || (this.masterPid !== undefined && frame.meta.pid !== this.masterPid)) return;
+      requests.membership(frame.data);
+    });
+    this.events.on('connection', ({ from, to }) => {
+      if (to === 'ready' && from === 'reconnecting') requests.reconnected();
+    });
+    return [requests, handlers];
+  }
+
+  private addAnyListener(handler: MessageHandler<unknown>): () => void {
+    const listener = (frame: FrameOf<'any'>) => this.invoke('onGroup', () => handler({ meta: frame.meta, data: frame.data.body }));
+    this.events.on('any', listener);
+    this.anyListeners++;
+    let on = true;
+    return () => {
+      if (!on) return;
+      on = false;
+      this.events.off('any', listener);
+      this.anyListeners--;
+    };
+  }
+
+  /** An emitAny message: for this group, valid against messages.group, and someone to hand it to. */
+  private deliverAny(frame: FrameOf<'any'>, channel: string): void {
+    if (frame.data.group !== this.group) {
+      this.reject({ reason: 'misrouted', channel, message: `an emitAny message for group ${frame.data.group} arrived at pid ${this.pid} of group ${this.group}`, issues: [{ path: '/data/group', keyword: 'const', message: `is not ${this.group}` }] });
+      return;
+    }
+    const verdict = this.validators.group(frame.data.body);
+    if (!verdict.ok) {
+      const issues = verdict.issues.map((issue) => ({ ...issue, path: `/data/body${issue.path.slice('/data'.length)}` }));
+      this.reject({ reason: 'invalid_data', channel, message: `invalid_data: ${issues[0]!.path} ${issues[0]!.message}`, issues });
+      return;
+    }
+    if (this.anyListeners === 0) {
+      this.report(new ClustrError('CLUSTR_NO_HANDLER', `an emitAny message for group ${this.group} from pid ${frame.meta.pid} was dropped: this process has no onGroup handler.`), { event: 'any.unhandled', from: frame.meta.pid });
+      return;
+    }
+    this.events.emit('any', frame);
+  }
+
+  /**
+   * Before the process deregisters: running request handlers answer (new requests
+   * are refused meanwhile), its own requests are rejected, and its private channel
+   * is left, so whatever is sent to it from now on reaches nobody and the sender
+   * (knowing it never ran) hands it to another member.
+   */
+  private async closeRequests(): Promise<void> {
+    await this.requestHandlers.drain();
+    this.requests.rejectAll(() => new ClustrError('CLUSTR_CLOSED', 'the process closed before the reply came.'));
+    if (!this.requestHandlers.everServed && this.anyListeners === 0) return;
+    const own = this.channels.private(this.pid);
+    this.subscribedChannels.delete(own);
+    await bounded(this.transport.unsubscribe([own]).catch(() => undefined), 1_000, this.platform.clock);
   }
 
   // ---- processes -------------------------------------------------------------------------
@@ -808,6 +1003,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       if (forced()) return;
       await this.supervisor.stopAll();
       if (forced()) return;
+      await this.closeRequests();
+      if (forced()) return;
       await this.beforeDisconnect();
     } catch (error) {
       this.report(error as Error, { event: 'shutdown' });
@@ -920,9 +1117,9 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     public: (frame, channel) => this.deliver('public', frame, channel),
     private: (frame, channel) => this.deliver('private', frame, channel),
     group: (frame, channel) => this.deliver('group', frame, channel),
-    any: this.emitEvent,
-    request: this.emitEvent,
-    reply: this.emitEvent,
+    any: (frame, channel) => this.deliverAny(frame, channel),
+    request: (frame) => this.requestHandlers.receive(frame),
+    reply: (frame) => this.requests.replied(frame),
     kill: (frame, channel) => {
       if (frame.data.pid !== this.pid) {
         this.reject({ reason: 'misrouted', channel, message: `a kill for pid ${frame.data.pid} arrived at pid ${this.pid}`, issues: [{ path: '/data/pid', keyword: 'const', message: `is not ${this.pid}` }] });
@@ -1054,8 +1251,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     }
   }
 
-  private assertData(kind: UserMessageKind, data: unknown): void {
-    const method = `emit${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+  private assertData(kind: UserMessageKind, data: unknown, method = `emit${kind[0]!.toUpperCase()}${kind.slice(1)}`): void {
     if (data === undefined) {
       throw new ClustrError('CLUSTR_INVALID_DATA', `${method}: data is undefined, which JSON cannot carry. Send null or a value.`, { field: '/data' });
     }

@@ -38,8 +38,9 @@ export function jsonLogger(platform: Platform, base: { pid: number; group: strin
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
-/** Wraps a user logger so one that throws never breaks the runtime. */
+/** Wraps a user logger so one that throws never breaks the runtime. The silent logger is returned as it is: it cannot throw, and callers check for it to skip building records. */
 export function safeLogger(logger: Logger): Logger {
+  if (logger === silentLogger) return logger;
   const guard = (level: LogLevel) => (fields: LogFields, message?: string) => {
     try {
       logger[level](fields, message);

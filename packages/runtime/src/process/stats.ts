@@ -8,11 +8,28 @@ export interface Stats {
   emitGroup: number;
   emitKill: number;
   emitConfirmation: number;
-  /** Every user message received: public + private + group. */
+  /** emitAny calls that sent their message (a message tried on a second member counts once). */
+  emitAny: number;
+  /** Every user message received: public + private + group + any. */
   onMessage: number;
   onPublic: number;
+  /** Group messages received (every member gets each one); emitAny messages are counted in onAny. */
   onGroup: number;
   onPrivate: number;
+  /** emitAny messages received (each goes to one member of the group). */
+  onAny: number;
+  /** request() calls sent to a target (one handed to another member counts once). */
+  requestsSent: number;
+  /** Requests this process received to answer (a request sent again after a reconnect counts once). */
+  requestsReceived: number;
+  /** Answers this process sent: replies and failures, refusals included. */
+  requestsReplied: number;
+  /** request() calls that got no reply within their timeout. */
+  requestsTimedOut: number;
+  /** request() calls that rejected for any other reason: no member, target gone, remote error, invalid reply, closed. */
+  requestsFailed: number;
+  /** Replies that came when nothing waited for them (after the timeout, a second one, from a former target): dropped. */
+  lateReplies: number;
   spawnChildProcess: number;
   respawnChildProcess: number;
   giveUpChildProcess: number;
@@ -42,10 +59,18 @@ export function emptyStats(): Stats {
     emitGroup: 0,
     emitKill: 0,
     emitConfirmation: 0,
+    emitAny: 0,
     onMessage: 0,
     onPublic: 0,
     onGroup: 0,
     onPrivate: 0,
+    onAny: 0,
+    requestsSent: 0,
+    requestsReceived: 0,
+    requestsReplied: 0,
+    requestsTimedOut: 0,
+    requestsFailed: 0,
+    lateReplies: 0,
     spawnChildProcess: 0,
     respawnChildProcess: 0,
     giveUpChildProcess: 0,
@@ -83,6 +108,10 @@ export function trackStats(events: Emitter<RuntimeEvents>, stats: Stats): void {
   });
   events.on('group', () => {
     stats.onGroup++;
+    stats.onMessage++;
+  });
+  events.on('any', () => {
+    stats.onAny++;
     stats.onMessage++;
   });
   events.on('confirmation', () => {

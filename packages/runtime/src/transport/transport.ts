@@ -168,6 +168,18 @@ export class Transport {
   }
 
   /**
+   * Stops listening on `channels`, after reconnects too. Resolves once Redis has
+   * confirmed it: whatever is published there afterwards reaches nobody here
+   * (PUBLISH answers 0 when nobody else listens), and what came before was handed
+   * to onFrame.
+   */
+  async unsubscribe(channels: string[]): Promise<void> {
+    for (const channel of channels) this.channels.delete(channel);
+    if (this.closed || this.subscriber.status !== 'ready') return;
+    await this.subscriber.unsubscribe(...channels);
+  }
+
+  /**
    * Encodes and publishes a frame the runtime built from checked parts; resolves
    * to the number of receivers. Rejects with a ClustrError when the frame breaks
    * a rule every reader enforces (size, depth, forbidden keys), when the process

@@ -1,4 +1,4 @@
-import { Worker, nodePlatform, type ClusterInfo, type Message, type Platform, type RedisTarget } from '../../src';
+import { Worker, nodePlatform, type ClusterInfo, type Logger, type Message, type Platform, type RedisTarget } from '../../src';
 import { isAlive, runFixture, waitGone, type FixtureEvent, type RunningFixture } from './harness';
 import { watchNamespace } from './signed-run';
 
@@ -49,7 +49,7 @@ const controllers = new Set<Worker>();
  * messages. It never calls emitReady(), so cluster info never lists it; its
  * platform never exits, traps signals or watches the jest process's parent.
  */
-export function createController(namespace: string, options: { secret?: string | string[]; group?: string; redis?: RedisTarget } = {}): Worker {
+export function createController(namespace: string, options: { secret?: string | string[]; group?: string; redis?: RedisTarget; logger?: Logger } = {}): Worker {
   const platform: Platform = {
     ...nodePlatform(),
     argv: [],
@@ -64,6 +64,7 @@ export function createController(namespace: string, options: { secret?: string |
     platform,
     ...(options.secret === undefined ? {} : { secret: options.secret }),
     ...(options.redis === undefined ? {} : { redis: options.redis }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   controllers.add(controller);
   return controller;

@@ -231,7 +231,9 @@ describe('after a reconnect, a frame that reached nobody', () => {
     const c = await startCluster({ groups: ['web'], master: { offlineQueue: { maxFrames: 4 } } });
     const w = c.workers[0]!;
     const got: unknown[] = [];
-    w.onPrivate(({ data }) => got.push(data));
+    // A group channel: after a reconnect the master answers each worker's cluster-info
+    // question on its private channel, which would show that channel's receiver back.
+    w.onGroup(({ data }) => got.push(data));
     c.cluster.server.stop();
     await c.cluster.settle();
     c.cluster.server.start();
@@ -241,7 +243,7 @@ describe('after a reconnect, a frame that reached nobody', () => {
     subscriber.dropConnection({ reconnect: 'manual' });
     await c.cluster.settle();
     const outcomes: string[] = [];
-    const sends = [1, 2, 3, 4, 5, 6].map((n) => c.master.emitPrivate(w.pid, n).then((receivers) => `${n}:${receivers}`, (error: { code: string }) => `${n}:${error.code}`));
+    const sends = [1, 2, 3, 4, 5, 6].map((n) => c.master.emitGroup('web', n).then((receivers) => `${n}:${receivers}`, (error: { code: string }) => `${n}:${error.code}`));
     for (const send of sends) void send.then((outcome) => outcomes.push(outcome));
     await c.cluster.advance(500);
     // 1 is being retried, 2-5 wait behind it (4 = maxFrames), 6 is refused.
