@@ -130,6 +130,7 @@ export class ReloadMachine {
       const outcome = old.ready === 'spawn' ? await this.restartInPlace(old) : await this.replace(old);
       if (!outcome.ok) return this.fail(replaced, outcome.failure);
       replaced.push({ from, to: outcome.to });
+      this.deps.events.emit('reloadReplaced', { slot: old.id, from, to: outcome.to });
     }
     this.setState('completed');
     this.setState('idle');

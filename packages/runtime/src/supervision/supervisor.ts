@@ -29,6 +29,9 @@ export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
   window: 60_000,
 };
 
+/** How many times the parent restarted this child's slot, in the child's environment. */
+export const RESTARTS_ENV = 'CLUSTR_RESTARTS';
+
 /** Names the inherited listening socket's descriptor in a child that was handed one. */
 export const LISTEN_FD_ENV = 'CLUSTR_LISTEN_FD';
 
@@ -56,6 +59,8 @@ export interface Slot {
   /** Pid of the current (or last) child. */
   pid: number;
   restarts: number[];
+  /** Times this slot's child was started again after it failed (CLUSTR_RESTARTS in the child's environment). */
+  respawns: number;
   timer: TimerHandle | undefined;
   exited: Promise<ChildExit>;
 }
@@ -213,6 +218,7 @@ export class Supervisor {
       child: undefined,
       pid: -1,
       restarts: [],
+      respawns: 0,
       timer: undefined,
       exited: Promise.resolve({ code: null, signal: null }),
     };
@@ -242,6 +248,9 @@ export class Supervisor {
     // one, the variable named an unrelated descriptor of the grandchild (an epoll handle).
     delete env[LISTEN_FD_ENV];
     if (fds.length > 0) env[LISTEN_FD_ENV] = String(ownRuntime ? 4 : 3);
+    // The child reports it in its heartbeats: only the parent knows how often the slot was restarted.
+    if (respawn) slot.respawns++;
+    env[RESTARTS_ENV] = String(slot.respawns);
     const child = platform.spawn({
       command,
       args: commandArgs,

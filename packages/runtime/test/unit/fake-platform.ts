@@ -95,6 +95,10 @@ export function fakePlatform(options: FakePlatformOptions = {}): FakePlatform {
     cpuCount: () => options.cpus ?? 4,
     write: () => undefined,
     signalPid: () => false,
+    hostname: 'fakehost',
+    memoryUsage: () => ({ rss: 50_000_000, heapUsed: 10_000_000, heapTotal: 20_000_000 }),
+    cpuTime: () => 0,
+    monitorLoopDelay: () => ({ take: () => ({ p50: 0, p99: 0, max: 0 }), stop: () => undefined }),
   };
   return { platform, clock, server, children, signalHandlers, exits };
 }
