@@ -413,9 +413,11 @@ export class ClusterClient {
     const { clock } = this.platform;
     const deadline = clock.now() + LEAVE_TIMEOUT_MS;
     while (clock.now() < deadline) {
+      // A private Redis goes with its master: nothing left to wait for.
+      if (this.transport.state !== 'ready') return;
       // Sent to nobody when no master listens any more; a master still there just answers it.
-      const receivers = await this.transport.publish(this.channels.master, this.frame('clusterInfoRequest', {}));
-      if (receivers === 0) return;
+      const receivers = await bounded(this.transport.publish(this.channels.master, this.frame('clusterInfoRequest', {})), LEAVE_TIMEOUT_MS, clock).catch(() => 0);
+      if (receivers === 0 || receivers === 'timeout') return;
       await new Promise<void>((resolve) => clock.setTimeout(resolve, LEAVE_POLL_MS));
     }
   }
