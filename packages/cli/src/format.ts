@@ -112,7 +112,8 @@ function cells(status: ProcessStatus, now: number, style: Style): string[] {
     parent,
     health.host,
     state,
-    duration(health.uptime),
+    // As of now, not of the last heartbeat (up to an interval ago).
+    duration(health.uptime + Math.max(0, now - (status.lastHeartbeat ?? now))),
     String(health.restarts),
     `${health.cpu.toFixed(1)}%`,
     bytes(health.rss),
@@ -191,10 +192,11 @@ function summary(entry: Extract<TailEntry, { frame: unknown }>): string {
 /** One line of `clustr tail`: time, channel (without the namespace), kind, sender, data; cut to the terminal's width. */
 export function tailLine(entry: TailEntry, namespace: string, style: Style): string {
   const channel = entry.channel.startsWith(`${namespace}:`) ? entry.channel.slice(namespace.length + 1) : entry.channel;
-  const head = `${clock(entry.at)}  ${channel.padEnd(14)}`;
-  if ('rejected' in entry) return truncate(`${head}  ${paint(style, 'red', 'REJECTED'.padEnd(12))}  ${entry.rejected.message}`, style.width);
+  const head = `${clock(entry.at)}  ${channel.padEnd(15)}`;
+  // Kinds up to clusterInfoRequest (18), senders up to master:<7-digit pid> (14).
+  if ('rejected' in entry) return truncate(`${head}  ${paint(style, 'red', 'REJECTED'.padEnd(18))}  ${entry.rejected.message}`, style.width);
   const { frame } = entry;
-  const sender = `${frame.meta.group}:${frame.meta.pid}`.padEnd(16);
+  const sender = `${frame.meta.group}:${frame.meta.pid}`.padEnd(14);
   const re = frame.re === undefined ? '' : ` re=${frame.re}`;
-  return truncate(`${head}  ${frame.kind.padEnd(12)}  ${sender}  ${summary(entry)}${re}`, style.width);
+  return truncate(`${head}  ${frame.kind.padEnd(18)}  ${sender}  ${summary(entry)}${re}`, style.width);
 }

@@ -74,9 +74,9 @@ test('durations, sizes and counts are short', () => {
 const frameEntry = (kind: 'public' | 'heartbeat', data: unknown, channel = 'shop:public'): TailEntry => ({ at: NOW, channel, frame: { v: 2, kind, id: '1.a.1', meta: { pid: 4001, group: 'web' }, data } as never });
 
 test('a tail line: time, channel without the namespace, kind, sender, data; heartbeats summarised', () => {
-  expect(tailLine(frameEntry('public', { hello: 'world' }), 'shop', { color: false, width: Infinity })).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.000  ${'public'.padEnd(14)}  ${'public'.padEnd(12)}  ${'web:4001'.padEnd(16)}  \\{"hello":"world"\\}$`));
+  expect(tailLine(frameEntry('public', { hello: 'world' }), 'shop', { color: false, width: Infinity })).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.000  ${'public'.padEnd(15)}  ${'public'.padEnd(18)}  ${'web:4001'.padEnd(14)}  \\{"hello":"world"\\}$`));
   const beat = tailLine(frameEntry('heartbeat', status(4001, 'web').health, 'shop:master'), 'shop', { color: false, width: Infinity });
-  expect(beat).toContain('master          heartbeat     web:4001          cpu 1.2% rss 71.2M loop p99 13ms up 1h02m ↺2');
+  expect(beat).toContain(`${'master'.padEnd(15)}  ${'heartbeat'.padEnd(18)}  ${'web:4001'.padEnd(14)}  cpu 1.2% rss 71.2M loop p99 13ms up 1h02m ↺2`);
   expect(tailLine(frameEntry('public', 'x'.repeat(300)), 'shop', { color: false, width: 100 })).toHaveLength(100);
 });
 

@@ -85,6 +85,8 @@ const FIND_TIMEOUT_MS = 500;
 /** After `stopped`, how long the client waits for the master to leave Redis. */
 const LEAVE_TIMEOUT_MS = 5_000;
 const LEAVE_POLL_MS = 50;
+/** A master still there answers a cluster-info request well within this. */
+const LEAVE_ANSWER_MS = 250;
 
 const SIGNATURE_REASONS = new Set(['unsigned', 'bad_signature', 'stale', 'replayed']);
 
@@ -325,7 +327,7 @@ export class ClusterClient {
    * CLUSTR_NO_MASTER at once; silence is CLUSTR_NO_MASTER after the timeout, with a
    * hint about secrets; an answer that does not verify is CLUSTR_FRAME_REJECTED.
    */
-  private exchange<T>(frame: Frame, onFrame: (frame: SingleFrame, settle: (result: T | Error) => void, restartTimer: (ms: number | undefined) => void) => void): Promise<T> {
+  private exchange<T>(frame: Frame, onFrame: (frame: SingleFrame, settle: (result: T | Error) => void, restartTimer: (ms: number | undefined) => void) => void, timeoutMs = this.timeout): Promise<T> {
     this.assertOpen(frame.kind);
     return new Promise<T>((resolve, reject) => {
       const { clock } = this.platform;
@@ -347,7 +349,7 @@ export class ClusterClient {
       const onRejected = (rejected: RejectedFrame) => settle(this.unverified(rejected));
       this.waiters.set(frame.id, (reply) => onFrame(reply, settle, restartTimer));
       this.signatureFailures.add(onRejected);
-      restartTimer(this.timeout);
+      restartTimer(timeoutMs);
       this.transport.publish(this.channels.master, frame).then(
         (receivers) => {
           if (receivers === 0) settle(this.noMaster());
@@ -408,16 +410,26 @@ export class ClusterClient {
     }
   }
 
-  /** After `stopped`: the master's subscription to its channel goes with its connection, just before it exits. */
+  /**
+   * After `stopped`: the master answers cluster-info requests until it disconnects, just
+   * before it exits. Nobody listening on its channel, or no answer in time, is gone (a
+   * tail's pattern subscription also counts as a listener, so the count alone cannot say).
+   */
   private async masterGone(): Promise<void> {
     const { clock } = this.platform;
     const deadline = clock.now() + LEAVE_TIMEOUT_MS;
     while (clock.now() < deadline) {
       // A private Redis goes with its master: nothing left to wait for.
       if (this.transport.state !== 'ready') return;
-      // Sent to nobody when no master listens any more; a master still there just answers it.
-      const receivers = await bounded(this.transport.publish(this.channels.master, this.frame('clusterInfoRequest', {})), LEAVE_TIMEOUT_MS, clock).catch(() => 0);
-      if (receivers === 0 || receivers === 'timeout') return;
+      const frame = this.frame('clusterInfoRequest', {});
+      const answered = await this.exchange<true>(
+        frame,
+        (reply, settle) => {
+          if (reply.kind === 'clusterInfoReply') settle(true);
+        },
+        LEAVE_ANSWER_MS,
+      ).catch(() => false);
+      if (!answered) return;
       await new Promise<void>((resolve) => clock.setTimeout(resolve, LEAVE_POLL_MS));
     }
   }
