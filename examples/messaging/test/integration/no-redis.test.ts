@@ -64,7 +64,7 @@ afterEach(() => {
 });
 
 async function startDemo(namespace: string) {
-  const env = { ...process.env, CLUSTR_NAMESPACE: namespace, CLUSTR_DEFAULT_REDIS_URL: `redis://127.0.0.1:${await deadPort()}`, TMPDIR: dir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CLUSTR_NAMESPACE: namespace, CLUSTR_DEFAULT_REDIS_URL: `redis://127.0.0.1:${await deadPort()}`, TMPDIR: dir };
   delete env['CLUSTR_REDIS_URL'];
   const started = spawn(process.execPath, [MASTER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child = started;
