@@ -45,6 +45,6 @@ const report = setInterval(() => console.log(`${ok} requests ok, ${failed} faile
 void Promise.all(Array.from({ length: connections }, loop)).then(() => {
   clearInterval(report);
   agent.destroy();
-  console.log(`done: ${ok} requests ok, ${failed} failed, served by ${pids.size} pids`);
+  console.log(`done: ${ok} requests ok, ${failed} failed, served by ${pids.size} pids (${[...pids].sort((a, b) => a - b).join(' ')})`);
   process.exit(failed === 0 ? 0 : 1);
 });

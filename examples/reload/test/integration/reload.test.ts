@@ -84,8 +84,8 @@ test('clustr reload replaces every worker while the load loop keeps succeeding; 
   await load.waitFor(/[1-9]\d* requests ok, 0 failed/);
   const reload = run(CLUSTR, ['reload'], env);
   expect(await reload.exited).toBe(0);
-  const replaced = [...reload.output().matchAll(/^replaced (\d+) -> (\d+)$/gm)].map((m) => Number(m[1]));
-  expect(replaced.sort()).toEqual([...before].sort());
+  const pairs = [...reload.output().matchAll(/^replaced (\d+) -> (\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])] as const);
+  expect(pairs.map(([from]) => from).sort()).toEqual([...before].sort());
   expect(reload.output()).toMatch(/reload completed: 4 processes replaced/);
   // The load goes on against the new workers for another report, then stops.
   const reports = () => [...load.output().matchAll(/requests ok/g)].length;
@@ -93,10 +93,12 @@ test('clustr reload replaces every worker while the load loop keeps succeeding; 
   await load.waitFor(new RegExp(`(?:[\\s\\S]*?requests ok){${seen + 1}}`));
   load.child.kill('SIGINT');
   expect(await load.exited).toBe(0);
-  const [, ok, failed, pids] = load.output().match(/^done: (\d+) requests ok, (\d+) failed, served by (\d+) pids$/m)!;
+  const [, ok, failed, servedBy] = load.output().match(/^done: (\d+) requests ok, (\d+) failed, served by \d+ pids \(([\d ]+)\)$/m)!;
   expect(Number(failed)).toBe(0);
   expect(Number(ok)).toBeGreaterThan(100);
-  expect(Number(pids)).toBeGreaterThanOrEqual(5);
+  // The new workers took over the load (the kernel spreads connections unevenly, so not each of them).
+  const served = servedBy!.split(' ').map(Number);
+  expect(served.some((pid) => pairs.some(([, to]) => to === pid))).toBe(true);
   expect(load.output()).not.toContain('FAILED');
   for (const pid of before) expect(alive(pid)).toBe(false);
   await cluster.waitFor(/master \d+: reloaded, /);

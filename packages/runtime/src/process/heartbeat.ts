@@ -53,6 +53,27 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+/** Largest number of counters (and of entries per nested counter) the Health schema takes. */
+const MAX_COUNTERS = 64;
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/**
+ * The stats as the Health schema takes them: whole non-negative counts, or records of
+ * them, at most 64 of each. A figure of another shape is left out rather than sent:
+ * the master would drop the whole heartbeat as invalid, and the process would look silent.
+ */
+export function countersOf(stats: object): Health['stats'] {
+  const counters: Health['stats'] = {};
+  for (const [key, value] of Object.entries(stats).slice(0, MAX_COUNTERS)) {
+    if (isCount(value)) counters[key] = value;
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      counters[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((entry): entry is [string, number] => isCount(entry[1])).slice(0, MAX_COUNTERS));
+    }
+  }
+  return counters;
+}
+
 export interface HeartbeatDeps {
   platform: Platform;
   interval: number;
@@ -133,7 +154,7 @@ export class Heartbeat {
       loopP99: round(loop.p99),
       loopMax: round(loop.max),
       restarts: this.deps.restarts,
-      stats: { ...stats, rejectedFrames: { ...stats.rejectedFrames } } as unknown as Health['stats'],
+      stats: countersOf(stats),
     };
   }
 

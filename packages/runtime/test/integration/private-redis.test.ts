@@ -1,10 +1,9 @@
 // The private Redis a master starts when none is configured and none answers: what it says when
 // redis-server is missing, and that a configured Redis is never replaced by one.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killTracked } from './harness';
+import { killTracked, unusedPort as deadPort } from './harness';
 import { startMaster } from './sup-helpers';
 
 let dir: string;
@@ -17,15 +16,6 @@ afterEach(async () => {
   await killTracked();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A loopback port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test('no Redis and no redis-server on PATH: one line with install hints for Debian/Ubuntu and macOS and how to point at a Redis, exit 69', async () => {
   const fx = startMaster({ batches: [[{ file: 'sup-idle.js' }]] }, { CLUSTR_DEFAULT_REDIS_URL: `redis://127.0.0.1:${await deadPort()}`, TMPDIR: dir, PATH: join(dir, 'empty-path') });

@@ -3,6 +3,7 @@ import { channels, type FrameOf } from '@clustr/protocol';
 import { FakeRedis, createTestCluster, type TestCluster } from '@clustr/testkit';
 import type { ErrorContext, Master, ProcessStatus } from '@clustr/runtime';
 import { Master as SrcMaster } from '../../src';
+import { countersOf } from '../../src/process/heartbeat';
 import { argOf, recordingLogger, thrown } from './helpers';
 import { fakePlatform, flush } from './fake-platform';
 
@@ -226,4 +227,10 @@ describe('the watchdog', () => {
     expect(master.stats.killHungChildProcess).toBe(0);
     await cluster.close();
   });
+});
+
+test('a heartbeat carries only the stats figures its schema takes: whole counts, and records of them', () => {
+  expect(countersOf({ sent: 3, nested: { a: 1, b: 2.5, c: -1 }, latency: 1.5, label: 'x', list: [1], none: null, neg: -2 })).toEqual({ sent: 3, nested: { a: 1 } });
+  const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`c${i}`, i]));
+  expect(Object.keys(countersOf(many))).toHaveLength(64);
 });
