@@ -1,11 +1,10 @@
 // The real `clustr` binary against a real cluster on the Redis at 127.0.0.1:6379 (and, for the
 // last test, against the private Redis a master starts when there is none).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterInfo, ProcessStatus } from '@clustr/runtime';
-import { freshNamespace, isAlive, killTracked, track, waitGone } from '../../../runtime/test/integration/harness';
+import { freshNamespace, isAlive, killTracked, track, unusedPort, waitGone } from '../../../runtime/test/integration/harness';
 import { expectAllGone, is, pidsOf, startMaster } from '../../../runtime/test/integration/sup-helpers';
 import { EXIT_CODES_HELP } from '../../src/exit-codes';
 import { clustr, start } from './clustr';
@@ -149,10 +148,7 @@ test('no master: a clear CLUSTR_NO_MASTER error and exit 3; Redis unreachable: e
   // Nothing listens: said at once, not after the 3-s timeout.
   expect(Date.now() - started).toBeLessThan(2_900);
 
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
+  const port = await unusedPort();
   const unreachable = await clustr(['info', '--redis', `redis://127.0.0.1:${port}`], { CLUSTR_NAMESPACE: namespace });
   expect(unreachable.code).toBe(69);
   expect(unreachable.stderr).toMatch(/could not reach Redis at redis:\/\/127\.0\.0\.1:\d+ .*\(CLUSTR_REDIS_UNREACHABLE\)\n$/);
@@ -194,10 +190,7 @@ test('schema prints the JSON Schema of the envelope', async () => {
 });
 
 test('with no Redis configured or answering, the commands find the private Redis the master started, without flags', async () => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
+  const port = await unusedPort();
   const env = { CLUSTR_DEFAULT_REDIS_URL: `redis://127.0.0.1:${port}`, TMPDIR: dir, CLUSTR_REDIS_URL: '' };
   const { fx, workers } = await cluster({}, env);
   const socket = join(dir, `clustr-${process.getuid!()}`, `${fx.namespace}.sock`);
