@@ -1,4 +1,4 @@
-// The packages as a user gets them. Packs @clustr/protocol, runtime and testkit with
+// The packages as a user gets them. Packs @clustr/protocol, runtime, testkit and cli with
 // `pnpm pack`, then:
 //   1. tarball contents: README.md and LICENSE in each; every source map carries its
 //      sources or points at a file inside the tarball;
@@ -20,7 +20,7 @@ const { tmpdir } = require('node:os');
 const { dirname, join, relative, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
-const PACKAGES = ['protocol', 'runtime', 'testkit'];
+const PACKAGES = ['protocol', 'runtime', 'testkit', 'cli'];
 const TEMPLATES = join(ROOT, 'test', 'consumers');
 // Kept between runs, so a second run installs from the cache: `--prefer-offline`.
 const NPM_CACHE = join(tmpdir(), 'clustr-consumers-npm-cache');
@@ -84,8 +84,8 @@ function pack(dest) {
   const tarballs = {};
   for (const name of PACKAGES) {
     const dir = join(ROOT, 'packages', name);
-    const { name: fullName, version } = packageJson(dir);
-    if (!existsSync(join(dir, 'dist', 'index.js'))) throw new Error(`${fullName} is not built: run pnpm build first`);
+    const { name: fullName, version, main: entry } = packageJson(dir);
+    if (!existsSync(join(dir, entry))) throw new Error(`${fullName} is not built: run pnpm build first`);
     run('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', dest], { cwd: dir });
     const file = join(dest, `${fullName.replace('@', '').replace('/', '-')}-${version}.tgz`);
     if (!existsSync(file)) throw new Error(`pnpm pack wrote no ${file}`);
@@ -282,7 +282,17 @@ async function checkProject(name, project, tarballs, scratch) {
   expectLine(output, /^answer 42\b/m, `${name}: the master's round trip`);
   if (!project.javascript) expectLine(await runCluster(dir, join(dist, 'in-process.js'), namespace), /^in-process ok$/m, `${name}: the testkit`);
   if (project.readme) await runReadmeExample(dir, namespace);
+  if (project.javascript) await checkBin(dir);
   return seconds(started);
+}
+
+/** The `clustr` bin as npm installed it: it runs, and finds the envelope schema in the installed protocol tarball. */
+async function checkBin(dir) {
+  const bin = join(dir, 'node_modules', '.bin', 'clustr');
+  const version = (await exec(bin, ['--version'], { cwd: dir })).trim();
+  if (version !== packageJson(join(ROOT, 'packages', 'cli')).version) throw new Error(`clustr --version printed ${JSON.stringify(version)}`);
+  const schema = JSON.parse(await exec(bin, ['schema'], { cwd: dir }));
+  if (!/envelope\.v\d+\.json$/.test(schema.$id)) throw new Error(`clustr schema printed a schema with $id ${schema.$id}`);
 }
 
 async function consumerMatrix(tarballs, scratch, names) {

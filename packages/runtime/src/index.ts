@@ -21,7 +21,7 @@ export type { RequestTarget, RequestOptions } from './process/requests';
 export type { RequestHandler, RequestMessage } from './process/request-handlers';
 export type { Stats } from './process/stats';
 export type { Logger, LogFields, LogLevel } from './process/logger';
-export type { RejectReason, ReloadState, ChildInfo, ChildSpawnInfo, ChildExitInfo, ChildGiveUpInfo } from './process/events';
+export type { RejectReason, RejectedFrame, ReloadState, ChildInfo, ChildSpawnInfo, ChildExitInfo, ChildGiveUpInfo } from './process/events';
 export type { SpawnDefinition, ReadyWhen } from './supervision/definition';
 export type { RestartPolicy } from './supervision/supervisor';
 export { DEFAULT_RESTART_POLICY } from './supervision/supervisor';
@@ -32,7 +32,11 @@ export type { SharedSocketOptions } from './net/shared-socket';
 export { nodePlatform } from './platform/node-platform';
 export type { Platform, Clock, TimerHandle, SpawnSpec, ChildHandle, ChildExit, Signal, IpcMessage, ParentChannel } from './platform/platform';
 export type { RedisLike } from './transport/redis-like';
+export type { MemoryFigures, LoopDelay, LoopDelayMonitor, PrivateRedis, RedisServerControl } from './platform/platform';
+export { ClusterClient } from './client/cluster-client';
+export type { ClusterClientOptions, CommandProgress, PublishTarget, ReloadSummary, TailEntry } from './client/cluster-client';
+export { DEFAULT_HEARTBEAT_INTERVAL_MS } from './process/heartbeat';
 
 // Re-exported so users need one import for the common cases.
 export { ClustrError, isClustrError, ERROR_CODES } from '@clustr/protocol/core';
-export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchema, MessageSchemas, MessageData, RequestSchemas, RequestMethod, RequestData, ReplyData } from '@clustr/protocol/core';
+export type { ErrorCode, ClusterInfo, Message, Meta, MessageSchema, MessageSchemas, MessageData, RequestSchemas, RequestMethod, RequestData, ReplyData, Health, ProcessStatus } from '@clustr/protocol/core';

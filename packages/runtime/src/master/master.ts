@@ -7,6 +7,12 @@ import type { Socket } from 'node:net';
 import { acceptConnections, bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
 import { Distributor, type Distribution } from '../net/distributor';
 import type { ReloadState } from '../process/events';
+import { StatusTable } from './status';
+import { Commands } from './commands';
+import { bounded } from '../transport/transport';
+
+/** How long a stopping master waits to tell `clustr stop` that its children are gone. */
+const STOPPED_REPLY_TIMEOUT_MS = 1_000;
 
 export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
   /** Milliseconds a replacement may take to register during a reload before the reload is abandoned (children with `ready: 'register'`). Default `30000`. */
@@ -49,6 +55,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   private readonly distributor: Distributor<Socket>;
   private started = false;
   private membershipScheduled = false;
+  // ---- operator view and commands (master/status.ts, master/commands.ts) ----
+  private readonly statusTable: StatusTable;
+  private readonly commands: Commands;
 
   /** Creates the master synchronously; connections are made in the background. */
   static create<S extends MessageSchemas = MessageSchemas>(options: MasterOptions<S> = {}): Master<S> {
@@ -146,6 +155,26 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
         this.reload().catch((error: Error) => this.report(error, { event: 'reload' }));
       }),
     );
+
+    // ---- operator view and commands: `clustr ls`, `clustr reload`, `clustr stop` ----
+    this.statusTable = new StatusTable({
+      pid: this.pid,
+      events: this.events,
+      clock: this.platform.clock,
+      registry: this.registry,
+      heartbeat: this.heartbeat,
+      timeout: this.heartbeatSettings.timeout,
+      report: (error, context) => this.report(error, context),
+      reply: (request, processes) => this.transport.publish(this.channels.private(request.meta.pid), { ...this.frame('statusReply', { processes }), re: request.id }),
+    });
+    this.commands = new Commands({
+      events: this.events,
+      logger: this.logger,
+      running: () => this.status === 'running',
+      reload: () => this.reload(),
+      stop: (code) => void this.shutdown(code, 'command'),
+      reply: (to, data) => this.publish(this.channels.private(to.pid), { ...this.frame('commandReply', data), re: to.re }).catch(() => 0),
+    });
   }
 
   /** Registered pids by group, the master under "master". Always current: a child that dies in any way leaves it. */
@@ -294,6 +323,9 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     this.distributor.close();
     for (const stop of this.stopAccepting.splice(0)) stop();
     for (const socket of this.sockets.splice(0)) socket.close();
+    // Every child has exited: whoever ran `clustr stop` hears it now, while Redis is still there.
+    await bounded(this.commands.beforeDisconnect(this.stopCode ?? 0), STOPPED_REPLY_TIMEOUT_MS, this.platform.clock);
+    this.statusTable.stop();
   }
 
   private checkStarted(): void {

@@ -48,6 +48,15 @@ export class Registry {
     return this.entries.has(pid);
   }
 
+  get(pid: number): Registration | undefined {
+    return this.entries.get(pid);
+  }
+
+  /** Every registration, the master's first. */
+  list(): Registration[] {
+    return [...this.entries.values()];
+  }
+
   /** Pids (the master's aside) whose last registration is older than `since`. */
   staleSince(since: number): number[] {
     return [...this.entries.values()].filter((e) => e.group !== MASTER_GROUP && (e.seenAt ?? 0) < since).map((e) => e.pid);

@@ -1,10 +1,12 @@
 import { spawn as spawnChild, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { delimiter, dirname, join } from 'node:path';
 import Redis from 'ioredis';
-import type { ChildExit, ChildHandle, Clock, IpcMessage, Platform, Signal, SpawnSpec, TimerHandle } from './platform';
+import type { ChildExit, ChildHandle, Clock, IpcMessage, LoopDelayMonitor, Platform, Signal, SpawnSpec, TimerHandle } from './platform';
 import type { Socket } from 'node:net';
+import { nodeRedisServer } from './redis-server';
 import type { RedisLike } from '../transport/redis-like';
 import type { RedisTarget } from '../process/redis-target';
 import { LineSplitter } from '../internal/lines';
@@ -17,7 +19,32 @@ const realClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms) as unknown as TimerHandle,
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  unref: (handle) => {
+    (handle as NodeJS.Timeout).unref();
+  },
 };
+
+/**
+ * How often the event-loop delay is sampled, ms. Measured on these machines: an idle
+ * process pays about 0.5% of a core for 20 ms (1% for 10 ms, Node's default), and a
+ * heartbeat every 2 s still gets about 100 samples for its percentiles.
+ */
+export const LOOP_DELAY_RESOLUTION_MS = 20;
+
+function loopDelayMonitor(): LoopDelayMonitor {
+  const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  histogram.enable();
+  // The histogram records the time between two samples, which includes the resolution itself.
+  const late = (ns: number) => Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+  return {
+    take() {
+      const figures = histogram.count === 0 ? { p50: 0, p99: 0, max: 0 } : { p50: late(histogram.percentile(50)), p99: late(histogram.percentile(99)), max: late(histogram.max) };
+      histogram.reset();
+      return figures;
+    },
+    stop: () => histogram.disable(),
+  };
+}
 
 function forward(stream: NodeJS.ReadableStream | null, target: 'stdout' | 'stderr', label: string): void {
   if (!stream) return;
@@ -64,6 +91,19 @@ function pidAlive(pid: number): boolean {
     // No /proc (not Linux) or the process just went: signal 0 has answered.
     return true;
   }
+}
+
+function findExecutable(name: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
 }
 
 /** The real process boundary: child_process, process signals, ioredis. */
@@ -216,18 +256,7 @@ export function nodePlatform(): Platform {
       };
     },
     fileExists: (path) => existsSync(path),
-    findExecutable(name) {
-      for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-        const candidate = join(dir, name);
-        try {
-          accessSync(candidate, constants.X_OK);
-          return candidate;
-        } catch {
-          // not in this directory
-        }
-      }
-      return undefined;
-    },
+    findExecutable,
     cpuCount: () => availableParallelism(),
     write(stream, text) {
       (stream === 'stdout' ? process.stdout : process.stderr).write(text);
@@ -239,5 +268,16 @@ export function nodePlatform(): Platform {
         return false;
       }
     },
+    hostname: hostname(),
+    memoryUsage() {
+      const { rss, heapUsed, heapTotal } = process.memoryUsage();
+      return { rss, heapUsed, heapTotal };
+    },
+    cpuTime() {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    },
+    monitorLoopDelay: loopDelayMonitor,
+    redisServer: nodeRedisServer(findExecutable),
   };
 }

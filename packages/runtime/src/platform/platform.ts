@@ -12,6 +12,13 @@ export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Marks a timer as background work (heartbeats, the watchdog): like Node's
+   * `timer.unref()`, it does not keep the process alive, and the testkit's
+   * automatic clock does not move time for it alone. Optional: a clock without it
+   * treats every timer alike.
+   */
+  unref?(handle: TimerHandle): void;
 }
 
 /** How a spawned child should be started. Built by the supervisor, carried out by the platform. */
@@ -113,4 +120,64 @@ export interface Platform {
    * or the parent is not Node).
    */
   parentChannel(parentPid: number): ParentChannel | undefined;
+
+  // ---- health and the private Redis -----------------------------------------------------
+  /** This machine's name, as heartbeats report it. */
+  readonly hostname: string;
+  /** This process's memory, in bytes (`process.memoryUsage()`). */
+  memoryUsage(): MemoryFigures;
+  /** CPU time this process has used so far, user and system, in microseconds (`process.cpuUsage()`). */
+  cpuTime(): number;
+  /** Starts measuring this process's event-loop delay (`perf_hooks.monitorEventLoopDelay`). */
+  monitorLoopDelay(): LoopDelayMonitor;
+  /**
+   * Finds and starts private redis-servers, for a master that was given no Redis
+   * and finds none at the default address. Absent where there are no real
+   * processes (the testkit): the master then connects to the default address as given.
+   */
+  readonly redisServer?: RedisServerControl;
+}
+
+/** Memory of one process, in bytes. */
+export interface MemoryFigures {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+}
+
+/** Event-loop delay figures, in ms: how late the loop was to run a callback that was due. */
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** A running event-loop delay measurement. */
+export interface LoopDelayMonitor {
+  /** The figures since the previous take() (or the start), and starts over. */
+  take(): LoopDelay;
+  stop(): void;
+}
+
+/** A private redis-server this process started. */
+export interface PrivateRedis {
+  readonly pid: number;
+  /** The Unix socket it listens on (it has no TCP port). */
+  readonly socket: string;
+  /** Stops it (it also stops by itself when this process dies, even by SIGKILL). Idempotent. */
+  stop(): void;
+}
+
+/** Private redis-servers: one per namespace and user on a machine, on a well-known Unix socket. */
+export interface RedisServerControl {
+  /** True when anything answers a PING at `target` within `timeoutMs` (an error reply counts: it is a Redis). */
+  answers(target: RedisTarget, timeoutMs: number): Promise<boolean>;
+  /** The Unix socket the private Redis of `namespace` listens on: the same for every process of this user on this machine, so the `clustr` command finds it. */
+  socketPath(namespace: string): string;
+  /**
+   * Starts redis-server on `socket` only (`--port 0`, no persistence) and resolves
+   * once it answers. Rejects with CLUSTR_REDIS_SERVER_MISSING when no redis-server
+   * is on PATH.
+   */
+  start(socket: string): Promise<PrivateRedis>;
 }

@@ -54,6 +54,10 @@ import { MESSAGES_CHECK } from './messages-option';
 import { RequestHandlers, type RequestHandler } from './request-handlers';
 import { DEFAULT_REQUEST_TIMEOUT_MS, Requests, type RequestOptions, type RequestTarget } from './requests';
 import { bounded } from '../transport/transport';
+import { Heartbeat, heartbeatEnv, resolveHeartbeat, type HeartbeatSettings } from './heartbeat';
+import { Watchdog } from '../supervision/watchdog';
+import { chooseRedis, deferredClients, wantsPrivateRedis, type RedisChoice } from './embedded-redis';
+import { RESTARTS_ENV } from '../supervision/supervisor';
 
 export { MAX_TIMEOUT_MS } from './options';
 export { DEFAULT_REDIS_URL } from './redis-target';
@@ -145,6 +149,21 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
    * callers should not see them. Default `false`.
    */
   replyErrorStacks?: boolean;
+  /**
+   * Milliseconds between two heartbeats: from its registration on, a process tells
+   * the master (and its parent) how it is doing — memory, CPU, event-loop delay,
+   * stats — which `clustr ls` shows and the watchdog judges. Inherited by every
+   * descendant. Default: what the parent handed down, else `2000`.
+   */
+  heartbeatInterval?: number;
+  /**
+   * Milliseconds without a heartbeat after which a registered process counts as
+   * hung: reported (CLUSTR_PROCESS_HUNG) on its parent and the master, and killed
+   * and restarted by its parent unless its spawn definition says `watchdog: false`.
+   * At least two intervals. Inherited by every descendant. Default: three of the
+   * process's own heartbeat intervals (`6000`).
+   */
+  heartbeatTimeout?: number;
 }
 
 /** The checks of every ProcessOptions key: the one list of option names, for typo hints too. */
@@ -178,6 +197,8 @@ export const PROCESS_OPTION_CHECKS: { readonly [K in keyof ProcessOptions]-?: Ch
   coalesce: checks.boolean,
   requestTimeout: checks.positiveMs,
   replyErrorStacks: checks.boolean,
+  heartbeatInterval: checks.positiveMs,
+  heartbeatTimeout: checks.positiveMs,
 };
 
 export interface ErrorContext {
@@ -233,7 +254,8 @@ function orDefault<T>(value: T | undefined, fallback: T): T {
   return value === undefined ? fallback : value;
 }
 
-function resolveSecret(option: string | string[] | undefined, env: Readonly<Record<string, string | undefined>>): string | string[] | undefined {
+/** The `secret` option, else CLUSTR_SECRET (one secret, or a JSON list). */
+export function resolveSecret(option: string | string[] | undefined, env: Readonly<Record<string, string | undefined>>): string | string[] | undefined {
   if (option !== undefined) return option;
   const raw = env['CLUSTR_SECRET'];
   if (raw === undefined || raw === '') return undefined;
@@ -272,13 +294,19 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   protected readonly transport: Transport;
   protected readonly supervisor: Supervisor;
   protected readonly reloadDelay: number;
-  protected readonly redis: ResolvedRedis;
+  /** Where this process connects; a master that starts a private Redis changes it once, before any child starts. */
+  protected redis: ResolvedRedis;
   protected readonly meta: Meta;
   protected readonly nextId: () => string;
   protected readonly stopTimeout: number;
   protected readonly signer: KeyRing | undefined;
   /** Undo process-level effects (signal handlers, parent watch); run just before exit so a second signal during shutdown is still handled. */
   protected readonly disposers: Array<() => void> = [];
+  // ---- health (process/heartbeat.ts, supervision/watchdog.ts) ----
+  protected readonly heartbeatSettings: HeartbeatSettings;
+  /** This process's health figures; a worker sends them as heartbeats from its registration on. */
+  protected readonly heartbeat: Heartbeat;
+  private readonly watchdog: Watchdog;
 
   private state: ProcessState = 'running';
   private subscriptions: Promise<void> = Promise.resolve();
@@ -333,6 +361,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.meta = { pid: this.pid, group: this.group, instance: this.instance };
     this.nextId = createFrameIds(this.pid);
 
+    this.heartbeatSettings = resolveHeartbeat(options, env);
+
     const argv = parseArgs(this.platform.argv);
     const config: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options)) if (!NON_CONFIG_OPTIONS.has(key) && value !== undefined) config[key] = value;
@@ -361,8 +391,13 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     const codec: Codec = createCodec(maxFrameBytes === undefined ? { reserveBytes: TRAILER_BYTES } : { maxBytes: maxFrameBytes, reserveBytes: TRAILER_BYTES });
     const restart = validateRestartPolicy(options.restart);
     // Clients clustr creates (a duplicate included) are clustr's to quit; clients the user passed stay the user's.
-    const publisher = options.publisher ?? this.platform.createRedis(this.redis.target);
-    const subscriber = options.subscriber ?? (options.publisher ? options.publisher.duplicate() : this.platform.createRedis(this.redis.target));
+    // A master given no Redis looks for one first, and may start a private one (process/embedded-redis.ts).
+    const choice: Promise<RedisChoice> | undefined = wantsPrivateRedis(role, this.redis, this.platform, options.publisher === undefined && options.subscriber === undefined)
+      ? chooseRedis({ platform: this.platform, namespace: this.namespace, resolved: this.redis, logger: this.logger, label: `clustr[${this.group}:${this.pid}]` })
+      : undefined;
+    const deferred = choice === undefined ? undefined : deferredClients(this.platform, choice);
+    const publisher = options.publisher ?? deferred?.publisher ?? this.platform.createRedis(this.redis.target);
+    const subscriber = options.subscriber ?? (options.publisher ? options.publisher.duplicate() : (deferred?.subscriber ?? this.platform.createRedis(this.redis.target)));
     this.pendingInfo = new PendingReplies<ClusterInfo>(this.platform.clock);
     this.transport = new Transport({
       publisher,
@@ -429,6 +464,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
         CLUSTR_NAMESPACE: this.namespace,
         ...this.redis.env,
         ...this.signer?.childEnv(),
+        ...heartbeatEnv(this.heartbeatSettings),
       }),
       inheritFds: () => this.inheritFds(),
       listenMode: () => this.listenMode(),
@@ -439,6 +475,40 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     });
 
     [this.requests, this.requestHandlers] = this.createRequests(options, role);
+    // ---- health: heartbeats and the watchdog ----
+    const restarts = Number(env[RESTARTS_ENV]);
+    this.heartbeat = new Heartbeat({
+      platform: this.platform,
+      interval: this.heartbeatSettings.interval,
+      stats: this.stats,
+      restarts: Number.isInteger(restarts) && restarts > 0 ? restarts : 0,
+      isConnected: () => this.transport.state === 'ready',
+      send: (health) => {
+        void this.publish(this.channels.master, this.frame('heartbeat', health)).catch(() => undefined);
+        if (health.parentPid !== this.masterPid) void this.publish(this.channels.private(health.parentPid), this.frame('heartbeat', health)).catch(() => undefined);
+      },
+    });
+    this.watchdog = new Watchdog({
+      pid: this.pid,
+      events: this.events,
+      clock: this.platform.clock,
+      logger: this.logger,
+      timeout: this.heartbeatSettings.timeout,
+      slots: () => this.supervisor.slots,
+      report: (error, context) => this.report(error, context),
+    });
+    if (choice !== undefined) {
+      choice.then(
+        ({ resolved, server }) => {
+          this.redis = resolved;
+          (this.config as Record<string, unknown>)['redis'] = resolved.label;
+          if (server !== undefined) this.disposers.push(() => server.stop());
+          // Stopped before it was up: nothing will run the disposers' turn for it.
+          if (server !== undefined && this.state === 'closed') server.stop();
+        },
+        (error: Error) => this.failStart(error as ClustrError),
+      );
+    }
   }
 
   /** Resolves once every subscription asked for so far is confirmed by Redis. */
@@ -976,6 +1046,11 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     return this.stopped;
   }
 
+  /** The exit code of the stop under way, if one is. */
+  protected get stopCode(): number | undefined {
+    return this.exitCode;
+  }
+
   /** Requests a subclass keeps open are rejected as the process closes. */
   protected closePending(): void {}
 
@@ -1010,6 +1085,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       this.report(error as Error, { event: 'shutdown' });
     }
     if (forced()) return;
+    this.heartbeat.stop();
+    this.watchdog.stop();
     this.pendingInfo.rejectAll(() => new ClustrError('CLUSTR_CLOSED', 'the process closed before the master answered.'));
     this.closePending();
     this.events.all.clear();

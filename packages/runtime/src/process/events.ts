@@ -74,4 +74,9 @@ export type RuntimeEvents = {
   /** A clustr IPC message from a child (e.g. `serving`, `draining` from serveHttp). */
   childMessage: { slot: number; pid: number; message: IpcMessage };
   reloadState: { from: ReloadState; to: ReloadState; slot?: number };
+  // ---- issue 13: health, the watchdog, operator commands ----
+  /** The watchdog killed a child that sent no heartbeat for `silentMs`. */
+  childHung: ChildInfo & { silentMs: number };
+  /** A rolling reload replaced one child (`from` retired, `to` ready). */
+  reloadReplaced: { slot: number; from: number; to: number };
 };

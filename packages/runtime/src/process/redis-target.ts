@@ -46,7 +46,7 @@ function labelOf(options: RedisConnectionOptions): string {
 /**
  * The Redis a process connects to: the `redis` option, else what its parent
  * handed down (`CLUSTR_REDIS_OPTIONS` as JSON, or `CLUSTR_REDIS_URL`), else the
- * default address.
+ * default address (`CLUSTR_DEFAULT_REDIS_URL`, else redis://127.0.0.1:6379).
  */
 export function resolveRedis(option: RedisTarget | undefined, env: Readonly<Record<string, string | undefined>>): ResolvedRedis {
   let target: RedisTarget | undefined = option;
@@ -61,7 +61,8 @@ export function resolveRedis(option: RedisTarget | undefined, env: Readonly<Reco
     }
   }
   const isDefault = target === undefined && (env['CLUSTR_REDIS_URL'] === undefined || env['CLUSTR_REDIS_URL'] === '');
-  if (target === undefined) target = env['CLUSTR_REDIS_URL'] || DEFAULT_REDIS_URL;
+  // CLUSTR_DEFAULT_REDIS_URL moves the default address itself (tests use it to find nothing there): still unconfigured.
+  if (target === undefined) target = env['CLUSTR_REDIS_URL'] || env['CLUSTR_DEFAULT_REDIS_URL'] || DEFAULT_REDIS_URL;
   if (typeof target === 'string') return { target, label: redactUrl(target), env: { CLUSTR_REDIS_URL: target }, isDefault };
   return { target, label: labelOf(target), env: { CLUSTR_REDIS_OPTIONS: JSON.stringify(target) }, isDefault };
 }

@@ -50,6 +50,8 @@ export interface Stats {
   reconnects: number;
   /** Exceptions thrown by user listeners (caught and reported). */
   listenerErrors: number;
+  /** Children the watchdog killed because they sent no heartbeat within heartbeatTimeout (then restarted). */
+  killHungChildProcess: number;
 }
 
 export function emptyStats(): Stats {
@@ -81,6 +83,7 @@ export function emptyStats(): Stats {
     unsentFrames: 0,
     reconnects: 0,
     listenerErrors: 0,
+    killHungChildProcess: 0,
   };
 }
 
@@ -141,5 +144,8 @@ export function trackStats(events: Emitter<RuntimeEvents>, stats: Stats): void {
   });
   events.on('connection', ({ to, from }) => {
     if (to === 'ready' && from === 'reconnecting') stats.reconnects++;
+  });
+  events.on('childHung', () => {
+    stats.killHungChildProcess++;
   });
 }

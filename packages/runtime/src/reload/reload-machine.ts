@@ -141,6 +141,7 @@ export class ReloadMachine {
         const outcome = await this.restartInPlace(old);
         if (!outcome.ok) return this.fail(replaced, outcome.failure);
         replaced.push({ from, to: outcome.to });
+        this.deps.events.emit('reloadReplaced', { slot: old.id, from, to: outcome.to });
         continue;
       }
       // Up to `concurrency` registering children in a row are replaced together.
@@ -151,7 +152,10 @@ export class ReloadMachine {
       const froms = batch.map((slot) => slot.pid);
       const outcome = await this.replace(batch);
       if (!outcome.ok) return this.fail(replaced, outcome.failure);
-      outcome.to.forEach((to, k) => replaced.push({ from: froms[k]!, to }));
+      outcome.to.forEach((to, k) => {
+        replaced.push({ from: froms[k]!, to });
+        this.deps.events.emit('reloadReplaced', { slot: batch[k]!.id, from: froms[k]!, to });
+      });
     }
     this.setState('completed');
     this.setState('idle');

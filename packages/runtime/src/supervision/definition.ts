@@ -43,6 +43,14 @@ export interface SpawnDefinition {
    * runtime), `'spawn'` when one is.
    */
   ready?: ReadyWhen;
+  /**
+   * Kill (SIGKILL) and restart the child when it sends no heartbeat for the
+   * heartbeat timeout: its event loop is blocked. Only registered children send
+   * heartbeats, so a long synchronous start is never taken for a hang, and
+   * programs that never register (a bash script) are never watched. With `false`
+   * a hang is still reported (CLUSTR_PROCESS_HUNG), and the child left alone. Default `true`.
+   */
+  watchdog?: boolean;
 }
 
 /** See SpawnDefinition.ready. */
@@ -97,6 +105,9 @@ export function resolveDefinition(definition: SpawnDefinition, index: number, pl
   }
   if (definition.respawn !== undefined && typeof definition.respawn !== 'boolean') {
     throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.respawn must be true or false.`, { field: `${field}.respawn` });
+  }
+  if (definition.watchdog !== undefined && typeof definition.watchdog !== 'boolean') {
+    throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.watchdog must be true or false.`, { field: `${field}.watchdog` });
   }
   if (definition.args !== undefined && (definition.args === null || typeof definition.args !== 'object' || Array.isArray(definition.args))) {
     throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `${field}.args must be an object of flags, e.g. { port: 3000 }.`, { field: `${field}.args` });

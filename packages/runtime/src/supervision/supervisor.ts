@@ -29,6 +29,9 @@ export const DEFAULT_RESTART_POLICY: Required<RestartPolicy> = {
   window: 60_000,
 };
 
+/** How many times the parent restarted this child's slot, in the child's environment. */
+export const RESTARTS_ENV = 'CLUSTR_RESTARTS';
+
 /** Names the inherited listening socket's descriptor in a child that was handed one. */
 export const LISTEN_FD_ENV = 'CLUSTR_LISTEN_FD';
 /** How a child handed the socket gets connections: `round-robin` (from the master, over IPC) or `shared` (it accepts). */
@@ -58,6 +61,8 @@ export interface Slot {
   /** Pid of the current (or last) child. */
   pid: number;
   restarts: number[];
+  /** Times this slot's child was started again after it failed (CLUSTR_RESTARTS in the child's environment). */
+  respawns: number;
   timer: TimerHandle | undefined;
   exited: Promise<ChildExit>;
 }
@@ -223,6 +228,7 @@ export class Supervisor {
       child: undefined,
       pid: -1,
       restarts: [],
+      respawns: 0,
       timer: undefined,
       exited: Promise.resolve({ code: null, signal: null }),
     };
@@ -256,6 +262,9 @@ export class Supervisor {
       env[LISTEN_FD_ENV] = String(ownRuntime ? 4 : 3);
       env[LISTEN_MODE_ENV] = this.ctx.listenMode();
     }
+    // The child reports it in its heartbeats: only the parent knows how often the slot was restarted.
+    if (respawn) slot.respawns++;
+    env[RESTARTS_ENV] = String(slot.respawns);
     const child = platform.spawn({
       command,
       args: commandArgs,

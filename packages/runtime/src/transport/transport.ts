@@ -1,10 +1,11 @@
-import { ClustrError, isFresh, type Codec, type Frame, type FrameSigner, type Meta, type SingleFrame } from '@clustr/protocol/core';
+import { ClustrError, type Codec, type Frame, type FrameSigner, type Meta, type SingleFrame } from '@clustr/protocol/core';
 import type { RedisLike } from './redis-like';
 import type { Clock, TimerHandle } from '../platform/platform';
 import type { RejectedFrame } from '../process/events';
 import { Connection, type ConnectionChange, type ConnectionInfo, type ConnectionState } from './connection';
 import { Outbox, type OfflineQueueOptions } from './outbox';
 import { SequenceNumbers, SequenceTracker } from './sequence';
+import { readFrames, type FrameReading } from './read-frames';
 
 /** How much a process holds of what Redis sent it but it has not handled yet. */
 export interface InboundQueueOptions {
@@ -80,6 +81,8 @@ export class Transport {
   private readonly channels = new Set<string>();
   private closed = false;
   private readyWaiters: Array<() => void> = [];
+  /** Verify, decode, freshness, batches (transport/read-frames.ts); sequence numbers are checked in accept(). */
+  private readonly reading: FrameReading;
 
   // The inbox: frames waiting for the next turn, and the current turn's start.
   private readonly inbox: Inbound[] = [];
@@ -93,6 +96,14 @@ export class Transport {
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
     this.subscriber.on('message', this.listener);
+    this.reading = {
+      signer: options.signer,
+      codec: options.codec,
+      replayWindow: options.replayWindow,
+      clock: options.clock,
+      accept: (frame, channel, ts) => this.accept(frame, channel, ts),
+      reject: options.onReject,
+    };
     this.outbox = new Outbox({
       publish: (channel, raw) => this.publisher.publish(channel, raw),
       codec: options.codec,
@@ -284,32 +295,7 @@ export class Transport {
   }
 
   private handle(channel: string, raw: string): void {
-    const { signer, codec } = this.options;
-    if (signer !== undefined) {
-      const verdict = signer.verify(channel, raw);
-      if (!verdict.ok) {
-        this.reject(verdict.reason, channel, verdict.reason === 'unsigned' ? 'the frame carries no signature' : 'the signature does not match this channel and text');
-        return;
-      }
-    }
-    const result = codec.decode(raw);
-    if (!result.ok) {
-      this.options.onReject({ reason: result.reason, channel, message: result.message, issues: result.issues });
-      return;
-    }
-    const frame = result.frame;
-    if (signer !== undefined && !isFresh(frame.ts, this.options.clock.now(), this.options.replayWindow)) {
-      this.reject('stale', channel, `ts ${String(frame.ts)} is outside the ${this.options.replayWindow} ms replay window`);
-      return;
-    }
-    if (frame.kind !== 'batch') {
-      this.accept(frame, channel, frame.ts);
-      return;
-    }
-    for (const item of codec.unpack(frame)) {
-      if (item.ok) this.accept(item.frame, channel, frame.ts);
-      else this.options.onReject({ reason: item.reason, channel, message: item.message, issues: item.issues });
-    }
+    readFrames(this.reading, channel, raw);
   }
 
   private accept(frame: SingleFrame, channel: string, ts: number | undefined): void {

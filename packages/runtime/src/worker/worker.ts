@@ -85,6 +85,8 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     return this.whenConnected().then(async () => {
       if (this.status !== 'running') return;
       await this.register();
+      // Heartbeats start with the registration: the parent's watchdog counts from the first one.
+      this.heartbeat.start(this.parentPid);
       this.logger.info({ event: 'worker.ready' }, 'registered with the master');
     });
   }

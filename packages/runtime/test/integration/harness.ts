@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { watchFixture, watchNamespace } from './signed-run';
 
@@ -16,6 +17,15 @@ export interface FixtureEvent {
 /** A fresh namespace per test, so tests can run in parallel against one Redis. */
 export function freshNamespace(prefix = 'it'): string {
   return `${prefix}-${randomUUID().slice(0, 12)}`;
+}
+
+/** A loopback port nothing listens on (one was just bound there and released). */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** True when `pid` exists and is not a zombie. */

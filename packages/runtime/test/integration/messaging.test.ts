@@ -75,6 +75,7 @@ function stats(counts: Partial<Stats>): Stats {
     unsentFrames: 0,
     reconnects: 0,
     listenerErrors: 0,
+    killHungChildProcess: 0,
     ...counts,
   };
 }

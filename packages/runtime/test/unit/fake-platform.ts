@@ -99,6 +99,10 @@ export function fakePlatform(options: FakePlatformOptions = {}): FakePlatform {
     write: () => undefined,
     signalPid: () => false,
     parentChannel: () => undefined,
+    hostname: 'fakehost',
+    memoryUsage: () => ({ rss: 50_000_000, heapUsed: 10_000_000, heapTotal: 20_000_000 }),
+    cpuTime: () => 0,
+    monitorLoopDelay: () => ({ take: () => ({ p50: 0, p99: 0, max: 0 }), stop: () => undefined }),
   };
   return { platform, clock, server, children, signalHandlers, exits };
 }

@@ -32,6 +32,7 @@ const zero: Stats = {
   unsentFrames: 0,
   reconnects: 0,
   listenerErrors: 0,
+  killHungChildProcess: 0,
 };
 
 function raw(kind: FrameKind | string, data: unknown, meta: Record<string, unknown> = { pid: 4242, group: 'outside' }, extra: Record<string, unknown> = {}): string {

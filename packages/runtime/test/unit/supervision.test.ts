@@ -278,6 +278,8 @@ describe('the spawn spec handed to the platform', () => {
           CLUSTR_PARENT_PID: '100',
           CLUSTR_NAMESPACE: 'clustr',
           CLUSTR_REDIS_URL: 'redis://127.0.0.1:6379',
+          CLUSTR_HEARTBEAT_INTERVAL: '2000',
+          CLUSTR_RESTARTS: '0',
         },
         cwd: '/srv/app',
         ipc: true,

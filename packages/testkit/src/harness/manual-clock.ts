@@ -5,6 +5,8 @@ interface Timer {
   due: number;
   callback: () => void;
   owner: number | undefined;
+  /** Unref'd: background work that does not keep the automatic clock going by itself. */
+  background: boolean;
 }
 
 /**
@@ -15,6 +17,8 @@ export class ManualClock {
   private current: number;
   private nextId = 1;
   private readonly timers = new Map<number, Timer>();
+  /** Owners whose event loop is blocked (TestCluster.hang): their timers wait. */
+  private readonly held = new Set<number>();
 
   /**
    * @param start the instant the clock starts at, in ms since the epoch.
@@ -40,7 +44,27 @@ export class ManualClock {
       clearTimeout: (handle) => {
         this.timers.delete((handle as { id: number }).id);
       },
+      unref: (handle) => {
+        const timer = this.timers.get((handle as { id: number }).id);
+        if (timer !== undefined) timer.background = true;
+      },
     };
+  }
+
+  /** The timers of `owner` stop firing (its event loop is blocked) until release(). */
+  hold(owner: number): void {
+    this.held.add(owner);
+  }
+
+  /** The timers of `owner` fire again; those overdue fire at the next step. */
+  release(owner: number): void {
+    this.held.delete(owner);
+  }
+
+  /** True while a timer that is not background work is pending (and may fire). */
+  hasForeground(): boolean {
+    for (const timer of this.timers.values()) if (!timer.background && !this.isHeld(timer)) return true;
+    return false;
   }
 
   /** Cancels every timer of one simulated process. */
@@ -55,15 +79,12 @@ export class ManualClock {
 
   /** The due time of the next timer, if any. */
   nextDue(): number | undefined {
-    let next: Timer | undefined;
-    for (const timer of this.timers.values()) if (!next || timer.due < next.due || (timer.due === next.due && timer.id < next.id)) next = timer;
-    return next?.due;
+    return this.next()?.due;
   }
 
   /** Fires the earliest timer due at or before `limit`; false when there is none. */
   fireNext(limit: number): boolean {
-    let next: Timer | undefined;
-    for (const timer of this.timers.values()) if (!next || timer.due < next.due || (timer.due === next.due && timer.id < next.id)) next = timer;
+    const next = this.next();
     if (!next || next.due > limit) return false;
     this.timers.delete(next.id);
     this.current = Math.max(this.current, next.due);
@@ -76,8 +97,22 @@ export class ManualClock {
     this.current = Math.max(this.current, to);
   }
 
+  /** The earliest timer that may fire: due order, ties in the order they were set. */
+  private next(): Timer | undefined {
+    let next: Timer | undefined;
+    for (const timer of this.timers.values()) {
+      if (this.isHeld(timer)) continue;
+      if (!next || timer.due < next.due || (timer.due === next.due && timer.id < next.id)) next = timer;
+    }
+    return next;
+  }
+
+  private isHeld(timer: Timer): boolean {
+    return timer.owner !== undefined && this.held.has(timer.owner);
+  }
+
   private add(callback: () => void, ms: number, owner: number | undefined): TimerHandle {
-    const timer: Timer = { id: this.nextId++, due: this.current + Math.max(0, ms), callback, owner };
+    const timer: Timer = { id: this.nextId++, due: this.current + Math.max(0, ms), callback, owner, background: false };
     this.timers.set(timer.id, timer);
     this.onTimerSet?.();
     return { id: timer.id } as TimerHandle;

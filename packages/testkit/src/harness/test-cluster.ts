@@ -1,7 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
+  ClusterClient,
   Master,
   Worker,
+  type ClusterClientOptions,
   type ChildExit,
   type ChildHandle,
   type Clock,
@@ -147,6 +149,16 @@ export class TestCluster {
     return sim.context.createWorker(options as WorkerOptions<S>);
   }
 
+  /**
+   * Connects a ClusterClient — what the `clustr` command and deploy scripts use —
+   * from a simulated process of its own: status, cluster info, reload, stop,
+   * publish and tail against this cluster.
+   */
+  createClient(options: Omit<ClusterClientOptions, 'platform'> = {}): Promise<ClusterClient> {
+    const sim = this.createSim({ parentPid: 1, file: undefined, argv: [], env: { CLUSTR_NAMESPACE: this.namespace }, cpu: undefined });
+    return ClusterClient.connect({ ...options, platform: sim.platform });
+  }
+
   /** The simulated process `pid`. Throws when there is none. */
   process(pid: number): SimProcess {
     const sim = this.sims.get(pid);
@@ -182,12 +194,39 @@ export class TestCluster {
     return this.processes.filter((p) => p.state === 'running').map((p) => p.pid);
   }
 
+  /**
+   * Blocks the event loop of process `pid`, as a synchronous endless loop would:
+   * its timers (heartbeats among them) and signal handlers wait until resume();
+   * SIGKILL still ends it. Messages still reach its handlers.
+   */
+  hang(pid: number): void {
+    const sim = this.sims.get(pid);
+    if (!sim) throw new Error(`no simulated process with pid ${pid}`);
+    sim.hung = true;
+    this.clock.hold(pid);
+  }
+
+  /** Unblocks a process hang() blocked: overdue timers fire, held signals are handled. */
+  resume(pid: number): void {
+    const sim = this.sims.get(pid);
+    if (!sim) throw new Error(`no simulated process with pid ${pid}`);
+    sim.hung = false;
+    this.clock.release(pid);
+    for (const signal of sim.heldSignals.splice(0)) this.signal(pid, signal);
+    this.startPump();
+  }
+
   /** Delivers a signal as the OS would: to the handlers, or the default action (death) when there are none. */
   signal(pid: number, signal: Signal): boolean {
     const sim = this.sims.get(pid);
     if (!sim || sim.state !== 'running') return false;
     if (signal === 'SIGKILL') {
       this.die(sim, { code: null, signal: 'SIGKILL' });
+      return true;
+    }
+    if (sim.hung) {
+      // A blocked event loop handles nothing; the signal waits, as the kernel keeps it pending.
+      sim.heldSignals.push(signal);
       return true;
     }
     const handlers = sim.signals.get(signal);
@@ -277,7 +316,8 @@ export class TestCluster {
           await this.settle();
           if (this.closed || this.driving > 0) return;
           const due = this.clock.nextDue();
-          if (due === undefined) return;
+          // Background timers (heartbeats, the watchdog) alone do not move time, as unref'd timers keep no Node process alive.
+          if (due === undefined || !this.clock.hasForeground()) return;
           this.clock.fireNext(due);
         }
       } finally {
@@ -309,6 +349,8 @@ export class TestCluster {
       fromParent: new Set(),
       toParent: [],
       clients: [],
+      hung: false,
+      heldSignals: [],
       platform: undefined as unknown as Platform,
       context: undefined as unknown as ProgramContext,
     };
@@ -360,6 +402,11 @@ export class TestCluster {
           },
         };
       },
+      // Health figures are fixed: a simulated process uses no CPU and never waits for its loop.
+      hostname: 'testkit',
+      memoryUsage: () => ({ rss: 64 * 1024 * 1024, heapUsed: 16 * 1024 * 1024, heapTotal: 32 * 1024 * 1024 }),
+      cpuTime: () => 0,
+      monitorLoopDelay: () => ({ take: () => ({ p50: 0, p99: 0, max: 0 }), stop: () => undefined }),
     };
     sim.context = {
       pid,
@@ -446,6 +493,7 @@ export class TestCluster {
       now: view.now,
       setTimeout: (callback, ms) => (sim.state === 'running' ? view.setTimeout(callback, ms) : { id: -1 }),
       clearTimeout: view.clearTimeout,
+      unref: (handle) => view.unref?.(handle),
     };
   }
 
@@ -466,6 +514,9 @@ export class TestCluster {
 }
 
 interface InternalSim extends SimProcess {
+  /** hang(): timers and signal handlers wait. */
+  hung: boolean;
+  heldSignals: Signal[];
   signals: Map<string, Set<() => void>>;
   exitListeners: Array<(exit: ChildExit) => void>;
   parentWatchers: Set<() => void>;

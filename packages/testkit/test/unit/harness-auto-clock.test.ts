@@ -105,3 +105,64 @@ test("clock: 'manual' keeps time still until the test moves it", async () => {
 test('an unknown clock mode is refused', () => {
   expect(() => createTestCluster({ clock: 'fast' as 'auto' })).toThrow("clock must be 'auto' or 'manual'; got \"fast\"");
 });
+
+// Heartbeats never stop: if they moved time, an idle cluster's clock would race on forever.
+test('background timers (heartbeats, unref’d) fire in order while other timers are due, but alone never move time', async () => {
+  const cluster = createTestCluster();
+  const master = await echoCluster(cluster);
+  await cluster.settle();
+  const idleAt = cluster.clock.now();
+  expect(cluster.autoClockRunning).toBe(false);
+  expect(cluster.clock.pending).toBeGreaterThan(0);
+  await cluster.settle();
+  expect(cluster.clock.now()).toBe(idleAt);
+
+  // Something due (a request's timeout) lets them run in order as simulated time passes.
+  const [pid] = master.clusterInfo['echo']!;
+  const client = await cluster.createClient();
+  await new Promise<void>((resolve) => cluster.clock.view().setTimeout(resolve, 10_000));
+  const echo = (await client.status()).find((p) => p.pid === pid)!;
+  expect(cluster.clock.now() - idleAt).toBe(10_000);
+  expect(cluster.clock.now() - echo.lastHeartbeat!).toBeLessThanOrEqual(2_000);
+  await client.close();
+  await cluster.close();
+});
+
+test('hang() blocks a process: its timers and signal handlers wait, SIGKILL still ends it; resume() lets them run', async () => {
+  const cluster = createTestCluster({ clock: 'manual' });
+  const master = await (async () => {
+    const m = cluster.createMaster();
+    cluster.program('w.js', (ctx) => void ctx.createWorker({ group: 'w' }).emitReady());
+    m.spawn([{ file: 'w.js' }, { file: 'w.js' }]);
+    await cluster.until(() => (m.clusterInfo['w'] ?? []).length === 2);
+    return m;
+  })();
+  const [a, b] = master.clusterInfo['w']!;
+  const fired: string[] = [];
+  cluster.process(a!).instance!.onKill((done) => {
+    fired.push('a onKill');
+    done();
+  });
+  cluster.hang(a!);
+  cluster.clock.view(a!).setTimeout(() => fired.push('a timer'), 10);
+  await cluster.advance(100);
+  expect(fired).toEqual([]);
+  cluster.resume(a!);
+  await cluster.advance(0);
+  expect(fired).toEqual(['a timer']);
+
+  cluster.hang(a!);
+  cluster.signal(a!, 'SIGTERM');
+  await cluster.advance(100);
+  expect(fired).toEqual(['a timer']);
+  expect(cluster.process(a!).state).toBe('running');
+  cluster.resume(a!);
+  await cluster.until(() => cluster.process(a!).state === 'exited');
+  expect(fired).toEqual(['a timer', 'a onKill']);
+
+  cluster.hang(b!);
+  cluster.signal(b!, 'SIGKILL');
+  await cluster.settle();
+  expect(cluster.process(b!).exit).toEqual({ code: null, signal: 'SIGKILL' });
+  await cluster.close();
+});
