@@ -19,6 +19,7 @@ import { memory } from './scenarios/memory';
 import { latency, scalingFanout, throughput } from './scenarios/messaging';
 import { reload } from './scenarios/reload';
 import { requests } from './scenarios/requests';
+import { spread } from './scenarios/spread';
 import { scalingStart, start } from './scenarios/start';
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Figure[]>> = {
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Figure[]>> = {
   codec,
   start,
   reload,
+  spread,
   memory,
   scaling: async (ctx) => [...(await scalingFanout(ctx)), ...(await scalingStart(ctx))],
   requests,

@@ -11,6 +11,8 @@ interface Params {
   ns: string;
   workers: number;
   reloadDelay: number;
+  /** How connections reach the workers (master.listen's option); default round-robin. */
+  distribution?: 'round-robin' | 'shared';
 }
 
 const t0 = now();
@@ -18,7 +20,7 @@ const p = params<Params>();
 
 try {
   const master = Master.create({ namespace: p.ns, reloadDelay: p.reloadDelay });
-  const { port } = master.listen({ port: 0 });
+  const { port } = master.listen({ port: 0, ...(p.distribution === undefined ? {} : { distribution: p.distribution }) });
   master.spawn(Array.from({ length: p.workers }, () => ({ file: join(__dirname, 'clustr-http-worker.js'), output: 'inherit' as const })));
   master.onClusterStarted(() => {
     const info = master.clusterInfo;

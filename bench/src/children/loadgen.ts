@@ -1,6 +1,7 @@
 /**
  * HTTP load generator: `connections` keep-alive connections (node:http Agent),
- * one request loop per connection, until told to stop. Every request that does
+ * one request loop per connection, until told to stop; with `keepAlive: false`,
+ * `connections` loops that open a new connection for every request. Every request that does
  * not end in a complete 200 response counts as failed, by error code. Requests
  * started while the bench has marked a reload in progress are also counted
  * separately, for the latency during reloads.
@@ -12,10 +13,13 @@ interface Params {
   port: number;
   connections: number;
   timeoutMs: number;
+  /** `false`: every request on a connection of its own (a short-connection load). Default true. */
+  keepAlive?: boolean;
 }
 
 const p = params<Params>();
-const agent = new http.Agent({ keepAlive: true, maxSockets: p.connections });
+const keepAlive = p.keepAlive !== false;
+const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: p.connections }) : false;
 
 class Samples {
   private data = new Float64Array(1 << 16);
@@ -106,7 +110,7 @@ onCommand((command) => {
       running = false;
       void Promise.all(loops).then(() => {
         const durationMs = performance.now() - startedAt;
-        agent.destroy();
+        if (agent !== false) agent.destroy();
         send({ ev: 'result', served, failed, errors, errorsDuringReload, durationMs, byPid, all: all.summary(), duringReload: duringReload.summary() });
       }, fail);
       break;

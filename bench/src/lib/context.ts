@@ -20,6 +20,8 @@ export interface Sizes {
   startSizes: number[];
   startRounds: number;
   reload: { reloads: number; minDurationMs: number; connections: number };
+  /** Connection spread: load loops (keep-alive connections, then short ones) and how long each load runs. */
+  spread: { connections: number; durationMs: number };
   memory: { instances: number; settleMs: number };
   /** Request throughput: requests per round, rounds of each side (alternating), and requests in flight. */
   requests: { perRound: number; rounds: number; window: number };
@@ -42,6 +44,7 @@ export const QUICK: Sizes = {
   startSizes: [8],
   startRounds: 2,
   reload: { reloads: 2, minDurationMs: 10_000, connections: 10 },
+  spread: { connections: 16, durationMs: 3_000 },
   memory: { instances: 1, settleMs: 1_500 },
   requests: { perRound: 5_000, rounds: 2, window: 64 },
   scaling: [2, 8],
@@ -63,6 +66,7 @@ export const FULL: Sizes = {
   startSizes: [8, 32],
   startRounds: 3,
   reload: { reloads: 10, minDurationMs: 45_000, connections: 10 },
+  spread: { connections: 16, durationMs: 10_000 },
   memory: { instances: 3, settleMs: 3_000 },
   requests: { perRound: 20_000, rounds: 5, window: 64 },
   scaling: [2, 8, 32],

@@ -11,7 +11,9 @@ export type Target =
   /** clustr - baseline must be at most `value` (in the figure's unit). */
   | { kind: 'deltaAtMost'; value: number }
   /** clustr must be exactly `value`. */
-  | { kind: 'equals'; value: number };
+  | { kind: 'equals'; value: number }
+  /** clustr itself must be at most `value` (a figure that is already a ratio, such as max/min). */
+  | { kind: 'atMost'; value: number };
 
 export interface Baseline {
   name: string;
@@ -53,6 +55,8 @@ function meets(target: Target, clustr: number, baseline: number | undefined, rat
       return baseline !== undefined && clustr - baseline <= target.value;
     case 'equals':
       return clustr === target.value;
+    case 'atMost':
+      return clustr <= target.value;
   }
 }
 
@@ -67,6 +71,8 @@ export function describeTarget(target: Target | undefined, unit: string): string
       return `≤ base + ${target.value} ${unit}`;
     case 'equals':
       return `= ${target.value}`;
+    case 'atMost':
+      return `≤ ${target.value}`;
   }
 }
 

@@ -69,6 +69,12 @@ export class ReloadMachine {
   private running: Promise<ReloadResult> | undefined;
   /** What cancel() wakes: every wait under way (several while a surge replaces children together). */
   private readonly wakers = new Set<() => void>();
+  /**
+   * The exits of the batch retired last. The next batch starts and settles while it
+   * drains; that batch's old children are signalled only once this is done, so at
+   * most one batch drains at a time and a reload ends when every old child has exited.
+   */
+  private draining: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ReloadDeps) {}
 
@@ -128,6 +134,7 @@ export class ReloadMachine {
     const replaced: ReloadResult['replaced'] = [];
     const targets = this.deps.targets();
     this.deps.logger.info({ event: 'reload.start', children: targets.map((s) => s.pid) }, `reloading ${targets.length} children`);
+    this.draining = Promise.resolve();
     for (let i = 0; i < targets.length; ) {
       const old = targets[i]!;
       if (this.cancelled) return this.fail(replaced, { reason: 'cancelled', slot: old.id, pid: old.pid });
@@ -157,6 +164,7 @@ export class ReloadMachine {
         this.deps.events.emit('reloadReplaced', { slot: batch[k]!.id, from: froms[k]!, to });
       });
     }
+    await this.draining;
     this.setState('completed');
     this.setState('idle');
     this.deps.logger.info({ event: 'reload.completed', replaced }, `reload completed: ${replaced.length} children replaced`);
@@ -200,7 +208,11 @@ export class ReloadMachine {
       return { ok: false, failure: { reason: 'replacement-exited', slot: fresh[k]!.id, pid: readyPids[k]! } };
     }
     this.setState('retiring', first.id);
-    await Promise.all(olds.map((old) => this.deps.retire(old)));
+    await this.draining;
+    if (this.cancelled) return { ok: false, failure: { reason: 'cancelled', slot: first.id, pid: first.pid } };
+    // Out of rotation once signalled (they deregister, and stop taking connections); the
+    // next batch need not wait for their drain.
+    this.draining = Promise.all(olds.map((old) => this.deps.retire(old))).then(() => undefined);
     return { ok: true, to: fresh.map((slot) => slot.pid) };
   }
 
@@ -211,6 +223,7 @@ export class ReloadMachine {
    */
   private async restartInPlace(old: Slot): Promise<ReplaceOutcome> {
     this.setState('replacing', old.id);
+    await this.draining;
     await this.deps.retire(old);
     if (this.cancelled) return { ok: false, failure: { reason: 'cancelled', slot: old.id, pid: old.pid } };
     const fresh = this.deps.duplicate(old);
@@ -230,7 +243,9 @@ export class ReloadMachine {
     return { ok: true, to: startedPid };
   }
 
-  private fail(replaced: ReloadResult['replaced'], failure: NonNullable<ReloadResult['failure']>): ReloadResult {
+  private async fail(replaced: ReloadResult['replaced'], failure: NonNullable<ReloadResult['failure']>): Promise<ReloadResult> {
+    // Old children already signalled finish their drain before the result is told.
+    await this.draining;
     this.setState('failed');
     this.setState('idle');
     return { ok: false, replaced, failure };

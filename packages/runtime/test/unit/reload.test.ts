@@ -94,18 +94,18 @@ test('SIGHUP replaces every worker one at a time: register, settle reloadDelay, 
   // The exact order and timing of every step.
   const step = READY_DELAY + SETTLE;
   const expected: string[] = [];
-  f.initial.forEach((old, i) => {
+  f.initial.forEach((_, i) => {
     const at = i * step;
+    expected.push(`${at} state ${i === 0 ? 'idle' : 'retiring'}->replacing slot ${slots[i]!}`, `${at} spawn ${fresh[i]!}`);
+    // The old child of the step before drains while this one starts.
+    if (i > 0) expected.push(`${at} exit ${f.initial[i - 1]!} 143`);
     expected.push(
-      `${at} state ${i === 0 ? 'idle' : 'retiring'}->replacing slot ${slots[i]!}`,
-      `${at} spawn ${fresh[i]!}`,
       `${at + READY_DELAY} register ${fresh[i]!}`,
       `${at + READY_DELAY} state replacing->settling slot ${slots[i]!}`,
       `${at + step} state settling->retiring slot ${slots[i]!}`,
-      `${at + step} exit ${old} 143`,
     );
   });
-  expected.push(`${3 * step} state retiring->completed`, `${3 * step} state completed->idle`);
+  expected.push(`${3 * step} exit ${f.initial[2]!} 143`, `${3 * step} state retiring->completed`, `${3 * step} state completed->idle`);
   const seen = f.logger.records
     .slice(from)
     .flatMap((r) => {
@@ -148,6 +148,51 @@ test('SIGHUP replaces every worker one at a time: register, settle reloadDelay, 
   // The reloaded cluster reloads again.
   const again = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 2)]);
   expect(again[0].replaced.map((r) => r.from)).toEqual(fresh);
+  await f.cluster.close();
+});
+
+test('an old child drains while the next replacement starts; the next old child is signalled only once it has exited', async () => {
+  const f = await fixture(3);
+  // Each old child takes 400 ms to exit after SIGTERM: longer than a replacement's start and settle (250 ms).
+  f.killDelay = 400;
+  const t0 = f.cluster.clock.now();
+  const from = f.logger.records.length;
+  const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+  expect(result.ok).toBe(true);
+  const fresh = result.replaced.map((r) => r.to);
+  const [old1, old2, old3] = f.initial as [number, number, number];
+  const seen = f.logger.records.slice(from).flatMap((r) => {
+    const at = r.at! - t0;
+    const e = r.fields;
+    if (e.event === 'child.spawn') return [`${at} spawn ${String(e['pid'])}`];
+    if (e.event === 'child.exit') return [`${at} exit ${String(e['pid'])}`];
+    if (e.event === 'reload.state' && e['to'] === 'completed') return [`${at} completed`];
+    return [];
+  });
+  const step = READY_DELAY + SETTLE;
+  expect(seen).toEqual([
+    `0 spawn ${fresh[0]!}`,
+    // old1 is signalled at 250 and exits at 650; the second replacement starts at 250 all the same.
+    `${step} spawn ${fresh[1]!}`,
+    `${step + 400} exit ${old1}`,
+    // The second replacement settled at 500; old2 is signalled once old1 is gone (650), the third starts then.
+    `${step + 400} spawn ${fresh[2]!}`,
+    `${step + 800} exit ${old2}`,
+    `${step + 1200} exit ${old3}`,
+    `${step + 1200} completed`,
+  ]);
+  // One step at a time as before (3 x 650 ms = 1950 ms), less each drain that overlapped a start.
+  expect(f.cluster.clock.now() - t0).toBe(step + 1200);
+  // Never fewer registered app workers than the 3 before the reload, counted along the master's log.
+  let registered = 3;
+  const counts = f.logger.records.slice(from).flatMap((r) => {
+    if (r.fields.event === 'registry.add') registered++;
+    else if (r.fields.event === 'registry.remove') registered--;
+    else return [];
+    return [registered];
+  });
+  expect(counts).toHaveLength(6);
+  expect(Math.min(...counts)).toBe(3);
   await f.cluster.close();
 });
 
@@ -279,8 +324,10 @@ describe('the master stopping during a reload cancels it', () => {
     const f = await fixture(2);
     f.killDelay = 1_000;
     const reload = f.master.reload();
-    await f.cluster.advance(READY_DELAY + SETTLE + 10);
+    // The second replacement is up and settled; its old child waits for the first old one's drain.
+    await f.cluster.advance(2 * (READY_DELAY + SETTLE) + 10);
     expect(f.master.reloadState).toBe('retiring');
+    expect(f.cluster.process(f.initial[1]!).exit).toBeUndefined();
     f.cluster.signal(f.master.pid, 'SIGTERM');
     await f.cluster.settle();
     expect(f.master.reloadState).toBe('retiring');
@@ -288,7 +335,16 @@ describe('the master stopping during a reload cancels it', () => {
     const result = await reload;
     expect(result).toMatchObject({ ok: false, failure: { reason: 'cancelled', slot: 2, pid: f.initial[1] } });
     expect(result.replaced).toEqual([{ from: f.initial[0], to: expect.any(Number) }]);
-    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->retiring', 'retiring->failed', 'failed->idle']);
+    expect(transitions(f.logger)).toEqual([
+      'idle->replacing',
+      'replacing->settling',
+      'settling->retiring',
+      'retiring->replacing',
+      'replacing->settling',
+      'settling->retiring',
+      'retiring->failed',
+      'failed->idle',
+    ]);
     await f.cluster.until(() => f.cluster.alivePids().length === 0);
   });
 
@@ -391,8 +447,9 @@ describe('children that never register (ready: "spawn", the default with a comma
       `${afterReport} spawn ${newApp}`,
       `${afterReport + READY_DELAY} replacing->settling`,
       `${afterApp} settling->retiring`,
-      `${afterApp} exit ${app}`,
       `${afterApp} retiring->replacing`,
+      // The in-place restart waits for the app's old child to have drained, then stops its own.
+      `${afterApp} exit ${app}`,
       `${afterApp} exit ${sidecar}`,
       `${afterApp} spawn ${newSidecar}`,
       `${afterApp} replacing->settling`,
