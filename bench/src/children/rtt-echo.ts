@@ -3,7 +3,7 @@ import { clustrWorker, envelope, exitWithParent, fail, frameIds, params, rawChan
 
 interface Params {
   /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
-  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  impl: 'clustr' | 'unbatched' | 'signed' | 'signed-batched' | 'raw';
   /** The secret of the signed sides. */
   secret?: string;
   coalesce?: boolean;

@@ -7,7 +7,7 @@ import { clustrWorker, envelope, exitWithParent, fail, frameIds, onCommand, para
 
 interface Params {
   /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
-  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw';
+  impl: 'clustr' | 'unbatched' | 'signed' | 'signed-batched' | 'raw';
   /** The secret of the signed sides. */
   secret?: string;
   coalesce?: boolean;

@@ -10,7 +10,7 @@ interface Params {
    * `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same
    * with `coalesce`; `prev`: clustr as built from an earlier commit (BENCH_PREV_RUNTIME).
    */
-  impl: 'clustr' | 'signed' | 'signed-batched' | 'raw' | 'prev';
+  impl: 'clustr' | 'unbatched' | 'signed' | 'signed-batched' | 'raw' | 'prev';
   /** The secret of the signed sides. */
   secret?: string;
   coalesce?: boolean;
