@@ -99,7 +99,16 @@ function loadAjv(): typeof AjvExports {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (ajvModule ??= require('ajv') as typeof AjvExports);
 }
-const AJV_OPTIONS = { allErrors: false, strict: false, allowUnionTypes: true } as const;
+/**
+ * `strictSchema`: a key that is no JSON Schema keyword (`{ tpye: 'string' }`, or an object that
+ * is not a schema at all, `{ name: 'x' }`) fails the process's creation instead of being ignored,
+ * which would turn validation off without a word. Ajv's other strict checks stay off: they warn
+ * about schemas that are valid.
+ */
+const AJV_OPTIONS = { allErrors: false, strict: false, strictSchema: true, allowUnionTypes: true } as const;
+
+/** TypeBox marks its schemas with this symbol (read without loading TypeBox). */
+const TYPEBOX_KIND = Symbol.for('TypeBox.Kind');
 
 const ACCEPT_ANY: DataValidator = () => OK;
 
@@ -125,6 +134,9 @@ const ANY_METHOD: MethodValidators = { request: ACCEPT_ANY, reply: ACCEPT_ANY };
  */
 function compileOne(schema: MessageSchema | undefined, field: string, dataPath: string): DataValidator {
   if (schema === undefined) return ACCEPT_ANY;
+  if (typeof schema === 'object' && schema !== null && Object.keys(schema).length === 0 && !(TYPEBOX_KIND in schema)) {
+    throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} is an empty object, which is no schema clustr can tell from a mistake. To accept any value, leave ${field} out or use Type.Any().`, { field });
+  }
   let validate: ValidateFunction;
   try {
     validate = createAjv(loadAjv(), AJV_OPTIONS).compile(schema);

@@ -79,6 +79,9 @@ describe('compileMessageSchemas', () => {
     ['a TypeBox type that is not JSON', Type.BigInt()],
     ['a broken pattern', Type.String({ pattern: '([' })],
     ['an unresolvable $ref', Type.Ref('Missing')],
+    ['an object that is no schema', { name: 'order' }],
+    ['a misspelt keyword', { type: 'object', propertes: { id: { type: 'string' } } }],
+    ['a misspelt keyword deep inside', Type.Object({ id: Type.String({ maxLenght: 3 } as object) })],
   ])('throws CLUSTR_INVALID_OPTION for %s, naming the kind and keeping the cause', (_name, schema) => {
     let caught: unknown;
     try {
@@ -93,6 +96,24 @@ describe('compileMessageSchemas', () => {
     expect(error.message).toMatch(/^messages\.group is not a valid schema: /);
     expect(error.message).toContain("TypeBox's Type.*");
     expect(error.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('compileMessageSchemas: what counts as a schema', () => {
+  test('a plain empty object is refused with the two ways to accept anything; Type.Any() and annotations are schemas', () => {
+    let caught: unknown;
+    try {
+      compileMessageSchemas({ private: {} as TSchema });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'messages.private' });
+    expect((caught as Error).message).toBe('messages.private is an empty object, which is no schema clustr can tell from a mistake. To accept any value, leave messages.private out or use Type.Any().');
+    const validators = compileMessageSchemas({ private: Type.Any(), public: Type.Unknown(), group: Type.String({ title: 'job', description: 'a job id', examples: ['j1'], default: 'j0' }) });
+    expect(validators.private({ anything: [1] })).toEqual({ ok: true });
+    expect(validators.public(null)).toEqual({ ok: true });
+    expect(validators.group('j2')).toEqual({ ok: true });
+    expect(rejected(validators.group(2)).issues[0]).toMatchObject({ path: '/data', keyword: 'type' });
   });
 });
 
