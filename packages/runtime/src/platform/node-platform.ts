@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import type { ChildExit, ChildHandle, Clock, IpcMessage, LoopDelayMonitor, Platform, Signal, SpawnSpec, TimerHandle } from './platform';
 import type { Socket } from 'node:net';
 import { nodeRedisServer } from './redis-server';
+import { inheritableExecArgv } from './exec-argv';
 import type { RedisLike } from '../transport/redis-like';
 import type { RedisTarget } from '../process/redis-target';
 import { LineSplitter } from '../internal/lines';
@@ -117,7 +118,7 @@ export function nodePlatform(): Platform {
     argv: process.argv.slice(2),
     env: process.env,
     execPath: process.execPath,
-    execArgv: process.execArgv,
+    execArgv: inheritableExecArgv(process.execArgv),
     baseDir: main ? dirname(main) : process.cwd(),
     clock: realClock,
     spawn(spec: SpawnSpec): ChildHandle {

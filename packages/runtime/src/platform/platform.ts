@@ -87,7 +87,7 @@ export interface Platform {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The runtime children are started with by default (`process.execPath`). */
   readonly execPath: string;
-  /** Flags children inherit by default (`process.execArgv`: loaders such as tsx carry over). */
+  /** Flags children inherit by default (`process.execArgv` without `-e`/`-p` and their code: loaders such as tsx carry over). */
   readonly execArgv: readonly string[];
   /** Directory spawn() resolves relative files against: the directory of the main script. */
   readonly baseDir: string;
