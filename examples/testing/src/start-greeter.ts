@@ -17,7 +17,7 @@ export async function startGreeter(): Promise<Greeting> {
   cluster.program('greeter.js', (ctx) => {
     const worker = ctx.createWorker({ group: 'greeter', messages });
     greeter(worker);
-    void worker.emitReady(); // waits reloadDelay (500 ms) of simulated time
+    void worker.emitReady(); // registers once the worker is connected (simulated Redis)
   });
   const master = cluster.createMaster({ messages });
   const started = new Promise<void>((resolve) => master.onClusterStarted(resolve));
