@@ -3,7 +3,7 @@ import { clustrWorker, envelope, exitWithParent, fail, frameIds, params, rawChan
 
 interface Params {
   /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
-  impl: 'clustr' | 'unbatched' | 'signed' | 'signed-batched' | 'raw';
+  impl: 'clustr' | 'unbatched' | 'signed' | 'signed-batched' | 'raw' | 'prev';
   /** The secret of the signed sides. */
   secret?: string;
   coalesce?: boolean;
@@ -15,7 +15,7 @@ exitWithParent();
 
 async function main(): Promise<void> {
   if (p.impl !== 'raw') {
-    const worker = await clustrWorker('echo', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }) });
+    const worker = await clustrWorker('echo', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }), prev: p.impl === 'prev' });
     worker.onPrivate((message) => {
       worker.emitPrivate(message.meta.pid, message.data).catch(fail);
     });

@@ -7,7 +7,7 @@ import { clustrWorker, envelope, exitWithParent, fail, frameIds, onCommand, para
 
 interface Params {
   /** `signed`: clustr with a secret (every frame signed and verified); `signed-batched`: the same with `coalesce`. */
-  impl: 'clustr' | 'unbatched' | 'signed' | 'signed-batched' | 'raw';
+  impl: 'clustr' | 'unbatched' | 'signed' | 'signed-batched' | 'raw' | 'prev';
   /** The secret of the signed sides. */
   secret?: string;
   coalesce?: boolean;
@@ -28,7 +28,7 @@ function replied(seq: number): void {
 
 async function setup(): Promise<void> {
   if (p.impl !== 'raw') {
-    const worker = await clustrWorker('ping', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }) });
+    const worker = await clustrWorker('ping', p.ns, { ...(p.secret === undefined ? {} : { secret: p.secret }), ...(p.coalesce === undefined ? {} : { coalesce: p.coalesce }), prev: p.impl === 'prev' });
     worker.onPrivate((message) => replied((message.data as { seq: number }).seq));
     await worker.emitReady();
     sendOne = (seq) => worker.emitPrivate(p.target, payload(seq));

@@ -330,7 +330,8 @@ export async function latency(ctx: BenchContext): Promise<Figure[]> {
   const pairs: Partial<Record<Impl, PingPair>> = {};
   const samples: Record<Impl, number[]> = { clustr: [], unbatched: [], raw: [], signed: [], 'signed-batched': [], prev: [] };
   // With a secret and default settings (`signed-batched`): a lone frame goes alone in its tick, signed.
-  const impls: Impl[] = ['raw', 'clustr', 'unbatched', 'signed-batched'];
+  const prevName = process.env['BENCH_PREV_RUNTIME'] ? (process.env['BENCH_PREV_NAME'] ?? 'clustr before') : undefined;
+  const impls: Impl[] = ['raw', 'clustr', 'unbatched', 'signed-batched', ...(prevName === undefined ? [] : ['prev' as const])];
   try {
     for (const impl of impls) pairs[impl] = await openPair(ctx, impl);
     for (const impl of impls) await block(pairs[impl]!, rttWarmup);
@@ -346,6 +347,8 @@ export async function latency(ctx: BenchContext): Promise<Figure[]> {
   const clustr = summarize(samples.clustr);
   const signed = summarize(samples['signed-batched']);
   const unbatched = summarize(samples.unbatched);
+  const prev = prevName === undefined ? undefined : summarize(samples.prev);
+  if (prev !== undefined) ctx.log(`  ${prevName} p50 ${prev.p50.toFixed(0)} µs p99 ${prev.p99.toFixed(0)}`);
   ctx.log(
     `  raw p50 ${raw.p50.toFixed(0)} µs p99 ${raw.p99.toFixed(0)}; clustr p50 ${clustr.p50.toFixed(0)} µs p99 ${clustr.p99.toFixed(0)}; ` +
       `coalesce: false p50 ${unbatched.p50.toFixed(0)} µs p99 ${unbatched.p99.toFixed(0)}; signed p50 ${signed.p50.toFixed(0)} µs p99 ${signed.p99.toFixed(0)}`,
@@ -358,6 +361,9 @@ export async function latency(ctx: BenchContext): Promise<Figure[]> {
     figure({ ...common, id: 'latency.max', label: 'round trip max', clustr: clustr.max, baselines: [{ name: 'ioredis', value: raw.max }] }),
     // A lone frame is flushed in the tick it was emitted in: coalescing must not show here.
     figure({ ...common, id: 'latency.p50.coalescing', label: 'round trip p50, default (coalescing on) against coalesce: false, same blocks', clustr: clustr.p50, baselines: [{ name: 'coalesce: false', value: unbatched.p50 }, { name: 'ioredis', value: raw.p50 }] }),
+    ...(prev === undefined
+      ? []
+      : [figure({ ...common, id: 'latency.p50.vsPrevious', label: `round trip p50 against ${prevName!}, coalesce: false, same blocks`, clustr: unbatched.p50, baselines: [{ name: prevName!, value: prev.p50 }, { name: 'ioredis', value: raw.p50 }] })]),
     figure({ ...common, id: 'latency.p50.signed', label: 'round trip p50 with a secret (both frames signed and verified), same blocks', clustr: signed.p50, baselines: [{ name: 'ioredis', value: raw.p50 }], target: { kind: 'ratioAtMost', value: 1.2 } }),
     figure({ ...common, id: 'latency.p99.signed', label: 'round trip p99 with a secret', clustr: signed.p99, baselines: [{ name: 'ioredis', value: raw.p99 }] }),
   ];

@@ -82,6 +82,8 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
         this.distributor.add(pid);
       } else if (message.clustr === 'draining') {
         this.distributor.remove(pid);
+        // Out of the rotation: everything handed to it before this answer reaches it first (IPC keeps order).
+        void this.supervisor.sendTo(pid, { clustr: 'draining-ack' });
       }
     });
     this.events.on('childExited', ({ pid }) => this.distributor.remove(pid));
@@ -96,7 +98,11 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       concurrency: options.reloadConcurrency ?? 1,
       targets: () => this.supervisor.slots.filter((slot) => slot.state === 'running'),
       duplicate: (slot) => this.supervisor.duplicate(slot),
-      retire: (slot) => this.supervisor.retire(slot),
+      // Out of the rotation before it is told to stop, not when its `draining` arrives.
+      retire: (slot) => {
+        this.distributor.remove(slot.pid);
+        return this.supervisor.retire(slot);
+      },
       // Per reload that ran, not per request: SIGHUPs queued behind one reload must not each
       // report the last result (the first reload's result was lost, the hooks ran N times).
       onResult: (result) => {

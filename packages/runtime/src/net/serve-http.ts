@@ -102,8 +102,10 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
 /**
  * serveHttp when the master hands out connections: each one it hands over is served here,
  * also while draining (answered with `Connection: close`). The master is told `serving` now
- * and `draining` on kill, after which it hands this worker no more; the worker is done when
- * its last connection has closed, or after `drainTimeout`.
+ * and `draining` on kill. It answers `draining` once it has taken this worker out of its
+ * rotation; IPC keeps order, so every connection handed before that answer has arrived by
+ * then and is served. The worker is done when the master has answered (or is gone) and its
+ * last connection has closed, or after `drainTimeout`.
  */
 function serveHandedConnections(process: ClusterProcess, handler: http.RequestListener, channel: ParentChannel, options: ServeHttpOptions, drainTimeout: number): Promise<http.Server> {
   let draining = false;
@@ -112,26 +114,35 @@ function serveHandedConnections(process: ClusterProcess, handler: http.RequestLi
     handler(req, res);
   });
   const sockets = new Set<net.Socket>();
-  let idle: (() => void) | undefined;
+  /** Set while draining: checks whether the drain is over. */
+  let settle: (() => void) | undefined;
+  /** The master has taken this worker out of its rotation, or cannot hand it anything more. */
+  let released = false;
   server.on('connection', (socket: net.Socket) => {
     sockets.add(socket);
     socket.once('close', () => {
       sockets.delete(socket);
-      if (sockets.size === 0) idle?.();
+      settle?.();
     });
   });
-  const stop = channel.onMessage((message, socket) => {
+  const release = () => {
+    released = true;
+    settle?.();
+  };
+  const stopMessages = channel.onMessage((message, socket) => {
     if (message.clustr === 'conn' && socket instanceof net.Socket) server.emit('connection', socket);
+    else if (message.clustr === 'draining-ack') release();
   });
+  const stopClose = channel.onClose(release);
   process.onKill((done) => {
     draining = true;
-    channel.send({ clustr: 'draining' });
     let finished = false;
     const finish = () => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      stop();
+      stopMessages();
+      stopClose();
       done();
     };
     const timer = setTimeout(() => {
@@ -139,10 +150,13 @@ function serveHandedConnections(process: ClusterProcess, handler: http.RequestLi
       finish();
     }, drainTimeout);
     timer.unref();
-    if (sockets.size === 0) finish();
-    else idle = finish;
+    settle = () => {
+      if (released && sockets.size === 0) finish();
+    };
+    if (!channel.send({ clustr: 'draining' })) released = true;
+    settle();
   });
-  channel.send({ clustr: 'serving' });
+  if (!channel.send({ clustr: 'serving' })) released = true;
   return Promise.resolve(server);
 }
 

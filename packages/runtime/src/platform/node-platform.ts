@@ -108,6 +108,18 @@ function findExecutable(name: string): string | undefined {
 }
 
 /** The real process boundary: child_process, process signals, ioredis. */
+let pipesIgnored = false;
+/** From now on, writes to a closed stdout/stderr pipe are dropped; other output errors still throw. */
+function ignoreBrokenPipes(): void {
+  if (pipesIgnored) return;
+  pipesIgnored = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 export function nodePlatform(): Platform {
   const main = require.main?.filename ?? process.argv[1];
   // The process that started this one, as it was at start: the parent watch notices when it changes.
@@ -205,6 +217,10 @@ export function nodePlatform(): Platform {
         if (done) return;
         done = true;
         stop();
+        // A clustr parent that carried our output (`output: 'prefix'`) took the reading end of
+        // the pipe with it: a write now fails with EPIPE, an 'error' nobody handles, which would
+        // kill this process in the middle of its kill hooks. There is no one left to read it.
+        ignoreBrokenPipes();
         onGone();
       };
       // Two processes are watched, because they differ when a wrapper (a shell script without
@@ -245,7 +261,19 @@ export function nodePlatform(): Platform {
       if (startedBy !== parentPid || typeof process.send !== 'function' || !process.connected) return undefined;
       return {
         send(message) {
-          process.send?.(message);
+          // After the parent died, process.send emits ERR_IPC_CHANNEL_CLOSED as an 'error' event
+          // nobody handles, which crashed a draining worker mid-shutdown; the callback takes it.
+          if (!process.connected || typeof process.send !== 'function') return false;
+          process.send(message, undefined, undefined, () => undefined);
+          return true;
+        },
+        onClose(listener) {
+          if (!process.connected) {
+            queueMicrotask(listener);
+            return () => undefined;
+          }
+          process.once('disconnect', listener);
+          return () => process.off('disconnect', listener);
         },
         onMessage(listener) {
           const relay = (message: unknown, socket: unknown) => {

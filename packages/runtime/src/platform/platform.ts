@@ -67,9 +67,12 @@ export interface ChildHandle {
 
 /** The IPC channel to the process that started this one, when it is a Node parent that gave one. */
 export interface ParentChannel {
-  send(message: IpcMessage): void;
+  /** Sends `message` to the parent; false when the channel is closed (the parent is gone). Never throws. */
+  send(message: IpcMessage): boolean;
   /** Calls `listener` with every clustr message from the parent, and the socket handed over with it. Returns a function that stops. */
   onMessage(listener: (message: IpcMessage, socket: unknown) => void): () => void;
+  /** Calls `listener` once when the channel closes (the parent exited). Returns a function that stops. */
+  onClose(listener: () => void): () => void;
 }
 
 /**

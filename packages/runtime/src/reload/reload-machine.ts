@@ -198,22 +198,27 @@ export class ReloadMachine {
     if (settled === 'cancelled') return { ok: false, failure: { reason: 'cancelled', slot: first.id, pid: first.pid } };
     // A replacement that registered and then died (lazy init, first request) must not cost the old child.
     const died = fresh.findIndex((slot, k) => slot.state !== 'running' || slot.pid !== readyPids[k]);
-    if (settled === 'replacement-exited' || died !== -1) {
-      const k = Math.max(0, died);
-      this.deps.logger.error(
-        { event: 'reload.failed', reason: 'replacement-exited', slot: olds[k]!.id, pid: readyPids[k] },
-        `replacement ${readyPids[k]!} of pid ${olds[k]!.pid} exited after registering; stopping the reload, old workers keep serving`,
-      );
-      await Promise.all(fresh.map((s) => this.deps.retire(s)));
-      return { ok: false, failure: { reason: 'replacement-exited', slot: fresh[k]!.id, pid: readyPids[k]! } };
-    }
+    if (settled === 'replacement-exited' || died !== -1) return this.replacementDied(olds, fresh, readyPids, Math.max(0, died));
     this.setState('retiring', first.id);
     await this.draining;
     if (this.cancelled) return { ok: false, failure: { reason: 'cancelled', slot: first.id, pid: first.pid } };
-    // Out of rotation once signalled (they deregister, and stop taking connections); the
-    // next batch need not wait for their drain.
+    // The wait for the batch before may have been long (its drain): check the replacements again.
+    const diedMeanwhile = fresh.findIndex((slot, k) => slot.state !== 'running' || slot.pid !== readyPids[k]);
+    if (diedMeanwhile !== -1) return this.replacementDied(olds, fresh, readyPids, diedMeanwhile);
+    // Out of rotation once signalled (no new connections, no new requests); the next batch
+    // need not wait for their drain.
     this.draining = Promise.all(olds.map((old) => this.deps.retire(old))).then(() => undefined);
     return { ok: true, to: fresh.map((slot) => slot.pid) };
+  }
+
+  /** Replacement `k` of the batch exited after registering: the others go, every old child stays. */
+  private async replacementDied(olds: Slot[], fresh: Slot[], readyPids: number[], k: number): Promise<BatchOutcome> {
+    this.deps.logger.error(
+      { event: 'reload.failed', reason: 'replacement-exited', slot: olds[k]!.id, pid: readyPids[k] },
+      `replacement ${readyPids[k]!} of pid ${olds[k]!.pid} exited after registering; stopping the reload, old workers keep serving`,
+    );
+    await Promise.all(fresh.map((s) => this.deps.retire(s)));
+    return { ok: false, failure: { reason: 'replacement-exited', slot: fresh[k]!.id, pid: readyPids[k]! } };
   }
 
   /**

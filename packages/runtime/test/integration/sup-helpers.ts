@@ -113,14 +113,15 @@ export interface Load {
 /**
  * Continuous GET / to 127.0.0.1:`port` from `connections` keep-alive
  * connections, each issuing its next request as soon as the previous one is
- * answered. Bounded by `maxRequests` and `maxMs`.
+ * answered. Bounded by `maxRequests` and `maxMs`. `keepAlive: false`: every
+ * request on a new connection of its own (a short-connection load).
  */
-export function startLoad(port: number, options: { connections?: number; maxRequests?: number; maxMs?: number; requestTimeoutMs?: number } = {}): Load {
+export function startLoad(port: number, options: { connections?: number; maxRequests?: number; maxMs?: number; requestTimeoutMs?: number; keepAlive?: boolean } = {}): Load {
   const connections = options.connections ?? 10;
   const maxRequests = options.maxRequests ?? 200_000;
   const deadline = Date.now() + (options.maxMs ?? 60_000);
   const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const agent = new http.Agent({ keepAlive: options.keepAlive !== false, maxSockets: connections });
   const stats: LoadStats = { ok: 0, failed: 0, failures: [], byPid: new Map() };
   let issued = 0;
   let stopped = false;

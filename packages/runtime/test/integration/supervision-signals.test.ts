@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { killTracked, waitGone } from './harness';
 import { expectAllGone, is, isAlive, startMaster, stopCluster } from './sup-helpers';
 
@@ -100,6 +103,25 @@ describe('supervision: stopping the whole tree', () => {
     expect(await fx.exited).toEqual({ code: null, signal: 'SIGKILL' });
     // Bounded: children watch their parent through the IPC channel, which closes the instant it dies.
     await expectAllGone([parent, grandchild, idle], 5_000);
+  });
+});
+
+describe('supervision: a round-robin HTTP worker whose master dies', () => {
+  // The worker tells its master it drains over IPC; once the master was gone, that send raised
+  // ERR_IPC_CHANNEL_CLOSED as an unhandled 'error' and killed the worker in the middle of its hooks.
+  it('runs its kill hooks to the end after the master is SIGKILLed, and exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clustr-rr-kill-'));
+    const log = join(dir, 'kill.log');
+    try {
+      const fx = startMaster({ listen: { port: 0 }, batches: [[{ file: 'sup-http.js', env: { SUP_KILL_LOG: log } }]] });
+      const worker = (await fx.waitFor(is('http-ready'), 'worker serving')).pid;
+      process.kill(fx.pid, 'SIGKILL');
+      expect(await fx.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      await expectAllGone([worker], 5_000);
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['hook started', 'hook finished']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

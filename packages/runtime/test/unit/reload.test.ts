@@ -562,3 +562,29 @@ test('every transition of RELOAD_TRANSITIONS was exercised, and no other', () =>
   const seen = new Set(loggers.flatMap(transitions));
   expect([...seen].sort()).toEqual([...allowed].sort());
 });
+
+describe('a replacement that dies while the step before drains', () => {
+  // The old child of a step is stopped only once the old child of the step before has exited,
+  // which may take its whole drain. A replacement that died during that wait was not noticed,
+  // and its old child was stopped anyway: one worker fewer than before the reload.
+  test('fails the reload and keeps its old child', async () => {
+    const f = await fixture(2);
+    f.killDelay = 1_000;
+    const reload = f.master.reload();
+    // Replacement 2 registered at 300 and settled at 500; old 1 drains until 1250.
+    await f.cluster.advance(2 * (READY_DELAY + SETTLE) + 100);
+    expect(f.master.reloadState).toBe('retiring');
+    const spawned = f.logger.events('child.spawn').map((r) => r['pid'] as number);
+    const second = spawned[spawned.length - 1]!;
+    f.cluster.signal(second, 'SIGKILL');
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    expect(f.failed).toEqual([result]);
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'replacement-exited', pid: second } });
+    expect(result.replaced.map((r) => r.from)).toEqual([f.initial[0]]);
+    // The second old child was never signalled and still serves, beside the first replacement.
+    expect(f.cluster.process(f.initial[1]!).exit).toBeUndefined();
+    expect(appPids(f)).toEqual([result.replaced[0]!.to, f.initial[1]!].sort((a, b) => a - b));
+    await f.cluster.close();
+  });
+});

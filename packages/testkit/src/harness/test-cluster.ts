@@ -392,13 +392,26 @@ export class TestCluster {
       signalPid: (target, signal) => (signal === 0 ? this.sims.get(target)?.state === 'running' : this.signal(target, signal)),
       parentChannel: (parentPid) => {
         if (!sim.ipc || sim.parentPid !== parentPid) return undefined;
+        const parentRunning = () => this.sims.get(parentPid)?.state === 'running';
         return {
           send: (message) => {
-            if (sim.state === 'running') queueMicrotask(() => sim.toParent.forEach((listener) => listener(message)));
+            if (sim.state !== 'running' || !parentRunning()) return false;
+            queueMicrotask(() => sim.toParent.forEach((listener) => listener(message)));
+            return true;
           },
           onMessage: (listener) => {
             sim.fromParent.add(listener);
             return () => sim.fromParent.delete(listener);
+          },
+          // The channel closes when the parent exits, as Node's 'disconnect'.
+          onClose: (listener) => {
+            const parent = this.sims.get(parentPid);
+            let on = true;
+            if (parent === undefined || parent.state !== 'running') queueMicrotask(() => on && listener());
+            else parent.exitListeners.push(() => on && listener());
+            return () => {
+              on = false;
+            };
           },
         };
       },
