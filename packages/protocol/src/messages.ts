@@ -1,4 +1,4 @@
-import type { ValidateFunction } from 'ajv';
+import type { default as Ajv, ValidateFunction } from 'ajv';
 import type * as AjvExports from 'ajv';
 import { createAjv } from './ajv-setup';
 import { ClustrError } from './errors';
@@ -99,11 +99,29 @@ function loadAjv(): typeof AjvExports {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (ajvModule ??= require('ajv') as typeof AjvExports);
 }
+type AddFormats = (ajv: Ajv) => Ajv;
+let addFormats: AddFormats | undefined;
+/** ajv-formats: `format: 'email' | 'uuid' | 'date-time' | ...` validated, not refused as unknown. Loaded with Ajv. */
+function loadFormats(): AddFormats {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (addFormats ??= (require('ajv-formats') as { default: AddFormats }).default);
+}
+
+/** Every `x-…` key in `schema` (vendor annotations, which JSON Schema allows and ignores). */
+function vendorKeys(schema: unknown, found = new Set<string>(), depth = 0): Set<string> {
+  if (depth > 64 || typeof schema !== 'object' || schema === null) return found;
+  for (const [key, value] of Object.entries(schema)) {
+    if (key.startsWith('x-')) found.add(key);
+    else vendorKeys(value, found, depth + 1);
+  }
+  return found;
+}
 /**
  * `strictSchema`: a key that is no JSON Schema keyword (`{ tpye: 'string' }`, or an object that
  * is not a schema at all, `{ name: 'x' }`) fails the process's creation instead of being ignored,
- * which would turn validation off without a word. Ajv's other strict checks stay off: they warn
- * about schemas that are valid.
+ * which would turn validation off without a word. Vendor annotations (`x-…`) are allowed, and
+ * `format` is validated (ajv-formats). Ajv's other strict checks stay off: they warn about
+ * schemas that are valid.
  */
 const AJV_OPTIONS = { allErrors: false, strict: false, strictSchema: true, allowUnionTypes: true } as const;
 
@@ -139,7 +157,10 @@ function compileOne(schema: MessageSchema | undefined, field: string, dataPath: 
   }
   let validate: ValidateFunction;
   try {
-    validate = createAjv(loadAjv(), AJV_OPTIONS).compile(schema);
+    const ajv = createAjv(loadAjv(), AJV_OPTIONS);
+    loadFormats()(ajv);
+    for (const key of vendorKeys(schema)) ajv.addKeyword(key);
+    validate = ajv.compile(schema);
   } catch (error) {
     throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} is not a valid schema: ${(error as Error).message}. Build it with TypeBox's Type.* functions.`, {
       field,

@@ -115,6 +115,22 @@ describe('compileMessageSchemas: what counts as a schema', () => {
     expect(validators.group('j2')).toEqual({ ok: true });
     expect(rejected(validators.group(2)).issues[0]).toMatchObject({ path: '/data', keyword: 'type' });
   });
+
+  test('formats are validated, and vendor annotations (x-…) are allowed at any depth', () => {
+    const validators = compileMessageSchemas({
+      public: Type.Object({ email: Type.String({ format: 'email' }), id: Type.String({ format: 'uuid' }), at: Type.String({ format: 'date-time' }) }, { 'x-doc': 'a signup' }),
+      group: Type.Object({ n: Type.Integer({ 'x-unit': 'items' }) }),
+    });
+    const good = { email: 'a@example.com', id: '3f2b8c1e-9d4a-4e6b-8f1a-2c3d4e5f6a7b', at: '2026-11-30T05:00:00Z' };
+    expect(validators.public(good)).toEqual({ ok: true });
+    expect(rejected(validators.public({ ...good, email: 'not an email' })).issues[0]).toMatchObject({ path: '/data/email', keyword: 'format' });
+    expect(rejected(validators.public({ ...good, id: 'x' })).issues[0]).toMatchObject({ path: '/data/id', keyword: 'format' });
+    expect(validators.group({ n: 3 })).toEqual({ ok: true });
+  });
+
+  test('an unknown format is refused at creation, naming the field', () => {
+    expect(() => compileMessageSchemas({ private: Type.String({ format: 'postcode' }) })).toThrow(/^messages\.private is not a valid schema: .*unknown format "postcode"/);
+  });
 });
 
 describe('compileMessageSchemas: request and reply schemas', () => {

@@ -170,6 +170,14 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
   heartbeatTimeout?: number;
 }
 
+/** An exit code a process can end with: a whole number from 0 to 255. */
+function assertExitCode(exitCode: unknown): void {
+  if (typeof exitCode !== 'number' || !Number.isInteger(exitCode) || exitCode < 0 || exitCode > MAX_EXIT_CODE) {
+    const shown = typeof exitCode === 'string' ? `the string ${JSON.stringify(exitCode)}` : String(exitCode);
+    throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `exitCode must be a whole number from 0 to ${MAX_EXIT_CODE}; got ${shown}.`, { field: 'exitCode' });
+  }
+}
+
 /** The checks of every ProcessOptions key: the one list of option names, for typo hints too. */
 export const PROCESS_OPTION_CHECKS: { readonly [K in keyof ProcessOptions]-?: Check } = {
   reloadDelay: checks.ms,
@@ -666,9 +674,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   emitKill(pid: number, exitCode = 0): Promise<number> {
     try {
       this.assertPid(pid, 'pid');
-      if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > MAX_EXIT_CODE) {
-        throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `exitCode must be a whole number from 0 to ${MAX_EXIT_CODE}; got ${String(exitCode)}.`, { field: 'exitCode' });
-      }
+      assertExitCode(exitCode);
       return this.send(this.channels.private(pid), this.frame('kill', { pid, code: exitCode }));
     } catch (error) {
       return Promise.reject(error as Error);
@@ -904,6 +910,12 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
 
   /** Deregisters, stops this process's children, closes its connections and exits with `exitCode` (default 1). onKill hooks do not run. */
   close(exitCode = 1): Promise<void> {
+    try {
+      // Checked before anything stops: a bad code used to tear the process down and then fail in exit().
+      assertExitCode(exitCode);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.shutdown(exitCode, 'close', false);
   }
 

@@ -29,6 +29,9 @@ const CASES: Case[] = [
   { name: 'emit of an unknown kind', call: ({ worker }) => worker.emit(any('broadcast'), any('x')), code: 'CLUSTR_INVALID_ARGUMENT', field: 'kind' },
   { name: 'fetchClusterInfo with a negative timeout', call: ({ worker }) => worker.fetchClusterInfo(-1), code: 'CLUSTR_INVALID_OPTION', field: 'timeoutMs' },
   { name: 'request to a target that is neither a pid nor { group }', call: ({ worker }) => worker.request(any('jobs'), 'x'), code: 'CLUSTR_INVALID_ARGUMENT', field: 'target' },
+  { name: 'close with an exit code of 1.5', call: ({ worker }) => worker.close(1.5), code: 'CLUSTR_INVALID_ARGUMENT', field: 'exitCode' },
+  { name: 'close with an exit code of 256', call: ({ worker }) => worker.close(256), code: 'CLUSTR_INVALID_ARGUMENT', field: 'exitCode' },
+  { name: 'emitKill with an exit code of the string "2"', call: ({ worker, master }) => worker.emitKill(master.pid, any('2')), code: 'CLUSTR_INVALID_ARGUMENT', field: 'exitCode', message: /the string "2"/ },
   { name: 'request with a timeout of the string "500"', call: ({ worker, master }) => worker.request(master.pid, 'x', any({ timeout: '500' })), code: 'CLUSTR_INVALID_OPTION', field: 'options.timeout', message: /the string "500"/ },
 ];
 
@@ -57,8 +60,9 @@ describe('a bad argument rejects the promise (never a throw at the call) with a 
     // The message says what was wrong in words, not only the code.
     expect((error as Error).message.length).toBeGreaterThan(20);
     if (message !== undefined) expect((error as Error).message).toMatch(message);
-    // Nothing was sent for it.
+    // Nothing was sent for it, and the process still runs.
     expect(worker.stats).toMatchObject({ emitPublic: 0, emitPrivate: 0, emitGroup: 0, emitKill: 0, emitConfirmation: 0 });
+    expect(worker.status).toBe('running');
     await c.cluster.close();
   });
 });
