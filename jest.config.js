@@ -2,7 +2,9 @@
 // on 127.0.0.1 and real child processes). `pnpm test` builds first: integration
 // fixtures are plain JavaScript that require the built packages, as users would.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// A mutation run (`pnpm mutate`) keeps a copy of the workspace in .stryker-tmp: never a second
+// provider of the same package names.
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'] };
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -10,7 +10,9 @@ module.exports = {
   testEnvironment: 'node',
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts'],
+  // One package's unit tests when scripts/mutate.js runs that package (CLUSTR_MUTATE_PACKAGE).
+  testMatch: [`<rootDir>/packages/${process.env.CLUSTR_MUTATE_PACKAGE ?? '*'}/test/unit/**/*.test.ts`],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   moduleNameMapper: {
     '^@clustr/protocol/core$': '<rootDir>/packages/protocol/src/core.ts',
     '^@clustr/protocol$': '<rootDir>/packages/protocol/src/index.ts',

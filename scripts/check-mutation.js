@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Fails when a file's mutation score is under its floor (scripts/mutation-floors.mjs), reading the
-// report Stryker writes (reports/mutation/mutation.json, mutation-testing-report-schema). With
-// --table it prints the summary table for docs/testing.md instead.
+// reports Stryker writes per package (reports/mutation/<package>.json, mutation-testing-report-schema).
+// Packages named as arguments are checked (default: every package); with --table it prints the
+// summary table for docs/testing.md instead.
 'use strict';
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
@@ -11,13 +12,25 @@ const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 async function main() {
-  const { FLOORS } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
-  const report = JSON.parse(readFileSync(path.join(root, 'reports', 'mutation', 'mutation.json'), 'utf8'));
-  const rows = [];
+  const { FLOORS, PACKAGES } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const chosen = named.length > 0 ? named : PACKAGES;
+  const files = {};
   const problems = [];
+  for (const pkg of chosen) {
+    const file = path.join(root, 'reports', 'mutation', `${pkg}.json`);
+    if (!existsSync(file)) {
+      problems.push(`${pkg}: no report at reports/mutation/${pkg}.json (run: pnpm mutate ${pkg})`);
+      continue;
+    }
+    Object.assign(files, JSON.parse(readFileSync(file, 'utf8')).files);
+  }
+  const rows = [];
   for (const [file, floor] of Object.entries(FLOORS)) {
-    const entry = report.files[file] ?? report.files[path.join(root, file)];
+    if (!chosen.some((pkg) => file.startsWith(`packages/${pkg}/`))) continue;
+    const entry = files[file] ?? files[path.join(root, file)];
     if (!entry) {
+      if (problems.some((p) => file.startsWith(`packages/${p.split(':')[0]}/`))) continue;
       problems.push(`${file}: not in the report (is it in stryker.config.mjs's mutate list?)`);
       continue;
     }

@@ -44,4 +44,16 @@ export const FLOORS = {
   'packages/runtime/src/platform/exec-argv.ts': 90,
 };
 
-export const MUTATE = Object.keys(FLOORS);
+/**
+ * Each package's files are mutated against that package's own unit tests: a protocol mutant
+ * is caught (or not) by the protocol's tests, not by the thousand runtime tests that happen to
+ * decode a frame on the way — which also keeps a run within hours, not days.
+ */
+export const PACKAGES = ['protocol', 'runtime'];
+
+/** The files of one package (all of them when `pkg` is undefined). */
+export function filesOf(pkg) {
+  return Object.keys(FLOORS).filter((file) => pkg === undefined || file.startsWith(`packages/${pkg}/`));
+}
+
+export const MUTATE = filesOf(undefined);

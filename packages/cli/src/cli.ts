@@ -209,6 +209,7 @@ async function tail(io: Io, argv: TailArgs): Promise<ExitCode> {
       if (argv.count !== undefined && shown >= argv.count) enough();
     });
     io.err(`tailing ${client.namespace}:* on ${client.redisLabel}${argv.count === undefined ? '' : ` until ${argv.count} frame${argv.count === 1 ? '' : 's'}`} (Ctrl-C to stop)\n`);
+    io.err(`note: while this tail listens, Redis counts it as a receiver of every message in ${client.namespace}: a private message to a process that is gone is no longer seen as undelivered (docs/cli.md#tail)\n`);
     await Promise.race([done, interrupted]);
     await stopTail();
     return EXIT.ok;

@@ -1,6 +1,6 @@
 import type { Emitter } from 'mitt';
 import type { DataOf, FrameOf } from '@clustr/protocol/core';
-import type { RuntimeEvents } from '../process/events';
+import type { ReloadState, RuntimeEvents } from '../process/events';
 import type { Logger } from '../process/logger';
 import type { ReloadResult } from '../reload/reload-machine';
 
@@ -14,6 +14,8 @@ export interface CommandDeps {
   logger: Logger;
   /** True while the master runs (not stopping). */
   running(): boolean;
+  /** The rolling reload's state: `idle` unless one is running. */
+  reloadState(): ReloadState;
   /** The rolling reload SIGHUP runs. */
   reload(): Promise<ReloadResult>;
   /** The stop SIGTERM runs, with this exit code. */
@@ -61,16 +63,28 @@ export class Commands {
       return;
     }
     void this.deps.reply(to, { event: 'accepted', action });
-    const replaced = ({ from, to: next }: RuntimeEvents['reloadReplaced']) => void this.deps.reply(to, { event: 'replaced', from, to: next });
+    // A reload asked during a reload runs after it: the replacements of the one running are not its own.
+    let mine = this.deps.reloadState() === 'idle';
+    const started = ({ from }: RuntimeEvents['reloadState']) => {
+      if (from === 'idle') mine = true;
+    };
+    const replaced = ({ from, to: next }: RuntimeEvents['reloadReplaced']) => {
+      if (mine) void this.deps.reply(to, { event: 'replaced', from, to: next });
+    };
+    const off = () => {
+      this.deps.events.off('reloadState', started);
+      this.deps.events.off('reloadReplaced', replaced);
+    };
+    this.deps.events.on('reloadState', started);
     this.deps.events.on('reloadReplaced', replaced);
     this.deps.reload().then(
       (result) => {
-        this.deps.events.off('reloadReplaced', replaced);
+        off();
         const failure = result.failure === undefined ? {} : { failure: { reason: result.failure.reason, pid: result.failure.pid } };
         void this.deps.reply(to, { event: 'reloaded', ok: result.ok, replaced: result.replaced, ...failure });
       },
       (error: Error) => {
-        this.deps.events.off('reloadReplaced', replaced);
+        off();
         void this.deps.reply(to, { event: 'refused', reason: error.message.slice(0, 256) });
       },
     );

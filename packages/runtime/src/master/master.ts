@@ -1,6 +1,6 @@
 import { ClustrError, MASTER_GROUP, type ClusterInfo, type MessageSchemas } from '@clustr/protocol/core';
 import { ClusterProcess, type ProcessOptions } from '../process/cluster-process';
-import { checks } from '../process/options';
+import { checkKeys, checks, optionsObject } from '../process/options';
 import { ReloadMachine, type ReloadResult } from '../reload/reload-machine';
 import { Registry } from './registry';
 import type { Socket } from 'node:net';
@@ -34,6 +34,8 @@ const MASTER_OPTION_CHECKS = { readyTimeout: checks.ms, reloadConcurrency: check
  * deregistration may have been lost in the outage).
  */
 export const REVALIDATE_AFTER_MS = 5_000;
+
+const LISTEN_OPTION_KEYS = { port: checks.later, host: checks.later, distribution: checks.later };
 
 /** Exit codes of the master when a signal stops the cluster: 15 for SIGTERM (as the original clustr), 130 for SIGINT. */
 const STOP_SIGNALS = { SIGTERM: 15, SIGINT: 130 } as const;
@@ -177,6 +179,7 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       events: this.events,
       logger: this.logger,
       running: () => this.status === 'running',
+      reloadState: () => this.reloads.state,
       reload: () => this.reload(),
       stop: (code) => void this.shutdown(code, 'command'),
       reply: (to, data) => this.publish(this.channels.private(to.pid), { ...this.frame('commandReply', data), re: to.re }).catch(() => 0),
@@ -242,6 +245,8 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
    */
   listen(options: SharedSocketOptions): { port: number; host: string } {
     this.assertRunning('listen');
+    // port and host are checked where the socket is bound; here, a typo (`prot`) is named.
+    checkKeys(optionsObject(options, 'listen() options'), LISTEN_OPTION_KEYS, 'listen().');
     const distribution = options.distribution ?? 'round-robin';
     if (distribution !== 'round-robin' && distribution !== 'shared') {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() distribution must be "round-robin" or "shared"; got ${JSON.stringify(distribution)}.`, { field: 'distribution' });

@@ -16,10 +16,15 @@ export class Registry {
     this.entries.set(masterPid, { pid: masterPid, group: MASTER_GROUP, parentPid: masterPid });
   }
 
+  /**
+   * Records a registration. Returns whether the cluster's membership changed: a new pid, or a
+   * known pid now in another group or under another parent (a pid the OS reused), not a
+   * process registering again after a reconnect.
+   */
   add(entry: Registration): boolean {
     const known = this.entries.get(entry.pid);
     this.entries.set(entry.pid, entry);
-    return known === undefined;
+    return known === undefined || known.group !== entry.group || known.parentPid !== entry.parentPid;
   }
 
   /**

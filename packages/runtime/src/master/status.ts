@@ -69,6 +69,11 @@ export class StatusTable {
     });
   }
 
+  /** How many processes the table holds anything for (the master included): never more than the registry, after an interval. */
+  get size(): number {
+    return new Set([...this.beats.keys(), ...this.registeredAt.keys()]).size;
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
@@ -78,6 +83,9 @@ export class StatusTable {
   private sampleOwn(): void {
     if (this.stopped) return;
     const { clock, heartbeat, pid } = this.deps;
+    // Every interval, whether anyone asks for a status or not: processes that come and go
+    // (respawns, reloads) leave nothing behind.
+    this.prune();
     this.own = { health: heartbeat.sample(pid), at: clock.now() };
     this.timer = clock.setTimeout(() => this.sampleOwn(), heartbeat.interval);
     clock.unref?.(this.timer);
@@ -95,6 +103,7 @@ export class StatusTable {
 
   private silent(pid: number, silentMs: number): void {
     const entry = this.deps.registry.get(pid);
+    if (entry === undefined) this.forget(pid);
     if (this.stopped || entry === undefined) return;
     const error = new ClustrError('CLUSTR_PROCESS_HUNG', `process ${pid} (${entry.group}, child of ${entry.parentPid}) sent no heartbeat for ${silentMs} ms: its event loop is blocked. Its parent's watchdog restarts it unless its spawn definition says watchdog: false.`);
     this.deps.report(error, { event: 'process.hung', pid, parentPid: entry.parentPid, silentMs });

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { ClustrError } from '@clustr/protocol/core';
 import type { ClusterProcess } from '../process/cluster-process';
-import { checks } from '../process/options';
+import { checkKeys, checks, optionsObject } from '../process/options';
 import { LISTEN_FD_ENV, LISTEN_MODE_ENV } from '../supervision/supervisor';
 import type { ParentChannel } from '../platform/platform';
 import { adoptSharedSocket, type TcpHandle } from './shared-socket';
@@ -39,6 +39,7 @@ export function serveHttp(process: ClusterProcess, handler: http.RequestListener
   const { platform, killTimeout } = process as unknown as ServedProcess;
   let drainTimeout: number;
   try {
+    checkKeys(optionsObject(options, 'serveHttp() options'), { drainTimeout: checks.later, fd: checks.later, server: checks.object }, 'serveHttp().');
     drainTimeout = drainTimeoutWithin(options.drainTimeout, killTimeout);
   } catch (error) {
     return Promise.reject(error as Error);

@@ -6,7 +6,7 @@
  */
 const WITH_VALUE = new Set(['-e', '--eval', '-p', '--print', '-pe', '-ep']);
 const ALONE = new Set(['-i', '--interactive', '-c', '--check', '--test', '--watch', '--watch-preserve-output', '-']);
-const PREFIXES = ['--eval=', '--print=', '--test-', '--watch-path=', '--input-type='];
+const PREFIXES = ['--eval=', '--print=', '--test-', '--watch-path', '--input-type'];
 
 /**
  * The flags of `execArgv` a child node process inherits: loaders, `--require`,
@@ -22,7 +22,12 @@ export function inheritableExecArgv(execArgv: readonly string[]): string[] {
       i++;
       continue;
     }
-    if (ALONE.has(flag) || PREFIXES.some((prefix) => flag.startsWith(prefix))) continue;
+    if (ALONE.has(flag) || PREFIXES.some((prefix) => flag.startsWith(prefix))) {
+      // Its value, when written apart (`--watch-path src`, `--test-reporter spec`), goes with it:
+      // in execArgv a token that is not a flag is always the value of the flag before it.
+      if (!flag.includes('=')) while (i + 1 < execArgv.length && !execArgv[i + 1]!.startsWith('-')) i++;
+      continue;
+    }
     out.push(flag);
   }
   return out;

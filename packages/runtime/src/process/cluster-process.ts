@@ -822,6 +822,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       assertGroupData: (data, method) => this.assertData('group', data, method),
       publish: (channel, frame) => this.publish(channel, frame),
       send: (channel, frame) => this.send(channel, frame),
+      report: (error, context) => this.report(error, context),
       fetchClusterInfo: (timeoutMs) => this.fetchClusterInfo(timeoutMs),
       timeoutError: (downtimeBefore, fallback) => timeoutError(this.transport.state !== 'ready' || this.transport.info.downtimeMs > downtimeBefore, this.redis.label, fallback),
       downtime: () => this.transport.info.downtimeMs,

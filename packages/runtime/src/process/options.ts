@@ -22,6 +22,8 @@ function invalid(field: string, expected: string, value: unknown): ClustrError {
 export type Check = (value: unknown, field: string) => void;
 
 export const checks = {
+  /** A known key whose value is checked further on, where it is used. */
+  later: (() => undefined) as Check,
   ms: ((value, field) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_MS) throw invalid(field, `a whole number of milliseconds from 0 to ${MAX_TIMEOUT_MS}`, value);
   }) as Check,

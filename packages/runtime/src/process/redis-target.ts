@@ -17,8 +17,11 @@ export interface ResolvedRedis {
   target: RedisTarget;
   /** For messages and logs: the URL with its password replaced by `***`. */
   label: string;
-  /** What children get in their environment to connect to the same Redis. */
-  env: Record<string, string>;
+  /**
+   * What children get in their environment to connect to the same Redis; `undefined`
+   * removes a variable inherited from further up (a URL here, options up there).
+   */
+  env: Record<string, string | undefined>;
   /** True when nothing was configured (no option, no environment): the default address. */
   isDefault: boolean;
 }
@@ -63,8 +66,8 @@ export function resolveRedis(option: RedisTarget | undefined, env: Readonly<Reco
   const isDefault = target === undefined && (env['CLUSTR_REDIS_URL'] === undefined || env['CLUSTR_REDIS_URL'] === '');
   // CLUSTR_DEFAULT_REDIS_URL moves the default address itself (tests use it to find nothing there): still unconfigured.
   if (target === undefined) target = env['CLUSTR_REDIS_URL'] || env['CLUSTR_DEFAULT_REDIS_URL'] || DEFAULT_REDIS_URL;
-  if (typeof target === 'string') return { target, label: redactUrl(target), env: { CLUSTR_REDIS_URL: target }, isDefault };
-  return { target, label: labelOf(target), env: { CLUSTR_REDIS_OPTIONS: JSON.stringify(target) }, isDefault };
+  if (typeof target === 'string') return { target, label: redactUrl(target), env: { CLUSTR_REDIS_URL: target, CLUSTR_REDIS_OPTIONS: undefined }, isDefault };
+  return { target, label: labelOf(target), env: { CLUSTR_REDIS_OPTIONS: JSON.stringify(target), CLUSTR_REDIS_URL: undefined }, isDefault };
 }
 
 /** The commands clustr's own clients send: the least an ACL user of a cluster needs (docs/security.md). */

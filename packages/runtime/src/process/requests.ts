@@ -73,8 +73,10 @@ export interface CallerDeps {
   assertGroupData(data: unknown, method: string): void;
   /** A runtime frame: resolves to the number of receivers; failures are reported, and reject. */
   publish(channel: string, frame: FrameOf<'request'>): Promise<number>;
-  /** A user message (emitAny): resolves to the number of receivers. */
+  /** A user message (emitAny): resolves to the number of receivers; a failed publish is reported, and rejects. */
   send(channel: string, frame: FrameOf<'any'>): Promise<number>;
+  /** Reports an error through onError (and the log). */
+  report(error: Error, context: { event: string; [field: string]: unknown }): void;
   fetchClusterInfo(timeoutMs: number): Promise<ClusterInfo>;
   /** The error of a request that got no answer in time: Redis's fault if it was away meanwhile. */
   timeoutError(downtimeBefore: number, fallback: () => ClustrError): ClustrError;
@@ -100,6 +102,8 @@ export class Requests {
   /** Pids that refused a call because they are stopping: not picked again while they are in the view. */
   private readonly stopping = new Set<number>();
   private fetching: Promise<void> | undefined;
+  /** emitAny publishes that failed: send reported them already. */
+  private readonly sendFailures = new WeakSet<Error>();
   private readonly loadOf = (pid: number): number => this.load.get(pid) ?? 0;
   private readonly isStopping = (pid: number): boolean => this.stopping.has(pid);
 
@@ -170,7 +174,14 @@ export class Requests {
     }
     this.deps.stats.emitAny++;
     const go = () => this.sendAny(group, data, new Set());
-    return this.view.ready ? go() : this.ensureView(this.deps.clusterInfoTimeout).then(go);
+    const sent = this.view.ready ? go() : this.ensureView(this.deps.clusterInfoTimeout).then(go);
+    // Fire-and-forget is what emitAny is for: a message that found no member (or no view of
+    // the group) is reported through onError too, and a caller that ignores the promise
+    // does not crash on an unhandled rejection. A failed publish is reported by send already.
+    sent.catch((error: Error) => {
+      if (!this.sendFailures.has(error)) this.deps.report(error, { event: 'any.failed', group });
+    });
+    return sent;
   }
 
   /** A reply arrived on this process's private channel. */
@@ -395,7 +406,10 @@ export class Requests {
       const pid = this.view.pick(group, this.loadOf, (p) => tried.has(p) || this.stopping.has(p));
       if (pid === undefined) throw noMember('emitAny', group, this.view.members(group).length, tried.size);
       const frame: FrameOf<'any'> = { v: PROTOCOL_VERSION, kind: 'any', id: this.deps.nextId(), meta: this.deps.meta, data: { group, body: data } };
-      const receivers = await this.deps.send(this.deps.channels.private(pid), frame);
+      const receivers = await this.deps.send(this.deps.channels.private(pid), frame).catch((error: Error) => {
+        this.sendFailures.add(error);
+        throw error;
+      });
       if (receivers > 0) return receivers;
       // Nobody got it: safe to give it to another member.
       tried.add(pid);

@@ -75,7 +75,7 @@ export interface SupervisorContext {
   /** How long a child may take to exit after SIGTERM before it is killed with SIGKILL, in ms. */
   stopTimeout: number;
   /** Environment every child gets: the cluster identity. */
-  childEnv(): Record<string, string>;
+  childEnv(): Record<string, string | undefined>;
   /** `--cluster-*` args this process hands down. */
   inheritedArgs: Record<string, unknown>;
   /** Listening sockets handed to every child (master only). */
@@ -253,7 +253,12 @@ export class Supervisor {
     const fds = this.ctx.inheritFds();
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(platform.env)) if (value !== undefined) env[key] = value;
-    Object.assign(env, definition.env, this.ctx.childEnv());
+    Object.assign(env, definition.env);
+    // The cluster identity wins over both; undefined removes what this process inherited.
+    for (const [key, value] of Object.entries(this.ctx.childEnv())) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
     // Only a child handed the socket may be told where it is: inherited from a worker that got
     // one, the variable named an unrelated descriptor of the grandchild (an epoll handle).
     delete env[LISTEN_FD_ENV];

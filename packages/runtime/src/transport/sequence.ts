@@ -59,7 +59,17 @@ interface Stream {
   lastTs: number;
   /** When it was last heard, as a count of checks: the least recently heard are forgotten first. */
   touched: number;
+  /** When it was last heard, in clock time: a sender forgets a channel's counter only after SENDER_IDLE_MS. */
+  heardAt: number;
 }
+
+/**
+ * How long a stream must have been silent for `seq` 1 from the same run to be a new
+ * start: the sender forgets a counter only after SENDER_IDLE_MS without publishing on
+ * it; half of that leaves room for frames in flight and clocks that drift. Anything
+ * sooner is an old frame again (ioredis resends its queue after a reconnect).
+ */
+export const RESTART_SILENCE_MS = SENDER_IDLE_MS / 2;
 
 const OK: SequenceVerdict = { kind: 'ok' };
 const DUPLICATE: SequenceVerdict = { kind: 'duplicate' };
@@ -75,6 +85,8 @@ export class SequenceTracker {
   private clock = 0;
   /** The newest `ts` of a stream forgotten for room: older signed frames of unknown streams cannot be told from replays. */
   private horizon = 0;
+
+  constructor(private readonly now: () => number) {}
 
   /**
    * Checks one frame from `pid`/`instance` on `channel`. Frames without an
@@ -92,6 +104,7 @@ export class SequenceTracker {
     let runs = senders.get(pid);
     let stream: Stream | undefined;
     if (runs !== undefined) for (let i = 0; i < runs.length; i++) if (runs[i]!.instance === instance) stream = runs[i];
+    const now = this.now();
     if (stream === undefined) {
       // A receiver that subscribes mid-stream starts from the first number it sees: not a gap.
       if (ts !== undefined && ts <= this.horizon) return DUPLICATE;
@@ -99,13 +112,15 @@ export class SequenceTracker {
         this.forgetOldest();
         runs = senders.get(pid);
       }
-      const fresh: Stream = { instance, last: seq, lastTs: ts ?? 0, touched: ++this.clock };
+      const fresh: Stream = { instance, last: seq, lastTs: ts ?? 0, touched: ++this.clock, heardAt: now };
       if (runs === undefined) senders.set(pid, [fresh]);
       else runs.push(fresh);
       this.count++;
       return OK;
     }
     stream.touched = ++this.clock;
+    const silentFor = now - stream.heardAt;
+    stream.heardAt = now;
     if (seq === stream.last + 1) {
       stream.last = seq;
       if (ts !== undefined && ts > stream.lastTs) stream.lastTs = ts;
@@ -118,8 +133,9 @@ export class SequenceTracker {
       return { kind: 'gap', missed };
     }
     // The sender forgot an idle channel's counter and started again (see SequenceNumbers): 1 after a
-    // higher number (1 after 1 is the same frame twice), and when signed, newer than the stream.
-    if (seq === 1 && stream.last > 1 && (ts === undefined || ts > stream.lastTs)) {
+    // higher number (1 after 1 is the same frame twice) and a long silence, and when signed, newer
+    // than the stream. Soon after the stream's last frame, 1 is the start of a resent run.
+    if (seq === 1 && stream.last > 1 && silentFor >= RESTART_SILENCE_MS && (ts === undefined || ts > stream.lastTs)) {
       stream.last = 1;
       if (ts !== undefined) stream.lastTs = ts;
       return OK;

@@ -77,7 +77,7 @@ export class Transport {
   private readonly listener = (channel: string, raw: string) => this.receive(channel, raw);
   private readonly connection: Connection;
   private readonly outbox: Outbox;
-  private readonly tracker = new SequenceTracker();
+  private readonly tracker: SequenceTracker;
   private readonly channels = new Set<string>();
   private closed = false;
   private readyWaiters: Array<() => void> = [];
@@ -93,6 +93,7 @@ export class Transport {
 
   constructor(options: TransportOptions) {
     this.options = options;
+    this.tracker = new SequenceTracker(() => options.clock.now());
     this.publisher = options.publisher;
     this.subscriber = options.subscriber;
     this.subscriber.on('message', this.listener);

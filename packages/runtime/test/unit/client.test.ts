@@ -65,6 +65,24 @@ describe('commands over Redis', () => {
     await f.cluster.close();
   });
 
+  test('a reload asked during a reload waits for it, and reports only its own replacements', async () => {
+    const f = await fixture(2);
+    const before = f.master.clusterInfo['app']!;
+    const client = await f.cluster.createClient();
+    const running = f.master.reload();
+    await f.cluster.settle();
+    expect(f.master.reloadState).not.toBe('idle');
+    const progress: CommandProgress[] = [];
+    const summary = await driving(f.cluster, client.reload((step) => progress.push(step)));
+    const first = await running;
+    // The running reload replaced `before`; the command's own reload replaced those replacements.
+    expect(first.replaced.map((r) => r.from)).toEqual(before);
+    expect(summary.replaced.map((r) => r.from)).toEqual(first.replaced.map((r) => r.to));
+    expect(progress.filter((p) => p.event === 'replaced')).toEqual(summary.replaced.map((r) => ({ event: 'replaced', ...r })));
+    await client.close();
+    await f.cluster.close();
+  });
+
   test('a reload whose replacement never registers fails with CLUSTR_RELOAD_FAILED, and the old children keep running', async () => {
     const f = await fixture(2);
     const before = f.master.clusterInfo['app']!;

@@ -11,6 +11,11 @@ describe('inheritableExecArgv', () => {
     ['-p, --print, -pe and their code', ['-p', '1', '--print', '2', '-pe', '3', '-ep', '4'], []],
     ['--print=code', ['--print=1'], []],
     ['the input type of the code', ['--input-type=module', '-e', 'x'], []],
+    [
+      'the values of dropped flags written apart, and nothing after them',
+      ['--watch-path', 'src', '--enable-source-maps', '--test-reporter', 'spec', '--test-reporter-destination', 'stdout', '--input-type', 'module', '-r', 'dotenv/config', '--test-only', '--inspect'],
+      ['--enable-source-maps', '-r', 'dotenv/config', '--inspect'],
+    ],
     ['run modes that change what a file means', ['-i', '--interactive', '-c', '--check', '--test', '--test-reporter=tap', '--watch', '--watch-path=src', '--watch-preserve-output', '-'], []],
   ])('drops %s', (_name, execArgv, expected) => {
     expect(inheritableExecArgv(execArgv)).toEqual(expected);

@@ -6,6 +6,11 @@ import { Master as SrcMaster } from '../../src';
 import { countersOf } from '../../src/process/heartbeat';
 import { argOf, recordingLogger, thrown } from './helpers';
 import { fakePlatform, flush } from './fake-platform';
+import mitt from 'mitt';
+import type { Clock, TimerHandle } from '../../src/platform/platform';
+import type { RuntimeEvents } from '../../src/process/events';
+import type { Slot } from '../../src/supervision/supervisor';
+import { STALL_SLACK_MS, Watchdog } from '../../src/supervision/watchdog';
 
 const INTERVAL = 1_000;
 const TIMEOUT = 3 * INTERVAL;
@@ -211,6 +216,21 @@ describe('the watchdog', () => {
     await cluster.close();
   });
 
+  test('workers that come and go leave nothing behind in the master’s status table, whether anyone asks for a status or not', async () => {
+    const { cluster, master } = await tree([{ file: 'web.js' }, { file: 'web.js' }]);
+    const table = (master as unknown as { statusTable: { size: number } }).statusTable;
+    for (let round = 0; round < 5; round++) {
+      const pid = master.clusterInfo['web']![0]!;
+      await cluster.advance(INTERVAL);
+      cluster.signal(pid, 'SIGKILL');
+      await cluster.until(() => master.clusterInfo['web']?.length === 2 && !master.clusterInfo['web'].includes(pid));
+    }
+    await cluster.advance(2 * INTERVAL);
+    // The master and its two workers: none of the five that died.
+    expect(table.size).toBe(3);
+    await cluster.close();
+  });
+
   test('a grandchild that falls silent is reported on the master and on its parent, and its parent (not the master) kills it', async () => {
     const { cluster, master, errors } = await tree([{ file: 'parent.js' }]);
     const parentPid = master.clusterInfo['parents']![0]!;
@@ -233,4 +253,73 @@ test('a heartbeat carries only the stats figures its schema takes: whole counts,
   expect(countersOf({ sent: 3, nested: { a: 1, b: 2.5, c: -1 }, latency: 1.5, label: 'x', list: [1], none: null, neg: -2 })).toEqual({ sent: 3, nested: { a: 1 } });
   const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`c${i}`, i]));
   expect(Object.keys(countersOf(many))).toHaveLength(64);
+});
+
+describe('the watchdog after a stall of its own', () => {
+  /** A clock whose time moves only when the test says, and whose timers fire only when the test says. */
+  function handClock() {
+    let now = 0;
+    const timers = new Map<number, { at: number; fn: () => void }>();
+    let next = 1;
+    const clock: Clock = {
+      now: () => now,
+      setTimeout: (fn, ms) => {
+        timers.set(next, { at: now + ms, fn });
+        return next++ as unknown as TimerHandle;
+      },
+      clearTimeout: (handle) => void timers.delete(handle as unknown as number),
+    };
+    /** Time jumps to `to`, then every timer due by then fires (a loop blocked until `to` does this). */
+    const jump = (to: number): void => {
+      now = to;
+      for (const [id, t] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+        if (t.at <= now && timers.delete(id)) t.fn();
+      }
+    };
+    return { clock, jump };
+  }
+
+  function watched() {
+    const { clock, jump } = handClock();
+    const events = mitt<RuntimeEvents>();
+    const kill = jest.fn();
+    const slot = { id: 1, pid: 42, state: 'running', file: '/app/web.js', definition: {}, child: { kill } } as unknown as Slot;
+    const reported: string[] = [];
+    const logger = recordingLogger();
+    const watchdog = new Watchdog({ pid: 1, events, clock, logger, timeout: TIMEOUT, slots: () => [slot], report: (error) => reported.push(error.code) });
+    const beat = (): void =>
+      events.emit('heartbeat', { kind: 'heartbeat', meta: { pid: 42, group: 'web' }, data: { parentPid: 1, interval: INTERVAL } } as unknown as FrameOf<'heartbeat'>);
+    return { jump, beat, kill, reported, logger, watchdog };
+  }
+
+  test('a deadline that fires long after it was due (our loop was blocked) starts over instead of killing the child', () => {
+    const { jump, beat, kill, reported, logger } = watched();
+    beat();
+    // Blocked from 0 to 10 s: the child's beats of that time wait unread in the socket.
+    jump(10 * INTERVAL);
+    expect(kill).not.toHaveBeenCalled();
+    expect(reported).toEqual([]);
+    expect(logger.records.find((r) => r.fields['event'] === 'watchdog.stalled')?.fields).toMatchObject({ pid: 42, lateMs: 10 * INTERVAL - TIMEOUT });
+    // Now the unread beats arrive: the child is healthy and stays.
+    beat();
+    jump(10 * INTERVAL + TIMEOUT - 1);
+    expect(kill).not.toHaveBeenCalled();
+  });
+
+  test('the stall only postpones the verdict: a child that is really silent is killed one timeout later', () => {
+    const { jump, beat, kill, reported } = watched();
+    beat();
+    jump(10 * INTERVAL);
+    expect(kill).not.toHaveBeenCalled();
+    jump(10 * INTERVAL + TIMEOUT);
+    expect(kill).toHaveBeenCalledWith('SIGKILL');
+    expect(reported).toEqual(['CLUSTR_PROCESS_HUNG']);
+  });
+
+  test('a deadline that fires on time (or nearly) is a verdict', () => {
+    const { jump, beat, kill } = watched();
+    beat();
+    jump(TIMEOUT + Math.min(STALL_SLACK_MS, TIMEOUT / 2) - 1);
+    expect(kill).toHaveBeenCalledWith('SIGKILL');
+  });
 });

@@ -1,6 +1,7 @@
 // Where a process connects, what its children are handed, and how refusals read: the
 // password is never shown. The same against a real redis-server with an ACL user and TLS:
 // test/integration/redis-access.test.ts.
+import { createTestCluster } from '@clustr/testkit';
 import { isAuthError, isTlsRefusal, redactUrl, redisAuthError, redisTlsError, resolveRedis } from '../../src/process/redis-target';
 
 describe('resolveRedis', () => {
@@ -60,5 +61,27 @@ describe('refusals', () => {
     expect(refused).toMatchObject({ code: 'CLUSTR_REDIS_UNREACHABLE' });
     expect(refused.message).toContain('the TLS handshake with Redis at rediss://app:***@h:1 failed: self-signed certificate in certificate chain.');
     expect(refused.message).toContain('NODE_EXTRA_CA_CERTS');
+  });
+});
+
+describe('what children are handed', () => {
+  test('a process given a URL while its parent handed down options passes on the URL only: its children never connect by the stale options', async () => {
+    const cluster = createTestCluster({ clock: 'manual' });
+    cluster.program('parent.js', (ctx) => {
+      const worker = ctx.createWorker({ group: 'parents', redis: 'redis://127.0.0.1:6379/0' });
+      worker.spawn([{ file: 'leaf.js' }]);
+      void worker.emitReady();
+    });
+    cluster.program('leaf.js', (ctx) => void ctx.createWorker({ group: 'leaves' }).emitReady());
+    const master = cluster.createMaster({ redis: { host: '127.0.0.1', port: 6379 } });
+    master.spawn([{ file: 'parent.js' }]);
+    await cluster.until(() => master.clusterInfo['leaves']?.length === 1);
+    const parent = cluster.process(master.clusterInfo['parents']![0]!);
+    const leaf = cluster.process(master.clusterInfo['leaves']![0]!);
+    expect(parent.env['CLUSTR_REDIS_OPTIONS']).toBe(JSON.stringify({ host: '127.0.0.1', port: 6379 }));
+    expect(parent.env).not.toHaveProperty('CLUSTR_REDIS_URL');
+    expect(leaf.env['CLUSTR_REDIS_URL']).toBe('redis://127.0.0.1:6379/0');
+    expect(leaf.env).not.toHaveProperty('CLUSTR_REDIS_OPTIONS');
+    await cluster.close();
   });
 });

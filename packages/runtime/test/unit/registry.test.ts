@@ -6,7 +6,7 @@ import { Registry } from '../../src/master/registry';
 import { argOf, recordingLogger, startCluster } from './helpers';
 
 describe('Registry', () => {
-  test('holds the master under "master"; add reports whether the pid is new', () => {
+  test('holds the master under "master"; add reports whether membership changed (a new pid, or a reused one elsewhere)', () => {
     const registry = new Registry(1);
     expect(registry.info()).toEqual({ master: [1] });
     expect(registry.add({ pid: 2, group: 'web', parentPid: 1 })).toBe(true);
@@ -14,6 +14,11 @@ describe('Registry', () => {
     expect(registry.add({ pid: 3, group: 'web', parentPid: 1 })).toBe(true);
     expect(registry.info()).toEqual({ master: [1], web: [2, 3] });
     expect(registry.has(3)).toBe(true);
+    // A reused pid: another group, or another parent, is a change of membership.
+    expect(registry.add({ pid: 3, group: 'jobs', parentPid: 1 })).toBe(true);
+    expect(registry.info()).toEqual({ master: [1], web: [2], jobs: [3] });
+    expect(registry.add({ pid: 3, group: 'jobs', parentPid: 2 })).toBe(true);
+    expect(registry.add({ pid: 3, group: 'jobs', parentPid: 2, seenAt: 5 })).toBe(false);
   });
 
   test('remove takes the pid and all its descendants, never the master', () => {

@@ -296,6 +296,25 @@ describe('failures', () => {
     expect(web.stats).toMatchObject({ requestsFailed: 1, requestsSent: 0 });
   });
 
+  test('an emitAny nobody awaits that finds no member is reported through onError, and does not crash the process with an unhandled rejection', async () => {
+    c = await startCluster({ groups: ['web'] });
+    const [web] = c.workers as [Worker];
+    const reported: Array<[string | undefined, unknown]> = [];
+    web.onError((error, context) => reported.push([(error as Error & { code?: string }).code, context.event]));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      void web.emitAny('jobs', 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(reported).toEqual([['CLUSTR_NO_MEMBER', 'any.failed']]);
+  });
+
   test('a pid nothing listens on rejects at once with CLUSTR_TARGET_GONE (it did not run)', async () => {
     c = await startCluster({ groups: ['web'] });
     const [web] = c.workers as [Worker];

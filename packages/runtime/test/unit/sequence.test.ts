@@ -1,5 +1,11 @@
 // Sequence numbers on their own: the sender's counters and the receiver's verdicts.
-import { MAX_TRACKED_STREAMS, SENDER_IDLE_MS, SequenceNumbers, SequenceTracker } from '../../src/transport/sequence';
+import { MAX_TRACKED_STREAMS, RESTART_SILENCE_MS, SENDER_IDLE_MS, SequenceNumbers, SequenceTracker } from '../../src/transport/sequence';
+
+let now = 0;
+beforeEach(() => {
+  now = 0;
+});
+const tracker = (): SequenceTracker => new SequenceTracker(() => now);
 
 describe('SequenceNumbers (the sender)', () => {
   test('counts from 1 per channel, independently', () => {
@@ -27,7 +33,7 @@ describe('SequenceNumbers (the sender)', () => {
 
 describe('SequenceTracker (the receiver)', () => {
   test('the first frame of a stream sets its start (no gap), then +1 is in order, a jump is a gap, a repeat is a duplicate', () => {
-    const t = new SequenceTracker();
+    const t = tracker();
     expect(t.check(7, 'i', 'ch', 40)).toEqual({ kind: 'ok' });
     expect(t.check(7, 'i', 'ch', 41)).toEqual({ kind: 'ok' });
     expect(t.check(7, 'i', 'ch', 45)).toEqual({ kind: 'gap', missed: 3 });
@@ -37,7 +43,7 @@ describe('SequenceTracker (the receiver)', () => {
   });
 
   test('streams are per pid, instance and channel: a new run of the same pid, or another channel, starts afresh', () => {
-    const t = new SequenceTracker();
+    const t = tracker();
     t.check(7, 'run1', 'ch', 10);
     expect(t.check(7, 'run2', 'ch', 1)).toEqual({ kind: 'ok' });
     expect(t.check(8, 'run1', 'ch', 1)).toEqual({ kind: 'ok' });
@@ -47,7 +53,7 @@ describe('SequenceTracker (the receiver)', () => {
   });
 
   test('frames without an instance or a seq (a foreign sender) are not tracked', () => {
-    const t = new SequenceTracker();
+    const t = tracker();
     for (let i = 0; i < 3; i++) {
       expect(t.check(7, undefined, 'ch', 5)).toEqual({ kind: 'ok' });
       expect(t.check(7, 'i', 'ch', undefined)).toEqual({ kind: 'ok' });
@@ -55,33 +61,49 @@ describe('SequenceTracker (the receiver)', () => {
     expect(t.size).toBe(0);
   });
 
-  test('seq 1 after a higher number is a sender that forgot an idle channel: a new start, unsigned', () => {
-    const t = new SequenceTracker();
+  test('seq 1 after a higher number and a long silence is a sender that forgot an idle channel: a new start, unsigned', () => {
+    const t = tracker();
     t.check(7, 'i', 'ch', 900);
+    now += RESTART_SILENCE_MS;
     expect(t.check(7, 'i', 'ch', 1)).toEqual({ kind: 'ok' });
     expect(t.check(7, 'i', 'ch', 2)).toEqual({ kind: 'ok' });
   });
 
+  test('seq 1 soon after a higher number from the same run is a resent run (ioredis after a reconnect): every resent frame is a duplicate', () => {
+    const t = tracker();
+    for (let seq = 1; seq <= 5; seq++) expect(t.check(7, 'i', 'ch', seq)).toEqual({ kind: 'ok' });
+    now += RESTART_SILENCE_MS - 1;
+    for (let seq = 1; seq <= 5; seq++) expect(t.check(7, 'i', 'ch', seq)).toEqual({ kind: 'duplicate' });
+    // The run goes on where it was.
+    expect(t.check(7, 'i', 'ch', 6)).toEqual({ kind: 'ok' });
+    // The silence counts from the last frame heard, duplicates included.
+    now += RESTART_SILENCE_MS - 1;
+    expect(t.check(7, 'i', 'ch', 1)).toEqual({ kind: 'duplicate' });
+  });
+
   test('the first frame of a stream, delivered twice (an ioredis resend after a reconnect), is a duplicate', () => {
-    const t = new SequenceTracker();
+    const t = tracker();
     expect(t.check(7, 'i', 'ch', 1)).toEqual({ kind: 'ok' });
     expect(t.check(7, 'i', 'ch', 1)).toEqual({ kind: 'duplicate' });
     expect(t.check(7, 'i', 'ch', 1, 5)).toEqual({ kind: 'duplicate' });
   });
 
   test('signed: a restart at 1 counts only when its ts is newer than the stream; a replayed first frame is a duplicate', () => {
-    const t = new SequenceTracker();
+    const t = tracker();
     expect(t.check(7, 'i', 'ch', 1, 1_000)).toEqual({ kind: 'ok' });
     expect(t.check(7, 'i', 'ch', 2, 1_010)).toEqual({ kind: 'ok' });
     // The captured first frame, replayed: same seq, old ts.
     expect(t.check(7, 'i', 'ch', 1, 1_000)).toEqual({ kind: 'duplicate' });
-    // A genuine new start after the sender forgot the channel: seq 1, a newer ts.
+    // A genuine new start after the sender forgot the channel: seq 1, a newer ts, a long silence.
+    now += RESTART_SILENCE_MS;
+    expect(t.check(7, 'i', 'ch', 1, 1_005)).toEqual({ kind: 'duplicate' });
+    now += RESTART_SILENCE_MS;
     expect(t.check(7, 'i', 'ch', 1, 700_000)).toEqual({ kind: 'ok' });
     expect(t.check(7, 'i', 'ch', 2, 700_010)).toEqual({ kind: 'ok' });
   });
 
   test(`remembers at most ${MAX_TRACKED_STREAMS} streams: past that the least recently heard tenth is forgotten, and a signed frame no newer than the newest forgotten is refused`, () => {
-    const t = new SequenceTracker();
+    const t = tracker();
     for (let i = 0; i < MAX_TRACKED_STREAMS; i++) t.check(i + 1, 'i', 'ch', 1, 5_000 + i);
     expect(t.size).toBe(MAX_TRACKED_STREAMS);
     // Touching stream 1 makes streams 2.. the least recently heard: the next new stream pushes out 2 to 1001.
@@ -98,7 +120,7 @@ describe('SequenceTracker (the receiver)', () => {
   });
 
   test('a reused pid with a new instance is another stream; the old run of that pid is still told apart', () => {
-    const t = new SequenceTracker();
+    const t = tracker();
     t.check(7, 'old', 'ch', 50, 1_000);
     expect(t.check(7, 'new', 'ch', 1, 2_000)).toEqual({ kind: 'ok' });
     // A replay of the old run's last frame is still its duplicate, and does not disturb the new run.

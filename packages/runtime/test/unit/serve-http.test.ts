@@ -34,3 +34,34 @@ test.each([
 test('a drainTimeout that is not a whole number of milliseconds is refused', async () => {
   expect(await outcome({ group: 'web' }, -1)).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'drainTimeout' });
 });
+
+test('an unknown serveHttp() option is refused with CLUSTR_UNKNOWN_OPTION, naming the nearest known one, before any socket is touched', async () => {
+  const cluster = createTestCluster({ clock: 'manual' });
+  const w = cluster.createWorker({ group: 'web' });
+  await cluster.settle();
+  try {
+    const error = await serveHttp(w, () => undefined, { drainTimout: 5 } as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CLUSTR_UNKNOWN_OPTION', field: 'serveHttp().drainTimout' });
+    expect((error as Error).message).toContain('Did you mean "serveHttp().drainTimeout"?');
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('an unknown master.listen() option is refused with CLUSTR_UNKNOWN_OPTION before anything is bound', async () => {
+  const cluster = createTestCluster({ clock: 'manual' });
+  const master = cluster.createMaster();
+  await cluster.settle();
+  try {
+    let error: unknown;
+    try {
+      master.listen({ prot: 0 } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'CLUSTR_UNKNOWN_OPTION', field: 'listen().prot' });
+    expect((error as Error).message).toContain('Did you mean "listen().port"?');
+  } finally {
+    await cluster.close();
+  }
+});
