@@ -10,8 +10,8 @@ module.exports = {
   testEnvironment: 'node',
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // One package's unit tests when scripts/mutate.js runs that package (CLUSTR_MUTATE_PACKAGE).
-  testMatch: [`<rootDir>/packages/${process.env.CLUSTR_MUTATE_PACKAGE ?? '*'}/test/unit/**/*.test.ts`],
+  // stryker.config.mjs narrows this to the tests of the unit it runs (scripts/mutation-floors.mjs).
+  testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   moduleNameMapper: {
     '^@clustr/protocol/core$': '<rootDir>/packages/protocol/src/core.ts',

@@ -2,13 +2,13 @@
 // of the last full run are committed in reports/stryker-incremental.json, and a run re-tests only
 // the mutants whose code or tests changed since. Per-file floors: scripts/check-mutation.js.
 import process from 'node:process';
-import { PACKAGES, filesOf } from './scripts/mutation-floors.mjs';
+import { UNITS, UNIT_NAMES } from './scripts/mutation-floors.mjs';
 
-// One package per run (scripts/mutate.js sets CLUSTR_MUTATE_PACKAGE): its files, its tests
-// (jest.mutate.config.js reads the same variable), its own incremental file and report.
-const pkg = process.env.CLUSTR_MUTATE_PACKAGE;
-if (pkg !== undefined && !PACKAGES.includes(pkg)) throw new Error(`CLUSTR_MUTATE_PACKAGE=${pkg}: expected one of ${PACKAGES.join(', ')}`);
-const name = pkg ?? 'all';
+// One unit per run (scripts/mutate.js sets CLUSTR_MUTATE_UNIT): its files, its tests, its own
+// incremental file and report (scripts/mutation-floors.mjs).
+const name = process.env.CLUSTR_MUTATE_UNIT ?? 'protocol';
+const unit = UNITS[name];
+if (unit === undefined) throw new Error(`CLUSTR_MUTATE_UNIT=${name}: expected one of ${UNIT_NAMES.join(', ')}`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -16,9 +16,9 @@ export default {
   // pnpm's layout hides the runner from Stryker's plugin discovery: name it.
   plugins: ['@stryker-mutator/jest-runner'],
   testRunner: 'jest',
-  jest: { configFile: 'jest.mutate.config.js', enableFindRelatedTests: false },
+  jest: { configFile: 'jest.mutate.config.js', config: { testMatch: unit.tests.map((glob) => `<rootDir>/${glob}`) }, enableFindRelatedTests: false },
   coverageAnalysis: 'perTest',
-  mutate: filesOf(pkg),
+  mutate: unit.files,
   incremental: true,
   incrementalFile: `reports/stryker-incremental.${name}.json`,
   reporters: ['clear-text', 'progress', 'json', 'html'],

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `pnpm mutate [package...]`: mutation testing of the unit tier, one package at a time (each
-// package's files against that package's own unit tests; stryker.config.mjs), then the per-file
-// floors (scripts/check-mutation.js). Incremental: each package's results of the last run are
-// committed in reports/stryker-incremental.<package>.json, and a run re-tests only the mutants
-// whose code or tests changed since. docs/testing.md says how to run one file.
+// `pnpm mutate [unit...]`: mutation testing of the unit tier, one unit at a time (a set of files
+// and the tests written for them: scripts/mutation-floors.mjs), then the per-file floors
+// (scripts/check-mutation.js). Incremental: each unit's results of the last run are committed in
+// reports/stryker-incremental.<unit>.json, and a run re-tests only the mutants whose code or tests
+// changed since. docs/testing.md says how to run one file.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
@@ -12,18 +12,18 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 
 async function main() {
-  const { PACKAGES } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
+  const { UNIT_NAMES: PACKAGES } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
   const args = process.argv.slice(2);
   const unknown = args.filter((a) => !PACKAGES.includes(a));
   if (unknown.length > 0) {
-    process.stderr.write(`mutate: unknown package ${unknown.join(', ')}; expected some of ${PACKAGES.join(', ')}\n`);
+    process.stderr.write(`mutate: unknown unit ${unknown.join(', ')}; expected some of ${PACKAGES.join(', ')}\n`);
     process.exit(2);
   }
   const chosen = args.length > 0 ? args : PACKAGES;
   for (const pkg of chosen) {
     const incremental = path.join(root, 'reports', `stryker-incremental.${pkg}.json`);
     process.stdout.write(`\nmutate: ${pkg} (${existsSync(incremental) ? 'incremental, from the committed results' : 'full run: no results yet'})\n`);
-    const run = spawnSync('npx', ['stryker', 'run'], { cwd: root, stdio: 'inherit', env: { ...process.env, CLUSTR_MUTATE_PACKAGE: pkg } });
+    const run = spawnSync('npx', ['stryker', 'run'], { cwd: root, stdio: 'inherit', env: { ...process.env, CLUSTR_MUTATE_UNIT: pkg } });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
   const check = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-mutation.js'), ...chosen], { cwd: root, stdio: 'inherit' });

@@ -139,10 +139,10 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
    * Publish the frames one channel gets in the same tick as one batch frame,
    * which receivers unpack, check and deliver one by one, in order (a lone frame
    * still goes out in the same tick, on its own). About twice the messages per
-   * second of one PUBLISH each under load. Every reader of envelope v2 (clustr
-   * 0.2 and later, the Python reader of examples/) understands batches; `false`
-   * sends one PUBLISH per frame, for tools of your own that read the channels and
-   * do not. Default `true`.
+   * second of one PUBLISH each under load. Every clustr process of envelope v2
+   * (0.2 and later) understands batches, and the exported JSON Schema describes
+   * them; `false` sends one PUBLISH per frame, for tools of your own that read the
+   * channels and do not unpack them. Default `true`.
    */
   coalesce?: boolean;
   /** Milliseconds `request()` waits for its reply unless the call says `{ timeout }`. Default `5000`. */
