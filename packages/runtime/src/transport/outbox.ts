@@ -44,6 +44,8 @@ type Flight = Pending | Pending[];
 /** Delays between retries of a frame that reached nobody after a reconnect: 50 ms, doubling, at most 1 s. */
 const RETRY_BASE_MS = 50;
 const RETRY_MAX_MS = 1_000;
+/** Channels remembered as unheard; past that the set starts over (those channels are retried once more). */
+export const MAX_UNHEARD = 10_000;
 
 export interface OutboxDeps {
   publish(channel: string, raw: string): Promise<number>;
@@ -87,6 +89,12 @@ export class Outbox {
   private recoveringUntil = 0;
   /** Channels that reached a receiver (or gave up) since the reconnect: sent as usual. */
   private readonly settled = new Set<string>();
+  /**
+   * Channels whose last publish reached nobody (a private channel of a process long gone, a
+   * group with no member): after a reconnect they go out as usual, not retried, so they do not
+   * fill the bound the offline queue and the retry lines share. Bounded by MAX_UNHEARD.
+   */
+  private readonly unheard = new Set<string>();
   /** Channels being retried: their frames, in order; the first is the one being tried. */
   private readonly retrying = new Map<string, Pending[]>();
   private readonly retryTimers = new Set<TimerHandle>();
@@ -285,7 +293,7 @@ export class Outbox {
       this.settled.clear();
       return false;
     }
-    return !this.settled.has(channel);
+    return !this.settled.has(channel) && !this.unheard.has(channel);
   }
 
   private enqueueRetry(item: Pending): void {
@@ -461,6 +469,16 @@ export class Outbox {
   private readonly landed = (receivers: number): void => {
     const flight = this.nextFlight();
     if (flight === undefined) return;
+    const first = Array.isArray(flight) ? flight[0]! : flight;
+    // A retry's answer during recovery says nothing of the channel before the loss.
+    if (!first.retried) {
+      if (receivers === 0) {
+        if (this.unheard.size >= MAX_UNHEARD) this.unheard.clear();
+        this.unheard.add(first.channel);
+      } else if (this.unheard.size > 0) {
+        this.unheard.delete(first.channel);
+      }
+    }
     if (Array.isArray(flight)) for (const item of flight) this.arrived(item, receivers);
     else this.arrived(flight, receivers);
   };

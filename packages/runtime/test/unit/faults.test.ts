@@ -273,6 +273,25 @@ describe('after a reconnect, a frame that reached nobody', () => {
   });
 });
 
+describe('after a reconnect, a channel nobody heard before the loss', () => {
+  test('is sent on as usual, not retried: frames to a process long gone do not fill the offline bound', async () => {
+    const c = await startCluster({ groups: ['web'], master: { offlineQueue: { maxFrames: 2 } } });
+    // Before the loss: pid 99 999 hears nothing, and Redis says so.
+    await expect(c.master.emitPrivate(99_999, 'before')).resolves.toBe(0);
+    c.cluster.server.stop();
+    await c.cluster.settle();
+    c.cluster.server.start();
+    await c.cluster.until(() => allReady(c));
+    const outcomes: Array<number | string> = [];
+    for (let n = 0; n < 5; n++) void c.master.emitPrivate(99_999, n).then((receivers) => outcomes.push(receivers), (error: { code: string }) => outcomes.push(error.code));
+    await c.cluster.settle();
+    // Each answered at once with 0: none waited for maxWait, none was refused as over the bound.
+    expect(outcomes).toEqual([0, 0, 0, 0, 0]);
+    expect(c.master.connection.queuedFrames).toBe(0);
+    await c.cluster.close();
+  });
+});
+
 describe('sequence numbers at the receiver', () => {
   async function pair() {
     const errors = sink();
