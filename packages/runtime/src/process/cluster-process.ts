@@ -104,7 +104,11 @@ export interface ProcessOptions<S extends MessageSchemas = MessageSchemas> {
    * Then request handlers still running get as long again at most (less when their callers stop waiting sooner). Default `10000`.
    */
   killTimeout?: number | false;
-  /** Milliseconds a child gets to exit after SIGTERM before it is killed with SIGKILL. Default `killTimeout + 5000` (`15000`). */
+  /**
+   * Milliseconds a child gets to exit after SIGTERM before it is killed with SIGKILL. Default
+   * `2 × killTimeout + 5000` (`25000`): a child with the same killTimeout gets its onKill hooks,
+   * then its running request handlers, each their full time, and 5 s to exit.
+   */
   stopTimeout?: number;
   /** Milliseconds fetchClusterInfo() waits for the master. Default `5000`. */
   clusterInfoTimeout?: number;
@@ -362,7 +366,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.masterPid = role === 'master' ? this.pid : Number.isInteger(masterFromEnv) && masterFromEnv > 0 ? masterFromEnv : undefined;
     this.reloadDelay = orDefault(options.reloadDelay, 500);
     this.killTimeout = orDefault(options.killTimeout, 10_000);
-    this.stopTimeout = orDefault(options.stopTimeout, Math.min(MAX_TIMEOUT_MS, (this.killTimeout === false ? 10_000 : this.killTimeout) + 5_000));
+    this.stopTimeout = orDefault(options.stopTimeout, Math.min(MAX_TIMEOUT_MS, 2 * (this.killTimeout === false ? 10_000 : this.killTimeout) + 5_000));
     this.clusterInfoTimeout = orDefault(options.clusterInfoTimeout, 5_000);
     this.connectTimeout = orDefault(options.connectTimeout, 20_000);
     this.redis = resolveRedis(options.redis, env);

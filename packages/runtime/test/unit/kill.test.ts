@@ -1,6 +1,7 @@
 // onKill hooks, emitKill, killTimeout and close().
 import { isClustrError } from '@clustr/protocol';
 import type { Worker } from '@clustr/runtime';
+import { createTestCluster } from '@clustr/testkit';
 import { startCluster, type Started } from './helpers';
 
 async function oneWorker(killTimeout?: number | false): Promise<Started & { w: Worker }> {
@@ -189,4 +190,27 @@ describe('close()', () => {
     c.cluster.server.clearFaults();
     await c.cluster.close();
   });
+});
+
+test('by default a parent gives a stopping child 2 × killTimeout + 5 s (25 s) before SIGKILL: room for its hooks, then its request handlers', async () => {
+  const cluster = createTestCluster({ clock: 'manual' });
+  cluster.program('stuck.js', (ctx) => {
+    const worker = ctx.createWorker({ group: 'stuck', killTimeout: false });
+    worker.onKill(() => undefined); // never calls done()
+    void worker.emitReady();
+  });
+  const master = cluster.createMaster();
+  master.spawn([{ file: 'stuck.js' }]);
+  await cluster.until(() => master.clusterInfo['stuck']?.length === 1);
+  const pid = master.clusterInfo['stuck']![0]!;
+  const start = cluster.clock.now();
+  const closed = master.close();
+  await cluster.advance(25_000 - 1);
+  expect(cluster.process(pid).state).toBe('running');
+  await cluster.advance(1);
+  expect(cluster.process(pid).exit).toEqual({ code: null, signal: 'SIGKILL' });
+  expect(cluster.clock.now() - start).toBe(25_000);
+  await cluster.until(() => cluster.process(master.pid).state === 'exited');
+  await closed.catch(() => undefined);
+  await cluster.close();
 });
