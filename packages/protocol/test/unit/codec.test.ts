@@ -340,3 +340,250 @@ describe('createFrameIds', () => {
     expect(others[others.length - 1]!.length).toBeLessThanOrEqual(64);
   });
 });
+
+/** The whole failure decode must return: reason, one-line message and the issue with its rule. */
+function failed(reason: string, path: string, keyword: string, message: string, extra: { version?: number } = {}) {
+  const where = path === '' ? '' : `${path} `;
+  return { ok: false, reason, message: `${reason}: ${where}${message}`, issues: [{ path, keyword, message }], ...extra };
+}
+
+describe('decode failures name the rule that failed and say what was wrong', () => {
+  const withMeta = (meta: Record<string, unknown>) => JSON.stringify({ ...PUBLIC, meta });
+  const frameText = (changes: Record<string, unknown>) => JSON.stringify({ ...PUBLIC, ...changes });
+  const notJson = (raw: string) => {
+    try {
+      JSON.parse(raw);
+    } catch (error) {
+      return `is not JSON (${(error as Error).message})`;
+    }
+    throw new Error(`${raw} parsed`);
+  };
+
+  test.each<[string, string | Buffer, ReturnType<typeof failed>]>([
+    ['a missing field (required)', withMeta({ group: 'web' }), failed('invalid_frame', '/meta/pid', 'required', 'is required but missing')],
+    ['a field of the wrong type (type)', withMeta({ pid: '7', group: 'web' }), failed('invalid_frame', '/meta/pid', 'type', 'must be integer')],
+    ['a field the schema does not allow', frameText({ extra: 1 }), failed('invalid_frame', '/extra', 'additionalProperties', 'is not an allowed field')],
+    ['an unknown field whose name needs escaping in the pointer', frameText({ 'a/b~c': 1 }), failed('invalid_frame', '/a~1b~0c', 'additionalProperties', 'is not an allowed field')],
+    ['JSON that is not an object', '[1]', failed('invalid_frame', '', 'type', 'must be a JSON object')],
+    ['text that is not JSON', '{"v":2,', failed('not_json', '', 'json', notJson('{"v":2,'))],
+    ['bytes that are not UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), failed('not_json', '', 'utf8', 'is not valid UTF-8')],
+    ['v missing', frameText({ v: undefined }), failed('invalid_frame', '/v', 'required', 'is required but missing')],
+    ['v of the wrong type', frameText({ v: '2' }), failed('invalid_frame', '/v', 'const', 'must be 2')],
+    ['v of another release', frameText({ v: 3 }), failed('unsupported_version', '/v', 'const', 'is version 3; this reader understands version 2', { version: 3 })],
+    ['kind missing', frameText({ kind: undefined }), failed('invalid_frame', '/kind', 'required', 'is required but missing')],
+    ['kind not a string', frameText({ kind: 7 }), failed('invalid_frame', '/kind', 'type', 'must be a string')],
+    ['kind unknown', frameText({ kind: 'shout' }), failed('unknown_kind', '/kind', 'enum', 'is "shout", not a known kind')],
+    ['a __proto__ key', `{"v":2,"kind":"public","id":"f-1","meta":{"pid":1,"group":"web"},"data":{"__proto__":1}}`, failed('forbidden_key', '/data/__proto__', 'forbiddenKey', 'is a key that could pollute object prototypes')],
+    ['constructor.prototype', frameText({ data: { constructor: { prototype: 1 } } }), failed('forbidden_key', '/data/constructor/prototype', 'forbiddenKey', 'is a key that could pollute object prototypes')],
+    ['a batch without frames', JSON.stringify({ v: 2, kind: 'batch', id: 'b', meta: PUBLIC.meta, data: [] }), failed('invalid_frame', '/data', 'minItems', 'must NOT have fewer than 1 items')],
+  ])('%s', (_name, raw, expected) => {
+    expect(decode(raw)).toStrictEqual(expected);
+  });
+
+  test('not a string nor a Buffer', () => {
+    expect(decode(42 as unknown as string)).toStrictEqual(failed('not_json', '', 'type', 'is neither a string nor a Buffer'));
+  });
+
+  test('too deep and a forbidden key are told apart, and the depth named is the codec’s own', () => {
+    const codec = createCodec({ maxDepth: 3 });
+    expect(codec.decode(frameText({ data: { a: { b: [] } } }))).toStrictEqual(failed('too_deep', '/data/a/b', 'maxDepth', 'nests deeper than 3 levels'));
+    expect(codec.decode(frameText({ data: { constructor: { prototype: 1 } } }))).toStrictEqual(
+      failed('forbidden_key', '/data/constructor/prototype', 'forbiddenKey', 'is a key that could pollute object prototypes'),
+    );
+  });
+
+  test('too large: the limit is named, for text and for bytes', () => {
+    const codec = createCodec({ maxBytes: 64 });
+    const raw = frameText({ data: 'x'.repeat(64) });
+    const expected = failed('too_large', '', 'maxBytes', 'is larger than the 64-byte frame limit');
+    expect(codec.decode(raw)).toStrictEqual(expected);
+    expect(codec.decode(Buffer.from(raw))).toStrictEqual(expected);
+  });
+
+  test('an unknown kind is quoted in the message cut to its first 64 characters', () => {
+    const kindOf = (length: number) => `k${'x'.repeat(length - 1)}`;
+    const messageFor = (kind: string) => failure(decode(frameText({ kind }))).issues[0]!.message;
+    expect(messageFor(kindOf(64))).toBe(`is "${kindOf(64)}", not a known kind`);
+    expect(messageFor(kindOf(65))).toBe(`is "${kindOf(64)}", not a known kind`);
+    const long = failure(decode(frameText({ kind: kindOf(5000) })));
+    expect(long.message).toBe(`unknown_kind: /kind is "${kindOf(64)}", not a known kind`);
+    expect(long.issues).toEqual([{ path: '/kind', keyword: 'enum', message: `is "${kindOf(64)}", not a known kind` }]);
+  });
+
+  test('a frame inside a batch fails with paths and rules of its own', () => {
+    const codec = createCodec();
+    const meta = { pid: 4242, group: 'web', instance: 'k3x9Qa' };
+    const item = (changes: Record<string, unknown>) => ({ v: 2, kind: 'group', id: 'g.1', meta, data: 1, ...changes });
+    const batch = { v: 2 as const, kind: 'batch' as const, id: 'b', meta, data: [item({}), item({ kind: 'batch' }), item({ meta: { ...meta, pid: 1 } }), item({ meta: { ...meta, group: 'jobs' } }), item({ meta: { ...meta, host: 'h1' } }), item({ kind: 'shout' }), item({ v: 3 }), item({ data: { constructor: { prototype: 1 } } }), item({ id: 7 })] };
+    const notSender = (index: number) => failed('invalid_frame', `/data/${index}/meta`, 'const', "is not the batch's sender");
+    expect(codec.unpack(batch as never)).toStrictEqual([
+      { ok: true, frame: item({}) },
+      failed('invalid_frame', '/data/1/kind', 'not', 'is batch; a batch cannot carry a batch'),
+      notSender(2),
+      notSender(3),
+      notSender(4),
+      failed('unknown_kind', '/data/5/kind', 'enum', 'is "shout", not a known kind'),
+      failed('unsupported_version', '/data/6/v', 'const', 'is version 3; this reader understands version 2', { version: 3 }),
+      failed('forbidden_key', '/data/7/data/constructor/prototype', 'forbiddenKey', 'is a key that could pollute object prototypes'),
+      failed('invalid_frame', '/data/8/id', 'type', 'must be string'),
+    ]);
+  });
+});
+
+describe('encode errors name the field, the rule and the fix', () => {
+  const codec = createCodec();
+  const FORBIDDEN = 'is a key that could pollute object prototypes. Rename the key: readers drop frames with "__proto__" or "constructor.prototype" keys.';
+
+  test('a forbidden key: how to rename it, and no cause', () => {
+    for (const [data, field] of [
+      [JSON.parse('{"__proto__": {"polluted": true}}') as unknown, '/data/__proto__'],
+      [{ constructor: { prototype: 1 } }, '/data/constructor/prototype'],
+    ] as const) {
+      const error = expectClustrError(() => encode({ ...PUBLIC, data }), 'CLUSTR_INVALID_FRAME', field);
+      expect(error.message).toBe(`frame field ${field} ${FORBIDDEN}`);
+      expect('cause' in error).toBe(false);
+    }
+  });
+
+  test('too deep: how to flatten it, naming the codec’s own depth, and no cause', () => {
+    const error = expectClustrError(() => createCodec({ maxDepth: 3 }).encode({ ...PUBLIC, data: { a: { b: [] } } }), 'CLUSTR_INVALID_FRAME', '/data/a/b');
+    expect(error.message).toBe('frame field /data/a/b nests deeper than 3 levels. Flatten the data, or raise maxDepth on every process.');
+    expect('cause' in error).toBe(false);
+  });
+
+  test('nesting that overflows JSON.stringify: the real rule and fix, with the RangeError as the cause', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const field = `/data${'/0'.repeat(DEFAULT_MAX_DEPTH - 1)}`;
+    const error = expectClustrError(() => encode({ ...PUBLIC, data: deep }), 'CLUSTR_INVALID_FRAME', field);
+    expect(error.message).toBe(`frame field ${field} nests deeper than ${DEFAULT_MAX_DEPTH} levels. Flatten the data, or raise maxDepth on every process.`);
+    expect(error.cause).toBeInstanceOf(RangeError);
+    // A forbidden key met first, in document order, is what gets named.
+    const polluted = JSON.parse('{"__proto__": 1}') as Record<string, unknown>;
+    polluted['deep'] = deep;
+    const first = expectClustrError(() => encode({ ...PUBLIC, data: polluted }), 'CLUSTR_INVALID_FRAME', '/data/__proto__');
+    expect(first.message).toBe(`frame field /data/__proto__ ${FORBIDDEN}`);
+    expect(first.cause).toBeInstanceOf(RangeError);
+  });
+
+  test('a schema error names the field, or (root) for the frame itself', () => {
+    expect(expectClustrError(() => encode({ ...PUBLIC, meta: { group: 'web' } } as unknown as Frame), 'CLUSTR_INVALID_FRAME', '/meta/pid').message).toBe(
+      'frame field /meta/pid is required but missing.',
+    );
+    expect(expectClustrError(() => encode(Object.assign([], { kind: 'public' }) as unknown as Frame), 'CLUSTR_INVALID_FRAME', '').message).toBe(
+      'frame field (root) must be object.',
+    );
+  });
+
+  test('an unknown kind lists the kinds there are', () => {
+    const error = expectClustrError(() => encode({ ...PUBLIC, kind: 'shout' } as unknown as Frame), 'CLUSTR_INVALID_FRAME', '/kind');
+    expect(error.message).toBe(`frame.kind must be one of ${FRAME_KINDS.join(', ')}; got "shout".`);
+  });
+
+  test('data JSON cannot write: the reason, what to send instead, and the cause', () => {
+    const error = expectClustrError(() => codec.encode({ ...PUBLIC, data: { n: 10n } }), 'CLUSTR_NOT_SERIALIZABLE', '/data');
+    const cause = error.cause as TypeError;
+    expect(error.message).toBe(`frame data cannot be written as JSON: ${cause.message}. Send plain objects, arrays, strings, numbers and booleans.`);
+  });
+});
+
+describe('createCodec limits at their edges', () => {
+  /** JSON text of exactly `bytes` bytes: an object that is not a frame. */
+  const textOf = (bytes: number) => `{"x":"${'a'.repeat(bytes - 8)}"}`;
+  /** A public frame of exactly `bytes` bytes. */
+  const frameOf = (bytes: number): Frame => ({ ...PUBLIC, data: 'a'.repeat(bytes - Buffer.byteLength(JSON.stringify({ ...PUBLIC, data: '' }))) });
+
+  test('maxBytes 64 is the smallest accepted, and decode reads up to exactly 64 bytes', () => {
+    const codec = createCodec({ maxBytes: 64 });
+    expect(codec.maxBytes).toBe(64);
+    expect(textOf(64)).toHaveLength(64);
+    // 64 bytes pass the size check and fail as what they are; 65 do not.
+    expect(failure(codec.decode(textOf(64))).reason).toBe('invalid_frame');
+    expect(failure(codec.decode(Buffer.from(textOf(64)))).reason).toBe('invalid_frame');
+    expect(failure(codec.decode(textOf(65))).reason).toBe('too_large');
+    expect(failure(codec.decode(Buffer.from(textOf(65)))).reason).toBe('too_large');
+    expectClustrError(() => createCodec({ maxBytes: 63 }), 'CLUSTR_INVALID_OPTION', 'maxBytes');
+  });
+
+  test('the option errors quote the value given', () => {
+    expect(expectClustrError(() => createCodec({ maxBytes: 63 }), 'CLUSTR_INVALID_OPTION', 'maxBytes').message).toBe('maxBytes must be an integer of at least 64; got 63.');
+    expect(expectClustrError(() => createCodec({ maxDepth: 1 }), 'CLUSTR_INVALID_OPTION', 'maxDepth').message).toBe('maxDepth must be an integer of at least 2; got 1.');
+    expect(expectClustrError(() => createCodec({ maxBytes: 128, reserveBytes: 65 }), 'CLUSTR_INVALID_OPTION', 'reserveBytes').message).toBe(
+      'reserveBytes must be an integer from 0 to maxBytes - 64; got 65.',
+    );
+  });
+
+  test.each([-1, 65, 1.5, Number.NaN, '8'])('refuses reserveBytes %p with maxBytes 128', (reserveBytes) => {
+    expectClustrError(() => createCodec({ maxBytes: 128, reserveBytes: reserveBytes as number }), 'CLUSTR_INVALID_OPTION', 'reserveBytes');
+  });
+
+  test('reserveBytes from 0 to maxBytes - 64 are accepted', () => {
+    for (const reserveBytes of [0, 1, 64]) expect(createCodec({ maxBytes: 128, reserveBytes }).maxBytes).toBe(128);
+  });
+
+  test('encode keeps reserveBytes free under maxBytes; decode still reads up to maxBytes', () => {
+    const codec = createCodec({ maxBytes: 200, reserveBytes: 50 });
+    expect(codec.encode(frameOf(150))).toHaveLength(150);
+    const error = expectClustrError(() => codec.encode(frameOf(151)), 'CLUSTR_FRAME_TOO_LARGE', '/data');
+    expect(error.message).toBe('the encoded frame is larger than the 200-byte limit (50 of them kept for the sequence number and signature). Send less data, or raise maxFrameBytes on every process.');
+    expect(codec.decode(JSON.stringify(frameOf(200)))).toStrictEqual({ ok: true, frame: frameOf(200) });
+    expect(failure(codec.decode(JSON.stringify(frameOf(201)))).reason).toBe('too_large');
+  });
+
+  test('without reserveBytes encode writes up to exactly maxBytes, and says nothing of kept bytes past it', () => {
+    const codec = createCodec({ maxBytes: 200 });
+    expect(codec.encode(frameOf(200))).toHaveLength(200);
+    const error = expectClustrError(() => codec.encode(frameOf(201)), 'CLUSTR_FRAME_TOO_LARGE', '/data');
+    expect(error.message).toBe('the encoded frame is larger than the 200-byte limit. Send less data, or raise maxFrameBytes on every process.');
+  });
+});
+
+describe('the forbidden-key rule: "__proto__" anywhere, "prototype" only directly under "constructor"', () => {
+  // Each value holds the text "proto", so decode cannot rule it out by a look at the text and must walk it.
+  const ALLOWED: Array<[string, unknown]> = [
+    ['harmless keys under constructor', { constructor: { name: 'proto', protocol: 1, length: 2 } }],
+    ['constructor under constructor', { constructor: { constructor: { protocol: 1 } } }],
+    ['prototype not under constructor', { prototype: { protocol: 1 }, a: { prototype: 1 } }],
+    ['constructor and prototype side by side', { a: { constructor: 'proto', prototype: 1 } }],
+    ['prototype in an array under constructor', { constructor: [{ prototype: 'proto' }] }],
+  ];
+  const REFUSED: Array<[string, unknown, string]> = [
+    ['constructor.prototype', { constructor: { prototype: 1 } }, '/data/constructor/prototype'],
+    ['constructor.prototype beside harmless keys', { constructor: { name: 'x', prototype: 1 } }, '/data/constructor/prototype'],
+    ['constructor.prototype in an array', [1, { constructor: { prototype: 1 } }], '/data/1/constructor/prototype'],
+    ['constructor.prototype deeper in', { a: { b: { constructor: { prototype: {} } } } }, '/data/a/b/constructor/prototype'],
+  ];
+  const META = { pid: 4242, group: 'web', instance: 'k3x9Qa' };
+  // meta.host keeps a frame off the decode fast path: the full checks decide.
+  const ways = [
+    ['a plain frame', META],
+    ['a frame with meta.host (full checks)', { ...META, host: 'node-1' }],
+  ] as const;
+
+  describe.each(ways)('%s', (_way, meta) => {
+    const frameWith = (data: unknown) => ({ v: 2, kind: 'public', id: 'f-1', meta, data }) as Frame;
+
+    test.each(ALLOWED)('accepts %s', (_name, data) => {
+      const frame = frameWith(data);
+      // toEqual: toStrictEqual would compare the objects' own "constructor" keys as their classes.
+      expect(decode(JSON.stringify(frame))).toEqual({ ok: true, frame });
+      expect(encode(frame)).toBe(JSON.stringify(frame));
+      // A Date (toJSON) makes encode check the written text rather than the object.
+      const dated = { ...frame, data: { at: new Date(0), data } } as Frame;
+      expect(createCodec().encodeTrusted(dated)).toBe(JSON.stringify(dated));
+      const codec = createCodec();
+      const batch = decode(codec.encodeBatch({ id: 'b', meta }, [codec.encode(frame)]));
+      expect(batch.ok && batch.frame.kind === 'batch' && codec.unpack(batch.frame)).toEqual([{ ok: true, frame }]);
+    });
+
+    test.each(REFUSED)('refuses %s', (_name, data, path) => {
+      const frame = frameWith(data);
+      expect(decode(JSON.stringify(frame))).toMatchObject({ ok: false, reason: 'forbidden_key', issues: [{ path, keyword: 'forbiddenKey' }] });
+      expectClustrError(() => encode(frame), 'CLUSTR_INVALID_FRAME', path);
+      expectClustrError(() => createCodec().encodeTrusted({ ...frame, data: { at: new Date(0), data } } as Frame), 'CLUSTR_INVALID_FRAME', path.replace('/data', '/data/data'));
+      const codec = createCodec();
+      const batch = decode(codec.encodeBatch({ id: 'b', meta }, [JSON.stringify(frame)]));
+      expect(batch.ok && batch.frame.kind === 'batch' && codec.unpack(batch.frame)).toMatchObject([{ ok: false, reason: 'forbidden_key', issues: [{ path: `/data/0${path}` }] }]);
+    });
+  });
+});

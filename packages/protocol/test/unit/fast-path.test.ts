@@ -22,6 +22,7 @@ import {
   type FrameKind,
 } from '../../src';
 import { MAX_FAST_PATH_DEPTH, MAX_KNOWN_NAMES, isPlainData, isPlainExchangeFrame, isPlainUserFrame, knownNameCounts } from '../../src/fast-path';
+import type * as FastPath from '../../src/fast-path';
 import { ALL_SAMPLES, GOOD_SAMPLES, prng, rawText } from '../fixtures/samples';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, discriminator: true });
@@ -317,5 +318,133 @@ describe('decode fast path', () => {
         },
       });
     }
+  });
+});
+
+describe('the name caches at and past their bound', () => {
+  /** A fresh copy of fast-path.ts: empty caches, whatever the tests above remembered. */
+  function freshFastPath(): typeof FastPath {
+    let loaded: typeof FastPath | undefined;
+    jest.isolateModules(() => {
+      loaded = jest.requireActual<typeof FastPath>('../../src/fast-path');
+    });
+    return loaded!;
+  }
+  const user = (group: unknown, instance: unknown = 'k3x9Qa') => ({ v: 2, kind: 'public', id: 'x', meta: { pid: 7, group, instance }, data: null });
+  const request = (group: unknown) => ({ v: 2, kind: 'request', id: 'q', meta: { pid: 7, group: 'web' }, data: { group, body: 1 } });
+  const any = (group: unknown) => ({ v: 2, kind: 'any', id: 'a', meta: { pid: 7, group: 'web' }, data: { group, body: 1 } });
+  const BAD_GROUPS: unknown[] = ['', 'web\n', 'we b', 'a:b', 'web*', '-web', 'g'.repeat(65), 'wéb', 7, null];
+  const BAD_INSTANCES: unknown[] = ['', 'a.b', 'abc\n', 'i'.repeat(33), 12345, null];
+
+  it('remembers exactly MAX_KNOWN_NAMES names; one more is checked and accepted, not remembered', () => {
+    const fp = freshFastPath();
+    expect(fp.knownNameCounts()).toEqual({ groups: 0, instances: 0 });
+    for (let i = 0; i < fp.MAX_KNOWN_NAMES - 1; i++) expect(fp.isPlainUserFrame(user(`g${i}`, `i${i}`))).toBe(true);
+    expect(fp.knownNameCounts()).toEqual({ groups: fp.MAX_KNOWN_NAMES - 1, instances: fp.MAX_KNOWN_NAMES - 1 });
+    // The last one that fits, then the first past the bound.
+    expect(fp.isPlainUserFrame(user(`g${fp.MAX_KNOWN_NAMES - 1}`, `i${fp.MAX_KNOWN_NAMES - 1}`))).toBe(true);
+    expect(fp.knownNameCounts()).toEqual({ groups: fp.MAX_KNOWN_NAMES, instances: fp.MAX_KNOWN_NAMES });
+    expect(fp.isPlainUserFrame(user(`g${fp.MAX_KNOWN_NAMES}`, `i${fp.MAX_KNOWN_NAMES}`))).toBe(true);
+    expect(fp.knownNameCounts()).toEqual({ groups: fp.MAX_KNOWN_NAMES, instances: fp.MAX_KNOWN_NAMES });
+    // Names remembered before the bound are still known.
+    expect(fp.isPlainUserFrame(user('g0', 'i0'))).toBe(true);
+  });
+
+  it('past the bound, new valid names still take the fast path and invalid ones never do, in every field that holds one', () => {
+    const fp = freshFastPath();
+    for (let i = 0; i < fp.MAX_KNOWN_NAMES + 5; i++) fp.isPlainUserFrame(user(`g${i}`, `i${i}`));
+    expect(fp.knownNameCounts()).toEqual({ groups: fp.MAX_KNOWN_NAMES, instances: fp.MAX_KNOWN_NAMES });
+    for (let round = 0; round < 2; round++) {
+      // The same names twice: a name checked past the bound is checked again, never trusted.
+      for (const name of ['fresh', 'jobs.email', 'x'.repeat(64)]) {
+        expect([name, fp.isPlainUserFrame(user(name, 'new-instance')), fp.isPlainExchangeFrame(request(name)), fp.isPlainExchangeFrame(any(name))]).toEqual([name, true, true, true]);
+      }
+      for (const bad of BAD_GROUPS) {
+        expect([bad, fp.isPlainUserFrame(user(bad)), fp.isPlainExchangeFrame(request(bad)), fp.isPlainExchangeFrame(any(bad))]).toEqual([bad, false, false, false]);
+      }
+      for (const bad of BAD_INSTANCES) expect([bad, fp.isPlainUserFrame(user('web', bad))]).toEqual([bad, false]);
+    }
+    expect(fp.knownNameCounts()).toEqual({ groups: fp.MAX_KNOWN_NAMES, instances: fp.MAX_KNOWN_NAMES });
+  });
+
+  it('decode, with more groups than the caches hold, accepts every valid frame and refuses every bad one with the field named', () => {
+    for (let i = 0; knownNameCounts().groups < MAX_KNOWN_NAMES || knownNameCounts().instances < MAX_KNOWN_NAMES; i++) {
+      expect(decode(JSON.stringify(user(`many${i}`, `many${i}`))).ok).toBe(true);
+    }
+    for (const name of ['past-bound', 'past.bound_2']) {
+      expect(decode(JSON.stringify(user(name, 'pastBound'))).ok).toBe(true);
+      expect(decode(JSON.stringify(request(name))).ok).toBe(true);
+      expect(decode(JSON.stringify(any(name))).ok).toBe(true);
+    }
+    for (const bad of BAD_GROUPS) {
+      expect(decode(JSON.stringify(user(bad)))).toMatchObject({ ok: false, reason: 'invalid_frame', issues: [{ path: '/meta/group' }] });
+      expect(decode(JSON.stringify(request(bad)))).toMatchObject({ ok: false, reason: 'invalid_frame', issues: [{ path: '/data/group' }] });
+      expect(decode(JSON.stringify(any(bad)))).toMatchObject({ ok: false, reason: 'invalid_frame', issues: [{ path: '/data/group' }] });
+    }
+    for (const bad of BAD_INSTANCES) {
+      expect(decode(JSON.stringify(user('web', bad)))).toMatchObject({ ok: false, reason: 'invalid_frame', issues: [{ path: '/meta/instance' }] });
+    }
+  });
+});
+
+describe('isPlainData: plain trees only, so the text needs no second look', () => {
+  it('a key under "constructor" other than "prototype" is plain; constructor.prototype is not', () => {
+    expect(isPlainData({ constructor: { name: 1, protocol: 'proto' } }, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(true);
+    expect(isPlainData({ prototype: 1, a: { prototype: 1 } }, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(true);
+    expect(isPlainData({ constructor: [{ prototype: 1 }] }, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(true);
+    expect(isPlainData({ constructor: { prototype: 1 } }, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(false);
+    expect(isPlainData([{ constructor: { prototype: 1 } }], 2, DEFAULT_MAX_DEPTH, 'data')).toBe(false);
+    // The key the value sits under counts: `data` itself may be the constructor's.
+    expect(isPlainData({ prototype: 1 }, 3, DEFAULT_MAX_DEPTH, 'constructor')).toBe(false);
+    expect(isPlainData(JSON.parse('{"a":{"__proto__":1}}'), 2, DEFAULT_MAX_DEPTH, 'data')).toBe(false);
+  });
+
+  it('is plain down to exactly maxDepth, not one level more', () => {
+    // Level `depth` is the value itself: nested(n, 1) adds n levels.
+    expect(isPlainData(nested(3, 1), 2, 4, 'data')).toBe(true);
+    expect(isPlainData(nested(3, {}), 2, 4, 'data')).toBe(false);
+    expect(isPlainData(nested(3, []), 2, 4, 'data')).toBe(false);
+    expect(isPlainData(nested(2, {}), 2, 4, 'data')).toBe(true);
+  });
+
+  it('says "don\'t know" wherever JSON.stringify could write something else', () => {
+    expect(isPlainData({ n: 1n }, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(false);
+    expect(isPlainData({ at: new Date(0) }, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(false);
+    expect(isPlainData(Object.create({ inherited: 1 }) as unknown, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(false);
+    expect(isPlainData({ s: 'x', n: 1, b: true, z: null, u: undefined }, 2, DEFAULT_MAX_DEPTH, 'data')).toBe(true);
+  });
+});
+
+describe('the fast path takes every plain frame up to each bound, and none past it', () => {
+  const meta = { pid: 4242, group: 'web', instance: 'k3x9Qa' };
+  const base = { v: 2, kind: 'public', id: 'x', meta, data: null };
+  const reply = { v: 2, kind: 'reply', id: 'r', re: 'q', meta, data: { ok: true, body: 1 } };
+  const failedReply = (error: Record<string, unknown>) => ({ ...reply, data: { ok: false, error: { code: 'E', message: 'm', ...error } } });
+  const requestWith = (data: Record<string, unknown>) => ({ v: 2, kind: 'request', id: 'q', meta, data: { body: 1, ...data } });
+  const CASES: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+    ['id', { ...base, id: 'i'.repeat(MAX_FRAME_ID_LENGTH) }, { ...base, id: 'i'.repeat(MAX_FRAME_ID_LENGTH + 1) }],
+    ['re', { ...reply, re: 'r'.repeat(MAX_FRAME_ID_LENGTH) }, { ...reply, re: 'r'.repeat(MAX_FRAME_ID_LENGTH + 1) }],
+    ['seq', { ...base, seq: MAX_SEQ }, { ...base, seq: 0 }],
+    ['ts', { ...base, ts: 0, sig: 's' }, { ...base, ts: -1, sig: 's' }],
+    ['ts at its top', { ...base, ts: MAX_SEQ, sig: 's' }, { ...base, ts: MAX_SEQ + 2, sig: 's' }],
+    ['sig', { ...base, ts: 1, sig: 's'.repeat(512) }, { ...base, ts: 1, sig: 's'.repeat(513) }],
+    ['pid', { ...base, meta: { ...meta, pid: MAX_PID } }, { ...base, meta: { ...meta, pid: MAX_PID + 1 } }],
+    ['pid at its bottom', { ...base, meta: { ...meta, pid: 1 } }, { ...base, meta: { ...meta, pid: 0 } }],
+    ['instance', { ...base, meta: { ...meta, instance: 'i'.repeat(32) } }, { ...base, meta: { ...meta, instance: 'i'.repeat(33) } }],
+    ['method', requestWith({ method: 'm'.repeat(MAX_METHOD_LENGTH) }), requestWith({ method: 'm'.repeat(MAX_METHOD_LENGTH + 1) })],
+    ['method at its bottom', requestWith({ method: 'm' }), requestWith({ method: '' })],
+    ['timeout', requestWith({ timeout: 2147483647 }), requestWith({ timeout: 2147483648 })],
+    ['timeout at its bottom', requestWith({ timeout: 1 }), requestWith({ timeout: 0 })],
+    ['error code', failedReply({ code: 'c'.repeat(64) }), failedReply({ code: 'c'.repeat(65) })],
+    ['error code at its bottom', failedReply({ code: 'c' }), failedReply({ code: '' })],
+    ['error message', failedReply({ message: 'm'.repeat(4096) }), failedReply({ message: 'm'.repeat(4097) })],
+    ['error stack', failedReply({ stack: 's'.repeat(16384) }), failedReply({ stack: 's'.repeat(16385) })],
+  ];
+
+  it.each(CASES)('%s', (_name, atBound, pastBound) => {
+    expect(fastVerdict(atBound)).toBe(true);
+    expect(decode(JSON.stringify(atBound)).ok).toBe(true);
+    expect(fastVerdict(pastBound)).toBe(false);
+    expect(decode(JSON.stringify(pastBound)).ok).toBe(false);
   });
 });

@@ -229,3 +229,80 @@ describe('name checks', () => {
     expect(NAME_PATTERN.endsWith('$')).toBe(false);
   });
 });
+
+describe('name limits at their edges', () => {
+  const check = (name: unknown) => {
+    const valid = isValidName(name);
+    // The three checks agree on every name: the predicate, and both asserts.
+    const asserts = [() => assertNamespace(name), () => assertGroupName(name), () => channels('shop').group(name as string)].map((fn) => {
+      try {
+        fn();
+        return true;
+      } catch (error) {
+        expect(error).toBeInstanceOf(ClustrError);
+        return false;
+      }
+    });
+    expect([name, asserts]).toEqual([name, [valid, valid, valid]]);
+    return valid;
+  };
+
+  test('64 characters are accepted, 65 refused, whatever the characters', () => {
+    for (const tail of ['x', '9', '_', '.', '-', 'Z']) {
+      expect(check(`a${tail.repeat(63)}`)).toBe(true);
+      expect(check(`a${tail.repeat(64)}`)).toBe(false);
+    }
+    expect(check('a')).toBe(true);
+    expect(check('')).toBe(false);
+  });
+
+  test('the first character is a letter or a digit; "_", "." and "-" only after it', () => {
+    for (const first of ['a', 'z', 'A', 'Z', '0', '9']) expect(check(`${first}b`)).toBe(true);
+    for (const first of ['_', '.', '-']) {
+      expect(check(`${first}b`)).toBe(false);
+      expect(check(first)).toBe(false);
+      expect(check(`b${first}`)).toBe(true);
+      expect(check(`b${first}${first}c`)).toBe(true);
+    }
+  });
+
+  test.each([
+    ['the channel separator', [':']],
+    ['glob characters of PSUBSCRIBE', ['*', '?', '[', ']', '\\', '^']],
+    ['whitespace and line breaks', [' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u2028', '\u2029']],
+    ['control characters', ['\u0000', '\u001b', '\u007f']],
+    ['other punctuation', ['/', '@', '#', '$', '%', '&', '+', ',', ';', '=', '"', "'", '`', '{', '}', '(', ')', '|', '~', '!', '<', '>']],
+    ['letters and digits outside ASCII', ['é', 'ß', 'ж', '٣', '😀', 'Ａ']],
+  ])('%s are refused anywhere in a name', (_class, chars) => {
+    for (const ch of chars) {
+      for (const name of [`${ch}ab`, `a${ch}b`, `ab${ch}`, ch]) expect(check(name)).toBe(false);
+    }
+  });
+
+  test('the errors quote what was given: a string as JSON, anything else by its type', () => {
+    const message = (value: unknown) => {
+      try {
+        assertGroupName(value);
+      } catch (error) {
+        return (error as ClustrError).message;
+      }
+      throw new Error('accepted');
+    };
+    const rule = "group must be 1-64 characters of letters, digits, '_', '.' or '-', starting with a letter or digit; got";
+    const example = 'Pick a group name such as "web" or "jobs.email".';
+    expect(message('a b')).toBe(`${rule} "a b". ${example}`);
+    expect(message('web\n')).toBe(`${rule} "web\\n". ${example}`);
+    expect(message(null)).toBe(`${rule} a value of type null. ${example}`);
+    expect(message(undefined)).toBe(`${rule} a value of type undefined. ${example}`);
+    expect(message(42)).toBe(`${rule} a value of type number. ${example}`);
+    expect(message({ name: 'web' })).toBe(`${rule} a value of type object. ${example}`);
+    expect(() => assertNamespace(7)).toThrow(
+      "namespace must be 1-64 characters of letters, digits, '_', '.' or '-', starting with a letter or digit; got a value of type number. Pick a name without spaces, colons or glob characters, e.g. \"shop-prod\".",
+    );
+  });
+
+  test('channels() refuses a bad namespace before building anything', () => {
+    expect(() => channels('a'.repeat(65))).toThrow(ClustrError);
+    expect(channels('a'.repeat(64)).public).toBe(`${'a'.repeat(64)}:public`);
+  });
+});

@@ -135,6 +135,67 @@ describe('createSigner', () => {
   });
 });
 
+describe('createSigner at its edges', () => {
+  const GENERATE = 'Generate one with: openssl rand -base64 32';
+
+  test('a secret of exactly MIN_SECRET_BYTES bytes signs and verifies; one byte less is refused, counted in UTF-8 bytes', () => {
+    const exact = createSigner('x'.repeat(MIN_SECRET_BYTES));
+    expect(exact.verify(CHANNEL, exact.sign(CHANNEL, TEXT))).toEqual({ ok: true, key: 0 });
+    expect(thrown(() => createSigner('x'.repeat(MIN_SECRET_BYTES - 1))).message).toBe(`secret must be a string of at least 16 bytes; got 15 bytes. ${GENERATE}`);
+    // 7 two-byte characters and one one-byte character: 8 characters, 15 bytes.
+    expect(thrown(() => createSigner(`${'é'.repeat(7)}x`)).message).toBe(`secret must be a string of at least 16 bytes; got 15 bytes. ${GENERATE}`);
+    expect(createSigner(`${'é'.repeat(7)}xy`).keys).toBe(1);
+  });
+
+  test('each error names the field and says what was given, never the secret', () => {
+    const short = 'y'.repeat(MIN_SECRET_BYTES - 1);
+    const cases: Array<[unknown, string | undefined, string, string]> = [
+      [short, undefined, 'secret', `secret must be a string of at least 16 bytes; got 15 bytes. ${GENERATE}`],
+      [[short], undefined, 'secret[0]', `secret[0] must be a string of at least 16 bytes; got 15 bytes. ${GENERATE}`],
+      [[SECRET, 42], undefined, 'secret[1]', `secret[1] must be a string of at least 16 bytes; got number. ${GENERATE}`],
+      [[SECRET, null], 'options.secret', 'options.secret[1]', `options.secret[1] must be a string of at least 16 bytes; got object. ${GENERATE}`],
+      [short, 'options.secret', 'options.secret', `options.secret must be a string of at least 16 bytes; got 15 bytes. ${GENERATE}`],
+      [[], undefined, 'secret', 'secret must be a string or a non-empty list of strings (the first signs, all verify).'],
+      [undefined, 'CLUSTR_SECRET', 'CLUSTR_SECRET', 'CLUSTR_SECRET must be a string or a non-empty list of strings (the first signs, all verify).'],
+      [42, undefined, 'secret', 'secret must be a string or a non-empty list of strings (the first signs, all verify).'],
+      [{ length: 1, 0: SECRET }, undefined, 'secret', 'secret must be a string or a non-empty list of strings (the first signs, all verify).'],
+    ];
+    for (const [value, field, expectedField, message] of cases) {
+      const error = thrown(() => createSigner(value as string, field));
+      expect([value, error instanceof ClustrError, error.code, error.field, error.message]).toEqual([value, true, 'CLUSTR_INVALID_OPTION', expectedField, message]);
+    }
+  });
+
+  test('a list of one secret signs as that secret does', () => {
+    const one = createSigner([SECRET]);
+    expect(one.keys).toBe(1);
+    expect(one.sign(CHANNEL, TEXT)).toBe(createSigner(SECRET).sign(CHANNEL, TEXT));
+    expect(createSigner([SECRET, OLD]).sign(CHANNEL, TEXT)).toBe(createSigner(SECRET).sign(CHANNEL, TEXT));
+  });
+
+  test('only text ending in "}" can be signed; the error names /sig', () => {
+    for (const text of ['[1,2]', '', `${TEXT} `, '"}"']) {
+      const error = thrown(() => createSigner(SECRET).sign(CHANNEL, text));
+      expect([text, error instanceof ClustrError, error.code, error.field, error.message]).toEqual([text, true, 'CLUSTR_INVALID_FRAME', '/sig', 'only a JSON object can be signed.']);
+    }
+  });
+
+  test('a signature of the right length is still refused when the text does not end right after it', () => {
+    const signer = createSigner(SECRET);
+    const signed = signer.sign(CHANNEL, TEXT);
+    for (const raw of [`${signed.slice(0, -2)}"]`, `${signed.slice(0, -2)}}}`, `${signed.slice(0, -2)}""`, `${signed.slice(0, -1)} `]) {
+      expect(raw).toHaveLength(signed.length);
+      expect([raw, signer.verify(CHANNEL, raw)]).toEqual([raw, { ok: false, reason: 'bad_signature' }]);
+    }
+  });
+
+  test('a "sig" member that is not the last makes a frame badly signed, not unsigned', () => {
+    const signer = createSigner(SECRET);
+    expect(signer.verify(CHANNEL, '{"v":2,"sig":"x","kind":"public"}')).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(signer.verify(CHANNEL, '{"v":2,"kind":"public","signature":"x"}')).toEqual({ ok: false, reason: 'unsigned' });
+  });
+});
+
 describe('isFresh', () => {
   test('accepts ts within the window either way, and nothing else', () => {
     const w = DEFAULT_REPLAY_WINDOW_MS;
@@ -144,6 +205,15 @@ describe('isFresh', () => {
     expect(isFresh(NOW - w - 1, NOW, w)).toBe(false);
     expect(isFresh(NOW + w + 1, NOW, w)).toBe(false);
     for (const bad of [undefined, null, '1764300000000', NOW + 0.5, Number.NaN]) expect(isFresh(bad, NOW, w)).toBe(false);
+  });
+
+  test('the window is inclusive at both ends, whatever its size', () => {
+    for (const w of [0, 1, 5000]) {
+      expect([w, isFresh(NOW - w, NOW, w), isFresh(NOW + w, NOW, w)]).toEqual([w, true, true]);
+      expect([w, isFresh(NOW - w - 1, NOW, w), isFresh(NOW + w + 1, NOW, w)]).toEqual([w, false, false]);
+    }
+    expect(isFresh(Number.POSITIVE_INFINITY, NOW, Number.POSITIVE_INFINITY)).toBe(false);
+    expect(isFresh(BigInt(NOW), NOW, DEFAULT_REPLAY_WINDOW_MS)).toBe(false);
   });
 });
 

@@ -73,3 +73,60 @@ test('a process counts its own confirmations', async () => {
   expect(got.sort()).toEqual([c.master.pid, c.workers[0]!.pid].sort());
   await c.cluster.close();
 });
+
+test('a confirmation listener that throws or rejects is reported to onError with its own context, the error as thrown', async () => {
+  const c = await startCluster({ groups: ['web'] });
+  const reported: Array<{ error: Error; context: unknown }> = [];
+  c.master.onError((error, context) => reported.push({ error, context }));
+  const thrownError = new Error('listener broke');
+  const rejectedError = new TypeError('async listener broke');
+  c.master.onConfirmation(1, 'sync', () => {
+    throw thrownError;
+  });
+  c.master.onConfirmation(1, 'async', () => Promise.reject(rejectedError));
+  c.master.onConfirmation(1, 'not-an-error', () => {
+    throw 'a plain string';
+  });
+
+  for (const identifier of ['sync', 'async', 'not-an-error']) {
+    await c.workers[0]!.emitConfirmation(identifier);
+    await c.cluster.settle();
+  }
+
+  const context = { event: 'listener.threw', listener: 'onConfirmation' };
+  expect(reported).toHaveLength(3);
+  expect(reported[0]).toStrictEqual({ error: thrownError, context });
+  expect(reported[1]).toStrictEqual({ error: rejectedError, context });
+  // What was thrown is not an Error: it comes wrapped in one, its text as the message.
+  expect(reported[2]!.context).toStrictEqual(context);
+  expect(reported[2]!.error).toBeInstanceOf(Error);
+  expect(reported[2]!.error.message).toBe('a plain string');
+  // Logged once each, with the same context and the error.
+  expect(c.logger.events('listener.threw')).toEqual(reported.map(({ error }) => ({ ...context, error })));
+  expect(c.master.stats.listenerErrors).toBe(3);
+  // A listener that failed still counts its batch as confirmed.
+  expect(c.master.stats.successfulConfirmations).toBe(3);
+  await c.cluster.close();
+});
+
+test('confirmations of other identifiers never count toward a batch, whatever the order they arrive in', async () => {
+  const c = await startCluster({ groups: ['web', 'jobs'] });
+  const [w0, w1] = c.workers as [Worker, Worker];
+  const batches: Array<Array<[number, string]>> = [];
+  c.master.onConfirmation(2, 'deploy', (messages) => batches.push(messages.map((m) => [m.meta.pid, m.data.identifier])));
+
+  for (const [w, identifier] of [[w0, 'other'], [w0, 'deploy'], [w1, 'deploy-2'], [w1, 'Deploy'], [w1, 'deploy'], [w0, 'other'], [w0, 'deploy']] as const) {
+    await w.emitConfirmation(identifier);
+    await c.cluster.settle();
+  }
+
+  expect(batches).toEqual([
+    [
+      [w0.pid, 'deploy'],
+      [w1.pid, 'deploy'],
+    ],
+  ]);
+  expect(c.master.stats.receivedConfirmations).toBe(7);
+  expect(c.master.stats.successfulConfirmations).toBe(1);
+  await c.cluster.close();
+});
