@@ -1,7 +1,7 @@
 // The rolling reload state machine, driven deterministically on the manual clock.
 import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import type { Master, MasterOptions, ReloadResult } from '@clustr/runtime';
-import { recordingLogger, type RecordingLogger } from './helpers';
+import { argOf, recordingLogger, type RecordingLogger } from './helpers';
 import { RELOAD_TRANSITIONS } from '../../src/reload/reload-machine';
 
 /** How long an app takes to start before it calls emitReady() (which registers at once). */
@@ -585,6 +585,97 @@ describe('a replacement that dies while the step before drains', () => {
     // The second old child was never signalled and still serves, beside the first replacement.
     expect(f.cluster.process(f.initial[1]!).exit).toBeUndefined();
     expect(appPids(f)).toEqual([result.replaced[0]!.to, f.initial[1]!].sort((a, b) => a - b));
+    await f.cluster.close();
+  });
+});
+
+/** Every reload state change logged from record `from` on, as `<ms after t0> <from>-><to>[ slot N]`. */
+function timedStates(f: Fixture, from: number, t0: number): string[] {
+  return f.logger.records.slice(from).flatMap((r) => {
+    const e = r.fields;
+    if (e.event !== 'reload.state') return [];
+    return [`${r.at! - t0} ${String(e['from'])}->${String(e['to'])}${e['slot'] === undefined ? '' : ` slot ${String(e['slot'])}`}`];
+  });
+}
+
+/** The pids of app.js processes started from record `from` on, in order. */
+function spawnedSince(f: Fixture, from: number): number[] {
+  return f.logger.records.slice(from).flatMap((r) => (r.fields.event === 'child.spawn' ? [r.fields['pid'] as number] : []));
+}
+
+describe('other processes while a replacement is awaited', () => {
+  test('another process registering or exiting changes nothing: the reload waits for its own replacement, then settles it', async () => {
+    const f = await fixture(2);
+    // A process of another group: registers at once, exits `--life` ms later (exit 0: not respawned).
+    f.cluster.program('other.js', (ctx) => {
+      void ctx.createWorker({ group: 'other' }).emitReady();
+      ctx.platform.clock.setTimeout(() => ctx.platform.exit(0), Number(argOf(ctx.argv, 'life')));
+    });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(10);
+    // The first replacement registers at READY_DELAY (50); these register at 10 and exit at 20 (still
+    // replacing) and at 110 (settling).
+    f.master.spawn([{ file: 'other.js', args: { life: 10 } }, { file: 'other.js', args: { life: 100 } }]);
+    await f.cluster.advance(READY_DELAY - 20);
+    const [replacement1, short, long] = spawnedSince(f, from) as [number, number, number];
+    expect(f.master.clusterInfo['other']).toEqual([long]);
+    expect(f.cluster.process(short).exit).toEqual({ code: 0, signal: null });
+    expect(f.cluster.process(replacement1).state).toBe('running');
+    // Neither the other registrations nor the other exit counted: still waiting for replacement1.
+    expect(f.master.reloadState).toBe('replacing');
+    expect(f.master.clusterInfo['app']).toEqual(f.initial);
+
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(f.cluster.process(long).exit).toEqual({ code: 0, signal: null });
+    const replacement2 = spawnedSince(f, from)[3]!;
+    expect(result).toEqual({ ok: true, replaced: [{ from: f.initial[0], to: replacement1 }, { from: f.initial[1], to: replacement2 }] });
+    expect(f.failed).toEqual([]);
+    // The same steps, at the same times, as a reload nothing disturbs.
+    const step = READY_DELAY + SETTLE;
+    expect(timedStates(f, from, t0)).toEqual([
+      '0 idle->replacing slot 1',
+      `${READY_DELAY} replacing->settling slot 1`,
+      `${step} settling->retiring slot 1`,
+      `${step} retiring->replacing slot 2`,
+      `${step + READY_DELAY} replacing->settling slot 2`,
+      `${2 * step} settling->retiring slot 2`,
+      `${2 * step} retiring->completed`,
+      `${2 * step} completed->idle`,
+    ]);
+    expect(appPids(f)).toEqual([replacement1, replacement2].sort((a, b) => a - b));
+    await f.cluster.close();
+  });
+
+  test('a registration from a grandchild (a worker\'s own child) is not the replacement registering', async () => {
+    const f = await fixture(0);
+    // Each parent.js worker starts a child of its own at once; the grandchild registers before its parent does.
+    f.cluster.program('parent.js', (ctx) => {
+      const worker = ctx.createWorker({ group: 'parent' });
+      worker.spawn([{ file: 'grandchild.js' }]);
+      ctx.platform.clock.setTimeout(() => void worker.emitReady(), READY_DELAY);
+    });
+    f.cluster.program('grandchild.js', (ctx) => void ctx.createWorker({ group: 'grandchild' }).emitReady());
+    f.master.spawn([{ file: 'parent.js' }]);
+    await f.cluster.until(() => f.master.clusterInfo['parent']?.length === 1);
+    const [parent] = f.master.clusterInfo['parent'] as [number];
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(READY_DELAY - 1);
+    // The replacement's own child has registered; the replacement itself not yet.
+    expect(f.master.clusterInfo['grandchild']).toHaveLength(2);
+    expect(f.master.reloadState).toBe('replacing');
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(result.replaced).toEqual([{ from: parent, to: spawnedSince(f, from)[0] }]);
+    expect(timedStates(f, from, t0)).toEqual([
+      '0 idle->replacing slot 1',
+      `${READY_DELAY} replacing->settling slot 1`,
+      `${READY_DELAY + SETTLE} settling->retiring slot 1`,
+      `${READY_DELAY + SETTLE} retiring->completed`,
+      `${READY_DELAY + SETTLE} completed->idle`,
+    ]);
     await f.cluster.close();
   });
 });
