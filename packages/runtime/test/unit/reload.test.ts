@@ -598,9 +598,9 @@ function timedStates(f: Fixture, from: number, t0: number): string[] {
   });
 }
 
-/** The pids of app.js processes started from record `from` on, in order. */
+/** The pids of the children the master started (spawned or respawned) from record `from` on, in order. */
 function spawnedSince(f: Fixture, from: number): number[] {
-  return f.logger.records.slice(from).flatMap((r) => (r.fields.event === 'child.spawn' ? [r.fields['pid'] as number] : []));
+  return f.logger.records.slice(from).flatMap((r) => (r.fields.event === 'child.spawn' || r.fields.event === 'child.respawn' ? [r.fields['pid'] as number] : []));
 }
 
 describe('other processes while a replacement is awaited', () => {
@@ -676,6 +676,86 @@ describe('other processes while a replacement is awaited', () => {
       `${READY_DELAY + SETTLE} retiring->completed`,
       `${READY_DELAY + SETTLE} completed->idle`,
     ]);
+    await f.cluster.close();
+  });
+});
+
+describe('a child that stops before its turn comes', () => {
+  test('one given up (stopped for good) is skipped: no replacement is started for it and the reload completes', async () => {
+    const f = await fixture(3, { restart: { maxRestarts: 0 } });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(10);
+    f.cluster.signal(f.initial[2]!, 'SIGKILL');
+    await f.cluster.until(() => f.master.stats.giveUpChildProcess === 1);
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    const fresh = spawnedSince(f, from);
+    expect(fresh).toHaveLength(2);
+    expect(result).toEqual({ ok: true, replaced: [{ from: f.initial[0], to: fresh[0] }, { from: f.initial[1], to: fresh[1] }] });
+    const step = READY_DELAY + SETTLE;
+    expect(timedStates(f, from, t0)).toEqual([
+      '0 idle->replacing slot 1',
+      `${READY_DELAY} replacing->settling slot 1`,
+      `${step} settling->retiring slot 1`,
+      `${step} retiring->replacing slot 2`,
+      `${step + READY_DELAY} replacing->settling slot 2`,
+      `${2 * step} settling->retiring slot 2`,
+      `${2 * step} retiring->completed`,
+      `${2 * step} completed->idle`,
+    ]);
+    await f.cluster.advance(60_000);
+    expect(aliveApps(f)).toEqual(fresh);
+    expect(appPids(f)).toEqual(fresh);
+    await f.cluster.close();
+  });
+
+  test('one that crashed is replaced if the supervisor restarted it by its turn (its new child is the one replaced), skipped if it is still in backoff', async () => {
+    const f = await fixture(3, { restart: { initialDelay: 100 } });
+    const [old1, old2, old3] = f.initial as [number, number, number];
+    const step = READY_DELAY + SETTLE;
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    // old2 crashes at 10 and is respawned at 110 as `restarted2`, before its turn (250).
+    await f.cluster.advance(10);
+    f.cluster.signal(old2, 'SIGKILL');
+    await f.cluster.advance(100);
+    const [fresh1, restarted2] = spawnedSince(f, from) as [number, number];
+    expect(f.cluster.process(restarted2).parentPid).toBe(f.master.pid);
+    // old3 crashes at 2 * step - 60 and is respawned only at 2 * step + 40: in backoff at its turn (2 * step).
+    await f.cluster.advance(2 * step - 60 - 110);
+    f.cluster.signal(old3, 'SIGKILL');
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(f.cluster.clock.now() - t0).toBe(2 * step);
+    const [, , fresh2] = spawnedSince(f, from) as [number, number, number];
+    expect(result).toEqual({ ok: true, replaced: [{ from: old1, to: fresh1 }, { from: restarted2, to: fresh2 }] });
+    expect(f.cluster.process(restarted2).exit).toEqual({ code: 143, signal: null });
+    expect(timedStates(f, from, t0).slice(-3)).toEqual([`${2 * step} settling->retiring slot 2`, `${2 * step} retiring->completed`, `${2 * step} completed->idle`]);
+    // The skipped one is left to its restart policy: respawned after its backoff, in its own slot.
+    await f.cluster.advance(40);
+    const restarted3 = spawnedSince(f, from)[3]!;
+    expect(f.logger.events('child.respawn').map((r) => [r['slot'], r['pid']])).toEqual([[2, restarted2], [3, restarted3]]);
+    await f.cluster.until(() => f.master.clusterInfo['app']?.length === 3);
+    expect(appPids(f)).toEqual([fresh1, fresh2, restarted3].sort((a, b) => a - b));
+    expect(f.logger.events('child.spawn')).toHaveLength(5);
+    await f.cluster.close();
+  });
+
+  test('with reloadConcurrency, a child of a later batch that stopped is left out of its batch', async () => {
+    const f = await fixture(4, { reloadConcurrency: 2, restart: { maxRestarts: 0 } });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(10);
+    f.cluster.signal(f.initial[3]!, 'SIGKILL');
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    const fresh = spawnedSince(f, from);
+    expect(fresh).toHaveLength(3);
+    expect(result).toEqual({ ok: true, replaced: [0, 1, 2].map((k) => ({ from: f.initial[k], to: fresh[k] })) });
+    const spawnTimes = f.logger.records.slice(from).filter((r) => r.fields.event === 'child.spawn').map((r) => r.at! - t0);
+    expect(spawnTimes).toEqual([0, 0, READY_DELAY + SETTLE]);
+    expect(aliveApps(f)).toEqual(fresh);
     await f.cluster.close();
   });
 });
