@@ -3,6 +3,8 @@ import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import type { Master, MasterOptions, ReloadResult } from '@clustr/runtime';
 import { argOf, recordingLogger, type RecordingLogger } from './helpers';
 import { RELOAD_TRANSITIONS } from '../../src/reload/reload-machine';
+import type { RuntimeEvents } from '../../src/process/events';
+import type { Emitter } from 'mitt';
 
 /** How long an app takes to start before it calls emitReady() (which registers at once). */
 const READY_DELAY = 50;
@@ -756,6 +758,62 @@ describe('a child that stops before its turn comes', () => {
     const spawnTimes = f.logger.records.slice(from).filter((r) => r.fields.event === 'child.spawn').map((r) => r.at! - t0);
     expect(spawnTimes).toEqual([0, 0, READY_DELAY + SETTLE]);
     expect(aliveApps(f)).toEqual(fresh);
+    await f.cluster.close();
+  });
+});
+
+/** The master's internal event emitter, where the reload machine listens for registrations, spawns and exits. */
+function internalEvents(master: Master): Emitter<RuntimeEvents> {
+  return (master as unknown as { events: Emitter<RuntimeEvents> }).events;
+}
+
+describe('a reload leaves no listener behind', () => {
+  // A stale listener of an earlier reload answers nothing visible (its wait has ended), but each
+  // reload would leave some more on the master's emitter for the life of the process.
+  function listeners(f: Fixture): Record<string, number> {
+    const all = internalEvents(f.master).all;
+    return Object.fromEntries(['register', 'childSpawned', 'childExited'].map((kind) => [kind, all.get(kind as keyof RuntimeEvents)?.length ?? 0]));
+  }
+
+  test('after a completed reload, and after each way a reload fails', async () => {
+    const f = await fixture(0, { readyTimeout: 1_000 });
+    f.cluster.program('tool.sh', () => undefined);
+    let started = false;
+    f.master.onClusterStarted(() => (started = true));
+    // tool.sh is restarted in place (waits for its spawn), app.js replaced (waits for a registration).
+    f.master.spawn([{ file: 'tool.sh', command: 'bash' }, { file: 'app.js' }]);
+    await f.cluster.until(() => started);
+    const before = listeners(f);
+    expect(before['register']).toBeGreaterThan(0);
+    const reload = async (): Promise<ReloadResult> => {
+      const done = f.reloaded.length + f.failed.length;
+      const [result] = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length + f.failed.length > done)]);
+      await f.cluster.settle();
+      return result;
+    };
+
+    expect(await reload()).toMatchObject({ ok: true });
+    expect(listeners(f)).toEqual(before);
+
+    f.mode = 'never-ready';
+    expect(await reload()).toMatchObject({ ok: false, failure: { reason: 'ready-timeout' } });
+    expect(listeners(f)).toEqual(before);
+
+    f.mode = 'crash';
+    expect(await reload()).toMatchObject({ ok: false, failure: { reason: 'replacement-exited' } });
+    expect(listeners(f)).toEqual(before);
+
+    // A replacement that registers, then dies while settling (tool.sh is restarted first).
+    f.mode = 'ready';
+    const from = f.logger.records.length;
+    const pending = f.master.reload();
+    await f.cluster.advance(SETTLE + READY_DELAY + 10);
+    expect(f.master.reloadState).toBe('settling');
+    const [, replacement] = spawnedSince(f, from) as [number, number];
+    f.cluster.signal(replacement, 'SIGKILL');
+    await f.cluster.until(() => f.failed.length === 3);
+    expect(await pending).toMatchObject({ ok: false, failure: { reason: 'replacement-exited', pid: replacement } });
+    expect(listeners(f)).toEqual(before);
     await f.cluster.close();
   });
 });
