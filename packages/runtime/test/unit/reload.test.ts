@@ -817,3 +817,48 @@ describe('a reload leaves no listener behind', () => {
     await f.cluster.close();
   });
 });
+
+describe('the reloadState event', () => {
+  // What the master's own listeners (the `cluster.reload` log, `clustr reload` replies) hear.
+  function record(f: Fixture): Array<RuntimeEvents['reloadState']> {
+    const seen: Array<RuntimeEvents['reloadState']> = [];
+    internalEvents(f.master).on('reloadState', (change) => seen.push(change));
+    return seen;
+  }
+
+  test('a 2-worker reload: every transition, in order, with the slot being replaced; completed and idle name no slot', async () => {
+    const f = await fixture(2);
+    const seen = record(f);
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(result.ok).toBe(true);
+    expect(seen).toStrictEqual([
+      { from: 'idle', to: 'replacing', slot: 1 },
+      { from: 'replacing', to: 'settling', slot: 1 },
+      { from: 'settling', to: 'retiring', slot: 1 },
+      { from: 'retiring', to: 'replacing', slot: 2 },
+      { from: 'replacing', to: 'settling', slot: 2 },
+      { from: 'settling', to: 'retiring', slot: 2 },
+      { from: 'retiring', to: 'completed' },
+      { from: 'completed', to: 'idle' },
+    ]);
+    await f.cluster.close();
+  });
+
+  test('a failed reload: failed and idle name no slot', async () => {
+    const f = await fixture(2, { readyTimeout: 1_000 });
+    f.queue = ['ready'];
+    f.mode = 'never-ready';
+    const seen = record(f);
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'ready-timeout', slot: 4 } });
+    expect(seen).toStrictEqual([
+      { from: 'idle', to: 'replacing', slot: 1 },
+      { from: 'replacing', to: 'settling', slot: 1 },
+      { from: 'settling', to: 'retiring', slot: 1 },
+      { from: 'retiring', to: 'replacing', slot: 2 },
+      { from: 'replacing', to: 'failed' },
+      { from: 'failed', to: 'idle' },
+    ]);
+    await f.cluster.close();
+  });
+});
