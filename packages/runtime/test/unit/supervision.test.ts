@@ -551,3 +551,40 @@ describe('the first launch waits for the parent\'s subscriptions', () => {
     expect(s.logger.events('child.spawn')).toEqual([]);
   });
 });
+
+describe('where the shared socket is: CLUSTR_LISTEN_FD and CLUSTR_LISTEN_MODE', () => {
+  test('only children handed the socket are told: fd 4 to a node child, 3 to another command; never a child started before listen(), nor a child of theirs', async () => {
+    const s = supervise();
+    // A worker that starts children of its own: it holds the socket, they are handed none.
+    s.cluster.program('parent.js', (ctx) => {
+      const worker = ctx.createWorker({ group: 'parent' });
+      worker.spawn([{ file: 'idle.js' }, { file: 'script.sh', command: 'bash' }]);
+      void worker.emitReady();
+    });
+    s.master.spawn([{ file: 'idle.js' }]);
+    await s.cluster.until(() => s.master.clusterInfo['idle']?.length === 1);
+    s.master.listen({ port: 0, distribution: 'shared' });
+    try {
+      s.master.spawn([{ file: 'idle.js' }, { file: 'script.sh', command: 'bash' }, { file: 'parent.js' }]);
+      await s.cluster.until(() => s.master.clusterInfo['idle']?.length === 3 && s.master.clusterInfo['parent']?.length === 1);
+      const [before, node, bash, parent] = s.spawns.map((e) => e.pid) as [number, number, number, number];
+      const listenEnv = (pid: number) => {
+        const env = s.cluster.process(pid).env;
+        return { fd: env['CLUSTR_LISTEN_FD'], mode: env['CLUSTR_LISTEN_MODE'] };
+      };
+      expect(listenEnv(before)).toEqual({ fd: undefined, mode: undefined });
+      expect(listenEnv(node)).toEqual({ fd: '4', mode: 'shared' });
+      expect(listenEnv(bash)).toEqual({ fd: '3', mode: 'shared' });
+      expect(listenEnv(parent)).toEqual({ fd: '4', mode: 'shared' });
+      const grandchildren = s.cluster.processes.filter((p) => p.parentPid === parent);
+      expect(grandchildren.map((p) => p.file)).toEqual(['/app/idle.js', '/app/script.sh']);
+      for (const { pid } of grandchildren) {
+        expect(s.cluster.process(pid).env).not.toHaveProperty('CLUSTR_LISTEN_FD');
+        expect(s.cluster.process(pid).env).not.toHaveProperty('CLUSTR_LISTEN_MODE');
+      }
+    } finally {
+      // Closes the bound port.
+      await Promise.all([s.master.close(0), s.cluster.until(() => s.cluster.process(s.master.pid).state === 'exited')]);
+    }
+  });
+});
