@@ -1,8 +1,10 @@
 // The rolling reload state machine, driven deterministically on the manual clock.
 import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import type { Master, MasterOptions, ReloadResult } from '@clustr/runtime';
-import { recordingLogger, type RecordingLogger } from './helpers';
+import { argOf, recordingLogger, type RecordingLogger } from './helpers';
 import { RELOAD_TRANSITIONS } from '../../src/reload/reload-machine';
+import type { RuntimeEvents } from '../../src/process/events';
+import type { Emitter } from 'mitt';
 
 /** How long an app takes to start before it calls emitReady() (which registers at once). */
 const READY_DELAY = 50;
@@ -585,6 +587,278 @@ describe('a replacement that dies while the step before drains', () => {
     // The second old child was never signalled and still serves, beside the first replacement.
     expect(f.cluster.process(f.initial[1]!).exit).toBeUndefined();
     expect(appPids(f)).toEqual([result.replaced[0]!.to, f.initial[1]!].sort((a, b) => a - b));
+    await f.cluster.close();
+  });
+});
+
+/** Every reload state change logged from record `from` on, as `<ms after t0> <from>-><to>[ slot N]`. */
+function timedStates(f: Fixture, from: number, t0: number): string[] {
+  return f.logger.records.slice(from).flatMap((r) => {
+    const e = r.fields;
+    if (e.event !== 'reload.state') return [];
+    return [`${r.at! - t0} ${String(e['from'])}->${String(e['to'])}${e['slot'] === undefined ? '' : ` slot ${String(e['slot'])}`}`];
+  });
+}
+
+/** The pids of the children the master started (spawned or respawned) from record `from` on, in order. */
+function spawnedSince(f: Fixture, from: number): number[] {
+  return f.logger.records.slice(from).flatMap((r) => (r.fields.event === 'child.spawn' || r.fields.event === 'child.respawn' ? [r.fields['pid'] as number] : []));
+}
+
+describe('other processes while a replacement is awaited', () => {
+  test('another process registering or exiting changes nothing: the reload waits for its own replacement, then settles it', async () => {
+    const f = await fixture(2);
+    // A process of another group: registers at once, exits `--life` ms later (exit 0: not respawned).
+    f.cluster.program('other.js', (ctx) => {
+      void ctx.createWorker({ group: 'other' }).emitReady();
+      ctx.platform.clock.setTimeout(() => ctx.platform.exit(0), Number(argOf(ctx.argv, 'life')));
+    });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(10);
+    // The first replacement registers at READY_DELAY (50); these register at 10 and exit at 20 (still
+    // replacing) and at 110 (settling).
+    f.master.spawn([{ file: 'other.js', args: { life: 10 } }, { file: 'other.js', args: { life: 100 } }]);
+    await f.cluster.advance(READY_DELAY - 20);
+    const [replacement1, short, long] = spawnedSince(f, from) as [number, number, number];
+    expect(f.master.clusterInfo['other']).toEqual([long]);
+    expect(f.cluster.process(short).exit).toEqual({ code: 0, signal: null });
+    expect(f.cluster.process(replacement1).state).toBe('running');
+    // Neither the other registrations nor the other exit counted: still waiting for replacement1.
+    expect(f.master.reloadState).toBe('replacing');
+    expect(f.master.clusterInfo['app']).toEqual(f.initial);
+
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(f.cluster.process(long).exit).toEqual({ code: 0, signal: null });
+    const replacement2 = spawnedSince(f, from)[3]!;
+    expect(result).toEqual({ ok: true, replaced: [{ from: f.initial[0], to: replacement1 }, { from: f.initial[1], to: replacement2 }] });
+    expect(f.failed).toEqual([]);
+    // The same steps, at the same times, as a reload nothing disturbs.
+    const step = READY_DELAY + SETTLE;
+    expect(timedStates(f, from, t0)).toEqual([
+      '0 idle->replacing slot 1',
+      `${READY_DELAY} replacing->settling slot 1`,
+      `${step} settling->retiring slot 1`,
+      `${step} retiring->replacing slot 2`,
+      `${step + READY_DELAY} replacing->settling slot 2`,
+      `${2 * step} settling->retiring slot 2`,
+      `${2 * step} retiring->completed`,
+      `${2 * step} completed->idle`,
+    ]);
+    expect(appPids(f)).toEqual([replacement1, replacement2].sort((a, b) => a - b));
+    await f.cluster.close();
+  });
+
+  test('a registration from a grandchild (a worker\'s own child) is not the replacement registering', async () => {
+    const f = await fixture(0);
+    // Each parent.js worker starts a child of its own at once; the grandchild registers before its parent does.
+    f.cluster.program('parent.js', (ctx) => {
+      const worker = ctx.createWorker({ group: 'parent' });
+      worker.spawn([{ file: 'grandchild.js' }]);
+      ctx.platform.clock.setTimeout(() => void worker.emitReady(), READY_DELAY);
+    });
+    f.cluster.program('grandchild.js', (ctx) => void ctx.createWorker({ group: 'grandchild' }).emitReady());
+    f.master.spawn([{ file: 'parent.js' }]);
+    await f.cluster.until(() => f.master.clusterInfo['parent']?.length === 1);
+    const [parent] = f.master.clusterInfo['parent'] as [number];
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(READY_DELAY - 1);
+    // The replacement's own child has registered; the replacement itself not yet.
+    expect(f.master.clusterInfo['grandchild']).toHaveLength(2);
+    expect(f.master.reloadState).toBe('replacing');
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(result.replaced).toEqual([{ from: parent, to: spawnedSince(f, from)[0] }]);
+    expect(timedStates(f, from, t0)).toEqual([
+      '0 idle->replacing slot 1',
+      `${READY_DELAY} replacing->settling slot 1`,
+      `${READY_DELAY + SETTLE} settling->retiring slot 1`,
+      `${READY_DELAY + SETTLE} retiring->completed`,
+      `${READY_DELAY + SETTLE} completed->idle`,
+    ]);
+    await f.cluster.close();
+  });
+});
+
+describe('a child that stops before its turn comes', () => {
+  test('one given up (stopped for good) is skipped: no replacement is started for it and the reload completes', async () => {
+    const f = await fixture(3, { restart: { maxRestarts: 0 } });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(10);
+    f.cluster.signal(f.initial[2]!, 'SIGKILL');
+    await f.cluster.until(() => f.master.stats.giveUpChildProcess === 1);
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    const fresh = spawnedSince(f, from);
+    expect(fresh).toHaveLength(2);
+    expect(result).toEqual({ ok: true, replaced: [{ from: f.initial[0], to: fresh[0] }, { from: f.initial[1], to: fresh[1] }] });
+    const step = READY_DELAY + SETTLE;
+    expect(timedStates(f, from, t0)).toEqual([
+      '0 idle->replacing slot 1',
+      `${READY_DELAY} replacing->settling slot 1`,
+      `${step} settling->retiring slot 1`,
+      `${step} retiring->replacing slot 2`,
+      `${step + READY_DELAY} replacing->settling slot 2`,
+      `${2 * step} settling->retiring slot 2`,
+      `${2 * step} retiring->completed`,
+      `${2 * step} completed->idle`,
+    ]);
+    await f.cluster.advance(60_000);
+    expect(aliveApps(f)).toEqual(fresh);
+    expect(appPids(f)).toEqual(fresh);
+    await f.cluster.close();
+  });
+
+  test('one that crashed is replaced if the supervisor restarted it by its turn (its new child is the one replaced), skipped if it is still in backoff', async () => {
+    const f = await fixture(3, { restart: { initialDelay: 100 } });
+    const [old1, old2, old3] = f.initial as [number, number, number];
+    const step = READY_DELAY + SETTLE;
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    // old2 crashes at 10 and is respawned at 110 as `restarted2`, before its turn (250).
+    await f.cluster.advance(10);
+    f.cluster.signal(old2, 'SIGKILL');
+    await f.cluster.advance(100);
+    const [fresh1, restarted2] = spawnedSince(f, from) as [number, number];
+    expect(f.cluster.process(restarted2).parentPid).toBe(f.master.pid);
+    // old3 crashes at 2 * step - 60 and is respawned only at 2 * step + 40: in backoff at its turn (2 * step).
+    await f.cluster.advance(2 * step - 60 - 110);
+    f.cluster.signal(old3, 'SIGKILL');
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(f.cluster.clock.now() - t0).toBe(2 * step);
+    const [, , fresh2] = spawnedSince(f, from) as [number, number, number];
+    expect(result).toEqual({ ok: true, replaced: [{ from: old1, to: fresh1 }, { from: restarted2, to: fresh2 }] });
+    expect(f.cluster.process(restarted2).exit).toEqual({ code: 143, signal: null });
+    expect(timedStates(f, from, t0).slice(-3)).toEqual([`${2 * step} settling->retiring slot 2`, `${2 * step} retiring->completed`, `${2 * step} completed->idle`]);
+    // The skipped one is left to its restart policy: respawned after its backoff, in its own slot.
+    await f.cluster.advance(40);
+    const restarted3 = spawnedSince(f, from)[3]!;
+    expect(f.logger.events('child.respawn').map((r) => [r['slot'], r['pid']])).toEqual([[2, restarted2], [3, restarted3]]);
+    await f.cluster.until(() => f.master.clusterInfo['app']?.length === 3);
+    expect(appPids(f)).toEqual([fresh1, fresh2, restarted3].sort((a, b) => a - b));
+    expect(f.logger.events('child.spawn')).toHaveLength(5);
+    await f.cluster.close();
+  });
+
+  test('with reloadConcurrency, a child of a later batch that stopped is left out of its batch', async () => {
+    const f = await fixture(4, { reloadConcurrency: 2, restart: { maxRestarts: 0 } });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(10);
+    f.cluster.signal(f.initial[3]!, 'SIGKILL');
+    const result = await Promise.all([reload, f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    const fresh = spawnedSince(f, from);
+    expect(fresh).toHaveLength(3);
+    expect(result).toEqual({ ok: true, replaced: [0, 1, 2].map((k) => ({ from: f.initial[k], to: fresh[k] })) });
+    const spawnTimes = f.logger.records.slice(from).filter((r) => r.fields.event === 'child.spawn').map((r) => r.at! - t0);
+    expect(spawnTimes).toEqual([0, 0, READY_DELAY + SETTLE]);
+    expect(aliveApps(f)).toEqual(fresh);
+    await f.cluster.close();
+  });
+});
+
+/** The master's internal event emitter, where the reload machine listens for registrations, spawns and exits. */
+function internalEvents(master: Master): Emitter<RuntimeEvents> {
+  return (master as unknown as { events: Emitter<RuntimeEvents> }).events;
+}
+
+describe('a reload leaves no listener behind', () => {
+  // A stale listener of an earlier reload answers nothing visible (its wait has ended), but each
+  // reload would leave some more on the master's emitter for the life of the process.
+  function listeners(f: Fixture): Record<string, number> {
+    const all = internalEvents(f.master).all;
+    return Object.fromEntries(['register', 'childSpawned', 'childExited'].map((kind) => [kind, all.get(kind as keyof RuntimeEvents)?.length ?? 0]));
+  }
+
+  test('after a completed reload, and after each way a reload fails', async () => {
+    const f = await fixture(0, { readyTimeout: 1_000 });
+    f.cluster.program('tool.sh', () => undefined);
+    let started = false;
+    f.master.onClusterStarted(() => (started = true));
+    // tool.sh is restarted in place (waits for its spawn), app.js replaced (waits for a registration).
+    f.master.spawn([{ file: 'tool.sh', command: 'bash' }, { file: 'app.js' }]);
+    await f.cluster.until(() => started);
+    const before = listeners(f);
+    expect(before['register']).toBeGreaterThan(0);
+    const reload = async (): Promise<ReloadResult> => {
+      const done = f.reloaded.length + f.failed.length;
+      const [result] = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length + f.failed.length > done)]);
+      await f.cluster.settle();
+      return result;
+    };
+
+    expect(await reload()).toMatchObject({ ok: true });
+    expect(listeners(f)).toEqual(before);
+
+    f.mode = 'never-ready';
+    expect(await reload()).toMatchObject({ ok: false, failure: { reason: 'ready-timeout' } });
+    expect(listeners(f)).toEqual(before);
+
+    f.mode = 'crash';
+    expect(await reload()).toMatchObject({ ok: false, failure: { reason: 'replacement-exited' } });
+    expect(listeners(f)).toEqual(before);
+
+    // A replacement that registers, then dies while settling (tool.sh is restarted first).
+    f.mode = 'ready';
+    const from = f.logger.records.length;
+    const pending = f.master.reload();
+    await f.cluster.advance(SETTLE + READY_DELAY + 10);
+    expect(f.master.reloadState).toBe('settling');
+    const [, replacement] = spawnedSince(f, from) as [number, number];
+    f.cluster.signal(replacement, 'SIGKILL');
+    await f.cluster.until(() => f.failed.length === 3);
+    expect(await pending).toMatchObject({ ok: false, failure: { reason: 'replacement-exited', pid: replacement } });
+    expect(listeners(f)).toEqual(before);
+    await f.cluster.close();
+  });
+});
+
+describe('the reloadState event', () => {
+  // What the master's own listeners (the `cluster.reload` log, `clustr reload` replies) hear.
+  function record(f: Fixture): Array<RuntimeEvents['reloadState']> {
+    const seen: Array<RuntimeEvents['reloadState']> = [];
+    internalEvents(f.master).on('reloadState', (change) => seen.push(change));
+    return seen;
+  }
+
+  test('a 2-worker reload: every transition, in order, with the slot being replaced; completed and idle name no slot', async () => {
+    const f = await fixture(2);
+    const seen = record(f);
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(result.ok).toBe(true);
+    expect(seen).toStrictEqual([
+      { from: 'idle', to: 'replacing', slot: 1 },
+      { from: 'replacing', to: 'settling', slot: 1 },
+      { from: 'settling', to: 'retiring', slot: 1 },
+      { from: 'retiring', to: 'replacing', slot: 2 },
+      { from: 'replacing', to: 'settling', slot: 2 },
+      { from: 'settling', to: 'retiring', slot: 2 },
+      { from: 'retiring', to: 'completed' },
+      { from: 'completed', to: 'idle' },
+    ]);
+    await f.cluster.close();
+  });
+
+  test('a failed reload: failed and idle name no slot', async () => {
+    const f = await fixture(2, { readyTimeout: 1_000 });
+    f.queue = ['ready'];
+    f.mode = 'never-ready';
+    const seen = record(f);
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'ready-timeout', slot: 4 } });
+    expect(seen).toStrictEqual([
+      { from: 'idle', to: 'replacing', slot: 1 },
+      { from: 'replacing', to: 'settling', slot: 1 },
+      { from: 'settling', to: 'retiring', slot: 1 },
+      { from: 'retiring', to: 'replacing', slot: 2 },
+      { from: 'replacing', to: 'failed' },
+      { from: 'failed', to: 'idle' },
+    ]);
     await f.cluster.close();
   });
 });

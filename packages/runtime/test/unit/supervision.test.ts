@@ -4,10 +4,11 @@ import { ClustrError } from '@clustr/protocol';
 import type { ChildExitInfo, ChildGiveUpInfo, ChildSpawnInfo, Master, RestartPolicy, SpawnDefinition } from '@clustr/runtime';
 import { Master as SrcMaster, Worker as SrcWorker } from '../../src';
 import { argOf, recordingLogger, thrown, type RecordingLogger } from './helpers';
-import { advance, fakePlatform, flush } from './fake-platform';
+import { advance, fakePlatform, flush, type FakeChild } from './fake-platform';
 import mitt from 'mitt';
 import { DEFAULT_RESTART_POLICY, Supervisor, type Slot } from '../../src/supervision/supervisor';
 import type { RuntimeEvents } from '../../src/process/events';
+import type { ChildExit, Platform } from '../../src/platform/platform';
 
 interface Supervised {
   cluster: TestCluster;
@@ -343,22 +344,22 @@ describe('the spawn spec handed to the platform', () => {
 
 describe('slots', () => {
   /** A Supervisor on the bare fake platform, as a process builds it. */
-  function supervisor(options: { stubborn?: boolean } = {}) {
-    const f = fakePlatform({ files: ['/srv/app/w.js'], ...options });
+  function supervisor(options: { stubborn?: boolean; restart?: RestartPolicy; gate?: Promise<void>; platform?: (platform: Platform) => Platform } = {}) {
+    const f = fakePlatform({ files: ['/srv/app/w.js'], stubborn: options.stubborn ?? false });
     const events = mitt<RuntimeEvents>();
     const sup = new Supervisor({
-      platform: f.platform,
+      platform: options.platform ? options.platform(f.platform) : f.platform,
       events,
       logger: recordingLogger(),
-      restart: { ...DEFAULT_RESTART_POLICY, maxRestarts: 0 },
+      restart: { ...DEFAULT_RESTART_POLICY, maxRestarts: 0, ...options.restart },
       stopTimeout: 1_000,
       childEnv: () => ({}),
       inheritedArgs: {},
       inheritFds: () => [],
       listenMode: () => 'shared',
-      gate: Promise.resolve(),
+      gate: options.gate ?? Promise.resolve(),
     });
-    return { f, sup };
+    return { f, sup, events };
   }
 
   test('a slot whose child stopped for good is freed: 200 children that exited 0 leave no slot', async () => {
@@ -390,5 +391,200 @@ describe('slots', () => {
     }
     await sup.stopAll();
     expect(sup.slots).toEqual([]);
+  });
+
+  test('a slot retired, or a supervisor frozen, before the gate opens never starts its child', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const { f, sup } = supervisor({ gate });
+    const [retired, kept] = sup.spawn([{ file: 'w.js' }, { file: 'w.js' }]) as [Slot, Slot];
+    await flush();
+    expect(f.children).toEqual([]);
+    // Only this slot is stopped for good; the supervisor itself is not stopping.
+    await sup.retire(retired);
+    expect(retired.state).toBe('stopped');
+    open();
+    await flush();
+    expect(f.children.map((c) => c.pid)).toEqual([kept.pid]);
+    expect(retired.child).toBeUndefined();
+    expect(sup.slots).toEqual([kept]);
+
+    let openLater!: () => void;
+    const frozen = supervisor({ gate: new Promise<void>((resolve) => (openLater = resolve)) });
+    const [pending] = frozen.sup.spawn([{ file: 'w.js' }]) as [Slot];
+    frozen.sup.freeze();
+    openLater();
+    await flush();
+    expect(frozen.f.children).toEqual([]);
+    expect(pending.state).toBe('pending');
+    await frozen.sup.stopAll();
+    expect(frozen.f.children).toEqual([]);
+    expect(frozen.sup.slots).toEqual([]);
+  });
+
+  test('a late exit of a slot\'s previous child leaves the child it runs now, and its state, alone', async () => {
+    // A platform that can deliver a child's exit once more, after the fact.
+    const exitListeners = new Map<number, (exit: ChildExit) => void>();
+    const { f, sup, events } = supervisor({
+      restart: { maxRestarts: 10, initialDelay: 100 },
+      platform: (platform) => ({
+        ...platform,
+        spawn: (spec) => {
+          const child = platform.spawn(spec);
+          return {
+            ...child,
+            onExit: (listener) => {
+              exitListeners.set(child.pid, listener);
+              child.onExit(listener);
+            },
+          };
+        },
+      }),
+    });
+    const exits: number[] = [];
+    events.on('childExited', ({ pid }) => exits.push(pid));
+    const [slot] = sup.spawn([{ file: 'w.js' }]) as [Slot];
+    await flush();
+    const [first] = f.children as [FakeChild];
+    first.exit({ code: 1, signal: null });
+    await advance(f.clock, 100);
+    const second = f.children[1]!;
+    expect(slot).toMatchObject({ state: 'running', pid: second.pid, respawns: 1 });
+    expect(exits).toEqual([first.pid]);
+
+    // The first child's exit arrives again, now that the slot runs the second one.
+    exitListeners.get(first.pid)!({ code: 1, signal: null });
+    await advance(f.clock, 60_000);
+    expect(slot).toMatchObject({ state: 'running', pid: second.pid, respawns: 1 });
+    expect(slot.child?.pid).toBe(second.pid);
+    expect(sup.livePids()).toEqual([second.pid]);
+    expect(f.children).toHaveLength(2);
+    expect(exits).toEqual([first.pid]);
+    expect(second.signals).toEqual([]);
+  });
+});
+
+describe('stopping a child', () => {
+  test('a child that exits within stopTimeout after SIGTERM is never sent SIGKILL', async () => {
+    const cluster = createTestCluster({ clock: 'manual' });
+    // Its onKill hook takes 1 ms less than the master's stopTimeout.
+    cluster.program('slow.js', (ctx) => {
+      const worker = ctx.createWorker({ group: 'slow' });
+      worker.onKill((done) => ctx.platform.clock.setTimeout(done, 2_999));
+      void worker.emitReady();
+    });
+    const logger = recordingLogger();
+    const master = cluster.createMaster({ logger, stopTimeout: 3_000 });
+    master.spawn([{ file: 'slow.js' }]);
+    await cluster.until(() => master.clusterInfo['slow']?.length === 1);
+    const [pid] = master.clusterInfo['slow'] as [number];
+    const t0 = cluster.clock.now();
+    const closing = master.close(0);
+    await cluster.until(() => cluster.process(pid).state === 'exited');
+    expect(cluster.clock.now() - t0).toBe(2_999);
+    // Ended by its own SIGTERM handling, not by a signal.
+    expect(cluster.process(pid).exit).toEqual({ code: 143, signal: null });
+    await cluster.until(() => cluster.process(master.pid).state === 'exited');
+    await closing;
+    await cluster.advance(10_000);
+    expect(logger.events('child.kill-straggler')).toEqual([]);
+    expect(cluster.process(master.pid).exit).toEqual({ code: 0, signal: null });
+    await cluster.close();
+  });
+
+  test.each([
+    ['at once', 0],
+    ['1 ms before stopTimeout', 2_999],
+  ])('the platform sees SIGTERM only when the child exits %s', async (_label, after) => {
+    const f = fakePlatform({ files: ['/srv/app/w.js'], stubborn: true });
+    const logger = recordingLogger();
+    const master = SrcMaster.create({ platform: f.platform, stopTimeout: 3_000, logger });
+    master.spawn([{ file: 'w.js' }]);
+    await flush();
+    const child = f.children[0]!;
+    const closing = master.close(0);
+    await flush();
+    expect(child.signals).toEqual(['SIGTERM']);
+    await advance(f.clock, after);
+    child.exit({ code: 143, signal: null });
+    await closing;
+    await advance(f.clock, 10_000);
+    expect(child.signals).toEqual(['SIGTERM']);
+    expect(logger.events('child.kill-straggler')).toEqual([]);
+    expect(f.exits).toEqual([0]);
+  });
+});
+
+describe('the first launch waits for the parent\'s subscriptions', () => {
+  test('close() right after spawn(), before they are up, starts no child', async () => {
+    const s = supervise();
+    s.master.spawn([{ file: 'idle.js' }, { file: 'script.sh', command: 'bash' }]);
+    const closing = s.master.close(0);
+    await s.cluster.until(() => s.cluster.process(s.master.pid).state === 'exited');
+    await closing;
+    await s.cluster.advance(60_000);
+    expect(s.cluster.processes.map((p) => p.pid)).toEqual([s.master.pid]);
+    expect(s.spawns).toEqual([]);
+    expect(s.logger.events('child.spawn')).toEqual([]);
+    expect(s.cluster.process(s.master.pid).exit).toEqual({ code: 0, signal: null });
+  });
+
+  test('subscriptions that come up while a SIGTERM stop runs its onKill hooks start no child either', async () => {
+    const s = supervise();
+    let hookRan = false;
+    s.master.onKill((done) => {
+      hookRan = true;
+      // The subscriptions come up meanwhile; children are stopped only once the hook is done.
+      s.cluster.clock.view().setTimeout(done, 100);
+    });
+    s.master.spawn([{ file: 'idle.js' }]);
+    s.cluster.signal(s.master.pid, 'SIGTERM');
+    await s.cluster.until(() => s.cluster.process(s.master.pid).state === 'exited');
+    expect(hookRan).toBe(true);
+    expect(s.logger.events('listener.threw')).toEqual([]);
+    // Connected to Redis while the hook ran: the slot was stopped only after that.
+    const order = s.logger.records.map((r) => (r.fields.event === 'slot.state' ? `slot ${String(r.fields['from'])}->${String(r.fields['to'])}` : r.fields.event));
+    expect(order.indexOf('redis.connected')).toBeGreaterThan(-1);
+    expect(order.indexOf('redis.connected')).toBeLessThan(order.indexOf('slot pending->stopped'));
+    expect(s.cluster.process(s.master.pid).exit).toEqual({ code: 15, signal: null });
+    expect(s.cluster.processes.map((p) => p.pid)).toEqual([s.master.pid]);
+    expect(s.logger.events('child.spawn')).toEqual([]);
+  });
+});
+
+describe('where the shared socket is: CLUSTR_LISTEN_FD and CLUSTR_LISTEN_MODE', () => {
+  test('only children handed the socket are told: fd 4 to a node child, 3 to another command; never a child started before listen(), nor a child of theirs', async () => {
+    const s = supervise();
+    // A worker that starts children of its own: it holds the socket, they are handed none.
+    s.cluster.program('parent.js', (ctx) => {
+      const worker = ctx.createWorker({ group: 'parent' });
+      worker.spawn([{ file: 'idle.js' }, { file: 'script.sh', command: 'bash' }]);
+      void worker.emitReady();
+    });
+    s.master.spawn([{ file: 'idle.js' }]);
+    await s.cluster.until(() => s.master.clusterInfo['idle']?.length === 1);
+    s.master.listen({ port: 0, distribution: 'shared' });
+    try {
+      s.master.spawn([{ file: 'idle.js' }, { file: 'script.sh', command: 'bash' }, { file: 'parent.js' }]);
+      await s.cluster.until(() => s.master.clusterInfo['idle']?.length === 3 && s.master.clusterInfo['parent']?.length === 1);
+      const [before, node, bash, parent] = s.spawns.map((e) => e.pid) as [number, number, number, number];
+      const listenEnv = (pid: number) => {
+        const env = s.cluster.process(pid).env;
+        return { fd: env['CLUSTR_LISTEN_FD'], mode: env['CLUSTR_LISTEN_MODE'] };
+      };
+      expect(listenEnv(before)).toEqual({ fd: undefined, mode: undefined });
+      expect(listenEnv(node)).toEqual({ fd: '4', mode: 'shared' });
+      expect(listenEnv(bash)).toEqual({ fd: '3', mode: 'shared' });
+      expect(listenEnv(parent)).toEqual({ fd: '4', mode: 'shared' });
+      const grandchildren = s.cluster.processes.filter((p) => p.parentPid === parent);
+      expect(grandchildren.map((p) => p.file)).toEqual(['/app/idle.js', '/app/script.sh']);
+      for (const { pid } of grandchildren) {
+        expect(s.cluster.process(pid).env).not.toHaveProperty('CLUSTR_LISTEN_FD');
+        expect(s.cluster.process(pid).env).not.toHaveProperty('CLUSTR_LISTEN_MODE');
+      }
+    } finally {
+      // Closes the bound port.
+      await Promise.all([s.master.close(0), s.cluster.until(() => s.cluster.process(s.master.pid).state === 'exited')]);
+    }
   });
 });
