@@ -8,7 +8,7 @@ const PUBLIC_ENTRY_ONLY = { group: ['@clustr/*/src/*', '@clustr/*/src', '@clustr
 export default tseslint.config(
   {
     // test/consumers: sources of throwaway user projects, compiled there under four module settings by scripts/check-packages.js.
-    ignores: ['**/dist/**', '.stryker-tmp/**', 'reports/**', '**/.scratch/**', '**/node_modules/**', '**/schema/**', 'coverage/**', 'bench/results/**', '**/*.d.ts', 'test/consumers/**', '**/generated/**'],
+    ignores: ['**/dist/**', '.stryker-tmp*/**', 'reports/**', '**/.scratch/**', '**/node_modules/**', '**/schema/**', 'coverage/**', 'bench/results/**', '**/*.d.ts', 'test/consumers/**', '**/generated/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

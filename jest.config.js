@@ -4,7 +4,7 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
 // A mutation run (`pnpm mutate`) keeps a copy of the workspace in .stryker-tmp: never a second
 // provider of the same package names.
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'] };
 
 /** @type {import('jest').Config} */
 module.exports = {

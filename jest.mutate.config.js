@@ -12,7 +12,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // stryker.config.mjs narrows this to the tests of the unit it runs (scripts/mutation-floors.mjs).
   testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts'],
-  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
   moduleNameMapper: {
     '^@clustr/protocol/core$': '<rootDir>/packages/protocol/src/core.ts',
     '^@clustr/protocol$': '<rootDir>/packages/protocol/src/index.ts',
