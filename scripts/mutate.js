@@ -32,7 +32,7 @@ async function main() {
     const run = spawnSync('npx', ['stryker', 'run'], { cwd: root, stdio: 'inherit', env: { ...process.env, CLUSTR_MUTATE_UNIT: pkg } });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
-  const check = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-mutation.js'), ...chosen], { cwd: root, stdio: 'inherit' });
+  const check = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-mutation.js'), ...args], { cwd: root, stdio: 'inherit' });
   process.exit(check.status ?? 1);
 }
 

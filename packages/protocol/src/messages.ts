@@ -107,15 +107,41 @@ function loadFormats(): AddFormats {
   return (addFormats ??= (require('ajv-formats') as { default: AddFormats }).default);
 }
 
-/** Every `x-…` key in `schema` (vendor annotations, which JSON Schema allows and ignores). */
-function vendorKeys(schema: unknown, found = new Set<string>(), depth = 0): Set<string> {
-  if (depth > 64 || typeof schema !== 'object' || schema === null) return found;
-  for (const [key, value] of Object.entries(schema)) {
-    if (key.startsWith('x-')) found.add(key);
-    else vendorKeys(value, found, depth + 1);
-  }
-  return found;
+/** Keys whose value maps names to schemas: the names are not keywords. */
+const NAMED_SCHEMAS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies']);
+/** Keys whose value is data, not a schema. */
+const DATA_KEYS = new Set(['const', 'enum', 'default', 'examples']);
+/** What Ajv accepts as a keyword name. */
+const KEYWORD_NAME = /^[a-z_$][a-z0-9_$:-]*$/i;
+
+interface SchemaUse {
+  /** `x-…` keys at schema positions (vendor annotations, which JSON Schema allows and ignores). */
+  vendor: Set<string>;
+  /** Whether some schema says `format`. */
+  format: boolean;
 }
+
+/** Walks the schema positions of `schema` (not property names, not `const`/`enum` data). */
+function schemaUse(schema: unknown, use: SchemaUse = { vendor: new Set(), format: false }, depth = 0): SchemaUse {
+  if (depth > 64 || typeof schema !== 'object' || schema === null) return use;
+  if (Array.isArray(schema)) {
+    for (const item of schema) schemaUse(item, use, depth + 1);
+    return use;
+  }
+  for (const [key, value] of Object.entries(schema)) {
+    if (key.startsWith('x-')) {
+      if (KEYWORD_NAME.test(key)) use.vendor.add(key);
+    } else if (key === 'format') {
+      use.format = true;
+    } else if (NAMED_SCHEMAS.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const named of Object.values(value)) schemaUse(named, use, depth + 1);
+    } else if (!DATA_KEYS.has(key)) {
+      schemaUse(value, use, depth + 1);
+    }
+  }
+  return use;
+}
+
 /**
  * `strictSchema`: a key that is no JSON Schema keyword (`{ tpye: 'string' }`, or an object that
  * is not a schema at all, `{ name: 'x' }`) fails the process's creation instead of being ignored,
@@ -158,8 +184,9 @@ function compileOne(schema: MessageSchema | undefined, field: string, dataPath: 
   let validate: ValidateFunction;
   try {
     const ajv = createAjv(loadAjv(), AJV_OPTIONS);
-    loadFormats()(ajv);
-    for (const key of vendorKeys(schema)) ajv.addKeyword(key);
+    const use = schemaUse(schema);
+    if (use.format) loadFormats()(ajv);
+    for (const key of use.vendor) ajv.addKeyword(key);
     validate = ajv.compile(schema);
   } catch (error) {
     throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} is not a valid schema: ${(error as Error).message}. Build it with TypeBox's Type.* functions.`, {

@@ -128,6 +128,19 @@ describe('compileMessageSchemas: what counts as a schema', () => {
     expect(validators.group({ n: 3 })).toEqual({ ok: true });
   });
 
+  test('property names that start with x- (or hold a space) are names, not annotations: their schemas are checked, annotations inside them allowed', () => {
+    const validators = compileMessageSchemas({
+      public: Type.Object({ 'x-trace': Type.String({ 'x-doc': 'a trace id' }), 'x-trace id': Type.Integer(), format: Type.Boolean() }),
+      private: Type.Union([Type.Literal('a'), Type.Literal('b')], { examples: [{ 'x-not-a-keyword': 1 }] }),
+    });
+    expect(validators.public({ 'x-trace': 't', 'x-trace id': 1, format: true })).toEqual({ ok: true });
+    expect(rejected(validators.public({ 'x-trace': 1, 'x-trace id': 1, format: true })).issues[0]).toMatchObject({ path: '/data/x-trace', keyword: 'type' });
+    expect(rejected(validators.public({ 'x-trace': 't', 'x-trace id': 'one', format: true })).issues[0]).toMatchObject({ path: '/data/x-trace id', keyword: 'type' });
+    expect(validators.private('a')).toEqual({ ok: true });
+    // Still strict where it matters: a misspelt keyword inside such a property fails creation.
+    expect(() => compileMessageSchemas({ public: { type: 'object', properties: { 'x-trace': { tpye: 'string' } } } as never })).toThrow(/^messages\.public is not a valid schema: .*tpye/);
+  });
+
   test('an unknown format is refused at creation, naming the field', () => {
     expect(() => compileMessageSchemas({ private: Type.String({ format: 'postcode' }) })).toThrow(/^messages\.private is not a valid schema: .*unknown format "postcode"/);
   });

@@ -102,7 +102,7 @@ export class Requests {
   /** Pids that refused a call because they are stopping: not picked again while they are in the view. */
   private readonly stopping = new Set<number>();
   private fetching: Promise<void> | undefined;
-  /** emitAny publishes that failed: send reported them already. */
+  /** emitAny failures reported already (a failed publish is reported by send). */
   private readonly sendFailures = new WeakSet<Error>();
   private readonly loadOf = (pid: number): number => this.load.get(pid) ?? 0;
   private readonly isStopping = (pid: number): boolean => this.stopping.has(pid);
@@ -179,7 +179,10 @@ export class Requests {
     // the group) is reported through onError too, and a caller that ignores the promise
     // does not crash on an unhandled rejection. A failed publish is reported by send already.
     sent.catch((error: Error) => {
-      if (!this.sendFailures.has(error)) this.deps.report(error, { event: 'any.failed', group });
+      // Once per error: calls waiting on one view fetch share its failure.
+      if (this.sendFailures.has(error)) return;
+      this.sendFailures.add(error);
+      this.deps.report(error, { event: 'any.failed', group });
     });
     return sent;
   }

@@ -21,7 +21,11 @@ export interface SpawnDefinition {
    * `cluster-` also reach every descendant of the child. Default `{}`.
    */
   args?: Record<string, string | number | boolean>;
-  /** Extra environment variables for the child. Default `{}`. */
+  /**
+   * Extra environment variables for the child. Default `{}`. The cluster's own variables
+   * (`CLUSTR_*`: namespace, parent, Redis, secret, heartbeat) are set after these and win;
+   * of `CLUSTR_REDIS_URL` and `CLUSTR_REDIS_OPTIONS` a child gets only the one its parent uses.
+   */
   env?: Record<string, string>;
   /**
    * `prefix` (default): every line the child writes reaches our stdout/stderr

@@ -8,33 +8,52 @@ import type { Slot } from './supervisor';
 
 /**
  * How late a deadline may fire before the lateness says more about this process than
- * about the key: timers that fire this late (or half the deadline, for short ones) mean
- * our own event loop was blocked, and the signs of life that arrived meanwhile are still
- * unread in the socket.
+ * about the key: a timer this late (or half the deadline, for short ones) means our own
+ * event loop was blocked, and the signs of life that arrived meanwhile are still unread
+ * in the socket.
  */
 export const STALL_SLACK_MS = 1_000;
 
-/** One timer per key, reset by every sign of life; fires once when the key stays silent too long. */
+/**
+ * One timer per key, reset by every sign of life; fires once when the key stays silent
+ * too long. A deadline that fires late (this process stalled) gets one more loop turn
+ * first: the poll phase reads what arrived meanwhile, and a sign of life among it resets
+ * the deadline. Only one: a process that stalls on every turn still judges.
+ */
 export class Deadlines<K> {
   private readonly timers = new Map<K, { timer: TimerHandle; ms: number }>();
 
   /**
-   * @param expired called when `key` stayed silent for `silentMs`; `lateMs` is how much
-   *   later than due the timer fired (0 on a free-running event loop).
+   * @param expired called when `key` stayed silent for `silentMs`.
+   * @param stalled called when a deadline fired `lateMs` late and gets one more turn.
    */
   constructor(
     private readonly clock: Clock,
-    private readonly expired: (key: K, silentMs: number, lateMs: number) => void,
+    private readonly expired: (key: K, silentMs: number) => void,
+    private readonly stalled?: (key: K, lateMs: number) => void,
   ) {}
 
   /** (Re)starts the deadline of `key`: it expires `ms` from now unless reset again. */
   reset(key: K, ms: number): void {
     this.clear(key);
     const due = this.clock.now() + ms;
+    this.arm(key, ms, ms, () => {
+      const lateMs = this.clock.now() - due;
+      if (lateMs < Math.min(STALL_SLACK_MS, ms / 2)) {
+        this.expired(key, ms);
+        return;
+      }
+      this.stalled?.(key, lateMs);
+      // The next turn: unless a sign of life read in this turn's poll phase resets it first.
+      this.arm(key, 0, ms, () => this.expired(key, ms));
+    });
+  }
+
+  private arm(key: K, delay: number, ms: number, fire: () => void): void {
     const timer = this.clock.setTimeout(() => {
       this.timers.delete(key);
-      this.expired(key, ms, Math.max(0, this.clock.now() - due));
-    }, ms);
+      fire();
+    }, delay);
     // Background work: a deadline alone keeps no process alive (nor the testkit's automatic clock going).
     this.clock.unref?.(timer);
     this.timers.set(key, { timer, ms });
@@ -84,9 +103,9 @@ export interface WatchdogDeps {
  * A child is watched from its first heartbeat, which it sends as it registers:
  * a long synchronous start before that is never mistaken for a hang. While this
  * process's own connection to Redis is down nothing is judged, and every deadline
- * starts over when it is back. Nor is anything judged by a deadline that fired long
- * after it was due (STALL_SLACK_MS): then this process's own event loop was blocked,
- * the children's heartbeats of that time are still unread, and the deadline starts over.
+ * starts over when it is back. A deadline that fired long after it was due
+ * (STALL_SLACK_MS: this process's own event loop was blocked) waits one more loop
+ * turn, so the children's heartbeats of that time are read before anyone is judged.
  */
 export class Watchdog {
   private readonly deadlines: Deadlines<number>;
@@ -95,7 +114,11 @@ export class Watchdog {
   private readonly offs: Array<() => void> = [];
 
   constructor(private readonly deps: WatchdogDeps) {
-    this.deadlines = new Deadlines(deps.clock, (pid, silentMs, lateMs) => this.silent(pid, silentMs, lateMs));
+    this.deadlines = new Deadlines(
+      deps.clock,
+      (pid, silentMs) => this.silent(pid, silentMs),
+      (pid, lateMs) => deps.logger.warn({ event: 'watchdog.stalled', pid, lateMs }, `watchdog: this process's event loop was blocked for ${lateMs} ms; child ${pid} is judged after the heartbeats that arrived meanwhile are read`),
+    );
     this.on('heartbeat', (frame) => {
       if (this.stopped || frame.data.parentPid !== deps.pid) return;
       const slot = this.slotOf(frame.meta.pid);
@@ -130,17 +153,11 @@ export class Watchdog {
     return this.deps.slots().find((slot) => slot.pid === pid && slot.state === 'running' && slot.child !== undefined);
   }
 
-  private silent(pid: number, silentMs: number, lateMs: number): void {
+  private silent(pid: number, silentMs: number): void {
     if (this.stopped || this.paused) return;
     // Being retired (a reload, a stop): it is on its way out already.
     const slot = this.slotOf(pid);
     if (slot === undefined) return;
-    if (lateMs >= Math.min(STALL_SLACK_MS, silentMs / 2)) {
-      // We were the stalled one: read what the children sent meanwhile before judging them.
-      this.deps.logger.warn({ event: 'watchdog.stalled', pid, lateMs }, `watchdog: this process's event loop was blocked for ${lateMs} ms; child ${pid} gets a new ${silentMs} ms deadline before it is judged`);
-      this.deadlines.reset(pid, silentMs);
-      return;
-    }
     const kill = slot.definition.watchdog !== false;
     const error = new ClustrError(
       'CLUSTR_PROCESS_HUNG',

@@ -36,6 +36,8 @@ interface Pending {
   retried?: boolean;
   /** Settled: a later answer from Redis for it is ignored. */
   done?: boolean;
+  /** In flight when the connection dropped: ioredis sends it again, and its answer says nothing of the receivers after the loss. */
+  inFlightAtLoss?: boolean;
 }
 
 /** What is in flight to Redis: one frame, or the frames of one batch. */
@@ -159,6 +161,7 @@ export class Outbox {
     if (this.lossTimer !== undefined) return;
     const inFlight = this.flights.slice(this.flightHead) as Flight[];
     if (inFlight.length === 0) return;
+    for (const flight of inFlight) for (const item of Array.isArray(flight) ? flight : [flight]) item.inFlightAtLoss = true;
     const { maxWait } = this.deps.limits;
     this.lossTimer = this.deps.clock.setTimeout(() => {
       this.lossTimer = undefined;
@@ -470,8 +473,10 @@ export class Outbox {
     const flight = this.nextFlight();
     if (flight === undefined) return;
     const first = Array.isArray(flight) ? flight[0]! : flight;
-    // A retry's answer during recovery says nothing of the channel before the loss.
-    if (!first.retried) {
+    // Only an answer to a frame sent while connected says whether the channel has listeners: not
+    // a retry's during recovery, nor a resend's of what was in flight at the loss (it is answered
+    // as the connection comes back, before the receivers have resubscribed).
+    if (!first.retried && !first.inFlightAtLoss) {
       if (receivers === 0) {
         if (this.unheard.size >= MAX_UNHEARD) this.unheard.clear();
         this.unheard.add(first.channel);

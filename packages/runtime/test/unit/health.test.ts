@@ -292,7 +292,7 @@ describe('the watchdog after a stall of its own', () => {
     return { jump, beat, kill, reported, logger, watchdog };
   }
 
-  test('a deadline that fires long after it was due (our loop was blocked) starts over instead of killing the child', () => {
+  test('a deadline that fires long after it was due (our loop was blocked) waits a turn: the heartbeats read then keep the child alive', () => {
     const { jump, beat, kill, reported, logger } = watched();
     beat();
     // Blocked from 0 to 10 s: the child's beats of that time wait unread in the socket.
@@ -306,14 +306,24 @@ describe('the watchdog after a stall of its own', () => {
     expect(kill).not.toHaveBeenCalled();
   });
 
-  test('the stall only postpones the verdict: a child that is really silent is killed one timeout later', () => {
+  test('the stall only postpones the verdict by one loop turn: a child whose heartbeats are not among what arrived meanwhile is killed then', () => {
     const { jump, beat, kill, reported } = watched();
     beat();
     jump(10 * INTERVAL);
     expect(kill).not.toHaveBeenCalled();
-    jump(10 * INTERVAL + TIMEOUT);
+    // The next turn, no heartbeat read: the verdict.
+    jump(10 * INTERVAL);
     expect(kill).toHaveBeenCalledWith('SIGKILL');
     expect(reported).toEqual(['CLUSTR_PROCESS_HUNG']);
+  });
+
+  test('a parent that stalls on every turn still judges: one turn of grace per silence, not one per stall', () => {
+    const { jump, beat, kill } = watched();
+    beat();
+    jump(10 * INTERVAL);
+    expect(kill).not.toHaveBeenCalled();
+    jump(20 * INTERVAL);
+    expect(kill).toHaveBeenCalledWith('SIGKILL');
   });
 
   test('a deadline that fires on time (or nearly) is a verdict', () => {
