@@ -69,11 +69,8 @@ export const UNITS = {
       `${RT}/transport/sequence.ts`,
       `${RT}/platform/exec-argv.ts`,
       `${RT}/net/distributor.ts`,
-      `${RT}/process/redis-target.ts`,
-      `${RT}/process/options.ts`,
-      `${RT}/process/messages-option.ts`,
     ],
-    tests: ['registry', 'confirmations', 'stats', 'sequence', 'exec-argv', 'distributor', 'redis-target', 'options'].map((name) => `${RT_TESTS}/${name}.test.ts`),
+    tests: ['registry', 'confirmations', 'stats', 'sequence', 'exec-argv', 'distributor'].map((name) => `${RT_TESTS}/${name}.test.ts`),
   },
   reload: {
     files: [`${RT}/reload/reload-machine.ts`],
