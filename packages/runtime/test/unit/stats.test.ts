@@ -2,6 +2,10 @@
 import { Type } from '@sinclair/typebox';
 import { channels, type FrameKind } from '@clustr/protocol';
 import type { ErrorContext, Stats, Worker } from '@clustr/runtime';
+import mitt, { type Emitter } from 'mitt';
+import type { ConnectionState } from '../../src/transport/connection';
+import type { RuntimeEvents } from '../../src/process/events';
+import { emptyStats, trackStats } from '../../src/process/stats';
 import { startCluster, type Started } from './helpers';
 
 const zero: Stats = {
@@ -184,5 +188,86 @@ describe('rejected frames', () => {
     expect(log.records.filter((r) => r.fields.event === 'frame.rejected')).toEqual([
       expect.objectContaining({ level: 'error', fields: expect.objectContaining({ reason: 'not_json', error: expect.objectContaining({ code: 'CLUSTR_INVALID_FRAME' }) }) }),
     ]);
+  });
+});
+
+// The counters on their own: stats are one more subscriber of the internal event bus, so each
+// event is emitted there and the whole Stats object is compared (one counter moves, no other does).
+describe('counters follow the internal events', () => {
+  let events: Emitter<RuntimeEvents>;
+  let stats: Stats;
+  beforeEach(() => {
+    events = mitt<RuntimeEvents>();
+    stats = emptyStats();
+    trackStats(events, stats);
+  });
+
+  // A frame as the receive path hands it on; the counters read no more than its kind.
+  const frame = (kind: FrameKind) => ({ v: 2, kind, id: 'test.1', meta: { pid: 4242, group: 'web' }, data: null }) as never;
+  const child = { slot: 1, pid: 4243, file: 'worker.js' };
+
+  test('starts at zero', () => {
+    expect(stats).toEqual(zero);
+  });
+
+  test('an emitAny message received counts in onAny and in onMessage, once each', () => {
+    events.emit('any', frame('any'));
+    expect(stats).toEqual({ ...zero, onAny: 1, onMessage: 1 });
+    events.emit('any', frame('any'));
+    expect(stats).toEqual({ ...zero, onAny: 2, onMessage: 2 });
+  });
+
+  test('a child the supervisor gave up on counts in giveUpChildProcess', () => {
+    events.emit('childGaveUp', { ...child, restarts: 5, windowMs: 60_000 });
+    events.emit('childGaveUp', { ...child, slot: 2, restarts: 5, windowMs: 60_000 });
+    expect(stats).toEqual({ ...zero, giveUpChildProcess: 2 });
+  });
+
+  test('missedFrames adds up the frames each gap says were missed', () => {
+    const from = { pid: 4242, group: 'web' };
+    events.emit('missed', { from, channel: 'c', missed: 3 });
+    expect(stats).toEqual({ ...zero, missedFrames: 3 });
+    events.emit('missed', { from, channel: 'c', missed: 4 });
+    expect(stats).toEqual({ ...zero, missedFrames: 7 });
+  });
+
+  test('every frame that never left counts once in unsentFrames', () => {
+    events.emit('unsent', { kind: 'public', error: new Error('offline queue full') });
+    events.emit('unsent', { kind: 'private', error: new Error('closed') });
+    expect(stats).toEqual({ ...zero, unsentFrames: 2 });
+  });
+
+  test('reconnects counts the connection coming back after a loss, and no other change of state', () => {
+    const steps: Array<[ConnectionState, ConnectionState, number]> = [
+      ['connecting', 'ready', 0],
+      ['ready', 'reconnecting', 0],
+      ['reconnecting', 'ready', 1],
+      ['ready', 'reconnecting', 1],
+      ['reconnecting', 'ready', 2],
+      ['ready', 'reconnecting', 2],
+      ['reconnecting', 'closed', 2],
+      ['ready', 'closed', 2],
+      ['connecting', 'closed', 2],
+    ];
+    const seen = steps.map(([from, to]) => {
+      events.emit('connection', { from, to, at: 0 });
+      return stats.reconnects;
+    });
+    expect(seen).toEqual(steps.map(([, , expected]) => expected));
+    expect(stats).toEqual({ ...zero, reconnects: 2 });
+  });
+
+  test('a child the watchdog killed as hung counts in killHungChildProcess', () => {
+    events.emit('childHung', { ...child, silentMs: 3_000 });
+    expect(stats).toEqual({ ...zero, killHungChildProcess: 1 });
+  });
+
+  test('frames emitted of a kind with no emit counter (any, request, reply, runtime frames) change nothing and add no key', () => {
+    for (const kind of ['any', 'request', 'reply', 'heartbeat', 'register'] as const) events.emit('emitted', frame(kind));
+    expect(stats).toEqual(zero);
+    expect(Object.keys(stats).sort()).toEqual(Object.keys(zero).sort());
+    // A kind that has one still counts.
+    events.emit('emitted', frame('public'));
+    expect(stats).toEqual({ ...zero, emitPublic: 1 });
   });
 });
