@@ -1,6 +1,6 @@
 // The master's registry, cluster info (local and fetched) and onClusterStarted.
 import { createTestCluster } from '@clustr/testkit';
-import { ClustrError } from '@clustr/protocol';
+import { ClustrError, MASTER_GROUP } from '@clustr/protocol';
 import type { ErrorContext, Worker } from '@clustr/runtime';
 import { Registry } from '../../src/master/registry';
 import { argOf, recordingLogger, startCluster } from './helpers';
@@ -43,6 +43,47 @@ describe('Registry', () => {
     registry.add({ pid: 5, group: 'web', parentPid: 1 });
     expect(registry.remove(2)).toEqual([3, 4]);
     expect(registry.info()).toEqual({ master: [1], web: [5] });
+  });
+
+  test('an entry of the master group never leaves: not by its pid, not as a descendant', () => {
+    const registry = new Registry(1);
+    registry.add({ pid: 2, group: 'web', parentPid: 1 });
+    // A frame claiming the master group (the schema allows the name; only workers refuse it).
+    registry.add({ pid: 9, group: MASTER_GROUP, parentPid: 2 });
+    registry.add({ pid: 3, group: 'jobs', parentPid: 9 });
+    expect(registry.remove(9)).toEqual([]);
+    expect(registry.remove(2)).toEqual([2]);
+    expect(registry.info()).toEqual({ master: [1, 9], jobs: [3] });
+  });
+
+  test('get and list: one registration by pid, or all of them, the master first', () => {
+    const registry = new Registry(1);
+    registry.add({ pid: 3, group: 'jobs', parentPid: 1, seenAt: 7 });
+    registry.add({ pid: 2, group: 'web', parentPid: 3 });
+    expect(registry.get(3)).toEqual({ pid: 3, group: 'jobs', parentPid: 1, seenAt: 7 });
+    expect(registry.get(1)).toEqual({ pid: 1, group: MASTER_GROUP, parentPid: 1 });
+    expect(registry.get(99)).toBeUndefined();
+    expect(registry.list()).toEqual([
+      { pid: 1, group: MASTER_GROUP, parentPid: 1 },
+      { pid: 3, group: 'jobs', parentPid: 1, seenAt: 7 },
+      { pid: 2, group: 'web', parentPid: 3 },
+    ]);
+  });
+
+  test('staleSince: the pids last registered strictly before `since` (never registered with a time counts as 0), never the master', () => {
+    const registry = new Registry(1);
+    registry.add({ pid: 2, group: 'web', parentPid: 1, seenAt: 100 });
+    registry.add({ pid: 3, group: 'web', parentPid: 1, seenAt: 99 });
+    registry.add({ pid: 4, group: 'jobs', parentPid: 2 });
+    expect(registry.staleSince(0)).toEqual([]);
+    // The master has no registration time either, and is still not stale.
+    expect(registry.staleSince(1)).toEqual([4]);
+    // Seen exactly at `since` is not stale.
+    expect(registry.staleSince(100)).toEqual([3, 4]);
+    expect(registry.staleSince(101)).toEqual([2, 3, 4]);
+    // A registration again (after a reconnect) makes it fresh.
+    registry.add({ pid: 3, group: 'web', parentPid: 1, seenAt: 200 });
+    expect(registry.staleSince(200)).toEqual([2, 4]);
   });
 });
 
