@@ -1,6 +1,6 @@
-// The files mutation testing covers and the score each must keep (issue 16): one list for
+// The files mutation testing covers and the score each should reach (issue 16): one list for
 // stryker.config.mjs (what to mutate) and scripts/check-mutation.js (what to enforce).
-export const FLOORS = {
+export const TARGETS = {
   'packages/protocol/src/codec.ts': 90,
   'packages/protocol/src/fast-path.ts': 90,
   'packages/protocol/src/names.ts': 90,
@@ -43,6 +43,15 @@ export const FLOORS = {
   'packages/runtime/src/net/distributor.ts': 90,
   'packages/runtime/src/platform/exec-argv.ts': 90,
 };
+
+/**
+ * Where a file's score is still under its target, the score it has reached, rounded down: CI
+ * holds it there (no file may lose ground) until tests lift it to the target.
+ */
+export const REACHED = {};
+
+/** The score CI enforces per file: the target, or what was reached where that is lower. */
+export const FLOORS = Object.fromEntries(Object.entries(TARGETS).map(([file, target]) => [file, Math.min(target, REACHED[file] ?? target)]));
 
 const RT = 'packages/runtime/src';
 const RT_TESTS = 'packages/runtime/test/unit';
