@@ -862,3 +862,175 @@ describe('the reloadState event', () => {
     await f.cluster.close();
   });
 });
+
+/** Every `kind` event the master's internal emitter carries from now on. */
+function recordEvents<K extends keyof RuntimeEvents>(f: Fixture, kind: K): Array<RuntimeEvents[K]> {
+  const seen: Array<RuntimeEvents[K]> = [];
+  internalEvents(f.master).on(kind, (event) => seen.push(event));
+  return seen;
+}
+
+/** The messages of the master's `event` records, in order. */
+function messages(f: Fixture, event: string): string[] {
+  return f.logger.records.filter((r) => r.fields.event === event).map((r) => r.msg ?? '');
+}
+
+/** A master with [tool.sh (bash: restarted in place), app.js (replaced)], both started. */
+async function scriptAndApp(options: Omit<MasterOptions, 'platform' | 'logger'> = {}): Promise<Fixture> {
+  const f = await fixture(0, options);
+  f.cluster.program('tool.sh', () => undefined);
+  let started = false;
+  f.master.onClusterStarted(() => (started = true));
+  f.master.spawn([{ file: 'tool.sh', command: 'bash' }, { file: 'app.js' }]);
+  await f.cluster.until(() => started);
+  f.initial = f.logger.events('child.spawn').map((r) => r['pid'] as number);
+  return f;
+}
+
+describe('what a reload tells: reloadReplaced events and log records', () => {
+  test('a completed reload: reload.start names the children, reload.state names a slot only when there is one, reloadReplaced per child', async () => {
+    const f = await fixture(2);
+    const replacedEvents = recordEvents(f, 'reloadReplaced');
+    const from = f.logger.records.length;
+    const first = f.master.reload();
+    await f.cluster.advance(READY_DELAY);
+    const queued = f.master.reload();
+    const [a, b] = await Promise.all([first, queued, f.cluster.until(() => f.reloaded.length === 2)]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(f.logger.events('reload.queued')).toStrictEqual([{ event: 'reload.queued' }]);
+    expect(messages(f, 'reload.queued')[0]).toMatch(/reload/);
+    expect(f.logger.events('reload.start')).toStrictEqual([
+      { event: 'reload.start', children: f.initial },
+      { event: 'reload.start', children: a.replaced.map((r) => r.to) },
+    ]);
+    for (const msg of messages(f, 'reload.start')) expect(msg).toContain('2');
+    for (const msg of messages(f, 'reload.completed')) expect(msg).toContain('2');
+    expect(f.logger.events('reload.completed')).toStrictEqual([
+      { event: 'reload.completed', replaced: a.replaced },
+      { event: 'reload.completed', replaced: b.replaced },
+    ]);
+    expect(replacedEvents).toStrictEqual([
+      { slot: 1, from: f.initial[0], to: a.replaced[0]!.to },
+      { slot: 2, from: f.initial[1], to: a.replaced[1]!.to },
+      { slot: 3, from: a.replaced[0]!.to, to: b.replaced[0]!.to },
+      { slot: 4, from: a.replaced[1]!.to, to: b.replaced[1]!.to },
+    ]);
+    const states = f.logger.records.slice(from).filter((r) => r.fields.event === 'reload.state');
+    expect(states.slice(0, 8).map((r) => r.fields)).toStrictEqual([
+      { event: 'reload.state', from: 'idle', to: 'replacing', slot: 1 },
+      { event: 'reload.state', from: 'replacing', to: 'settling', slot: 1 },
+      { event: 'reload.state', from: 'settling', to: 'retiring', slot: 1 },
+      { event: 'reload.state', from: 'retiring', to: 'replacing', slot: 2 },
+      { event: 'reload.state', from: 'replacing', to: 'settling', slot: 2 },
+      { event: 'reload.state', from: 'settling', to: 'retiring', slot: 2 },
+      { event: 'reload.state', from: 'retiring', to: 'completed' },
+      { event: 'reload.state', from: 'completed', to: 'idle' },
+    ]);
+    for (const r of states) {
+      expect(r.msg).toContain(String(r.fields['from']));
+      expect(r.msg).toContain(String(r.fields['to']));
+    }
+    await f.cluster.close();
+  });
+
+  test('with reloadConcurrency 2, one reloadReplaced per child of the batch, each with its own slot and pids', async () => {
+    const f = await fixture(2, { reloadConcurrency: 2 });
+    const replacedEvents = recordEvents(f, 'reloadReplaced');
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    const [to1, to2] = result.replaced.map((r) => r.to) as [number, number];
+    expect(replacedEvents).toStrictEqual([
+      { slot: 1, from: f.initial[0], to: to1 },
+      { slot: 2, from: f.initial[1], to: to2 },
+    ]);
+    await f.cluster.close();
+  });
+
+  test('a child restarted in place has its reloadReplaced too', async () => {
+    const f = await scriptAndApp();
+    const replacedEvents = recordEvents(f, 'reloadReplaced');
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(replacedEvents).toStrictEqual([
+      { slot: 1, from: f.initial[0], to: result.replaced[0]!.to },
+      { slot: 2, from: f.initial[1], to: result.replaced[1]!.to },
+    ]);
+    await f.cluster.close();
+  });
+
+  test('a ready-timeout failure names the old child it could not replace', async () => {
+    const f = await fixture(1, { readyTimeout: 1_000 });
+    f.mode = 'never-ready';
+    await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]);
+    expect(messages(f, 'reload.failed')).toHaveLength(1);
+    expect(messages(f, 'reload.failed')[0]).toContain(String(f.initial[0]));
+    await f.cluster.close();
+  });
+});
+
+describe('the master stopping cancels a reload at each stage', () => {
+  test('between two steps: the next child is not replaced; cancelled names that child', async () => {
+    const f = await fixture(2);
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('reloadReplaced', () => void f.master.close(0));
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    const [fresh1] = spawnedSince(f, from);
+    expect(spawnedSince(f, from)).toHaveLength(1);
+    expect(result).toEqual({ ok: false, replaced: [{ from: f.initial[0], to: fresh1 }], failure: { reason: 'cancelled', slot: 2, pid: f.initial[1] } });
+    expect(f.failed).toEqual([result]);
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->retiring', 'retiring->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('while a child restarted in place is being stopped: it is not started again', async () => {
+    const f = await scriptAndApp();
+    const [tool] = f.initial as [number, number];
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('childExited', ({ pid }) => {
+      if (pid === tool) void f.master.close(0);
+    });
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 1, pid: tool } });
+    expect(spawnedSince(f, from)).toEqual([]);
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('while waiting for the restarted child to spawn: cancelled names the new child', async () => {
+    const f = await scriptAndApp();
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('childSpawned', ({ pid }) => {
+      if (!f.initial.includes(pid)) void f.master.close(0);
+    });
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    const [restarted] = spawnedSince(f, from) as [number];
+    expect(spawnedSince(f, from)).toEqual([restarted]);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 3, pid: restarted } });
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('while the restarted child settles: cancelled names it, the node child is not replaced', async () => {
+    const f = await scriptAndApp();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(SETTLE / 2);
+    expect(f.master.reloadState).toBe('settling');
+    f.cluster.signal(f.master.pid, 'SIGTERM');
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    const [restarted] = spawnedSince(f, from) as [number];
+    expect(spawnedSince(f, from)).toEqual([restarted]);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 3, pid: restarted } });
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+});
