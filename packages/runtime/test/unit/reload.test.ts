@@ -1034,3 +1034,119 @@ describe('the master stopping cancels a reload at each stage', () => {
     await f.cluster.until(() => f.cluster.alivePids().length === 0);
   });
 });
+
+describe('a replacement that dies after registering fails the reload, naming it', () => {
+  test('with reloadConcurrency 2, the second of the batch killed while settling: failed at once, both replacements go, both old children stay', async () => {
+    const f = await fixture(2, { reloadConcurrency: 2 });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(READY_DELAY + 10);
+    expect(f.master.reloadState).toBe('settling');
+    const [first, second] = spawnedSince(f, from) as [number, number];
+    f.cluster.signal(second, 'SIGKILL');
+    await f.cluster.settle();
+    // Noticed when it exits, not at the end of reloadDelay.
+    expect(f.failed).toHaveLength(1);
+    expect(f.cluster.clock.now() - t0).toBe(READY_DELAY + 10);
+    const result = await reload;
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 4, pid: second } });
+    expect(f.logger.events('reload.failed')).toStrictEqual([{ event: 'reload.failed', reason: 'replacement-exited', slot: 2, pid: second }]);
+    const [msg] = messages(f, 'reload.failed') as [string];
+    expect(msg).toContain(String(second));
+    expect(msg).toContain(String(f.initial[1]));
+    expect(f.cluster.process(first).exit).toEqual({ code: 143, signal: null });
+    expect(aliveApps(f)).toEqual(f.initial);
+    await f.cluster.close();
+  });
+
+  /** Kills the replacement as it registers, before its settle starts watching it. */
+  async function killedAtRegistration(initialDelay: number) {
+    const f = await fixture(1, { restart: { initialDelay } });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('register', ({ meta }) => {
+      if (meta.pid === spawnedSince(f, from)[0]) f.cluster.signal(meta.pid, 'SIGKILL');
+    });
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    return { f, t0, result, replacement: spawnedSince(f, from)[0]! };
+  }
+
+  test('one that died before its settle began, still in backoff at the end of reloadDelay: the old child stays', async () => {
+    const { f, t0, result, replacement } = await killedAtRegistration(10_000);
+    expect(f.cluster.clock.now() - t0).toBe(READY_DELAY + SETTLE);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: replacement } });
+    expect(f.cluster.process(f.initial[0]!).state).toBe('running');
+    expect(aliveApps(f)).toEqual(f.initial);
+    await f.cluster.close();
+  });
+
+  test('one that died before its settle began and was restarted (another pid) by its end: the old child stays', async () => {
+    const { f, t0, result, replacement } = await killedAtRegistration(10);
+    expect(f.cluster.clock.now() - t0).toBe(READY_DELAY + SETTLE);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: replacement } });
+    expect(f.logger.events('child.respawn')).toHaveLength(1);
+    expect(aliveApps(f)).toEqual(f.initial);
+    await f.cluster.close();
+  });
+
+  test('one that died while the step before drains, still in backoff when the drain ends: its old child is kept', async () => {
+    const f = await fixture(2, { restart: { initialDelay: 10_000 } });
+    f.killDelay = 1_000;
+    const reload = f.master.reload();
+    await f.cluster.advance(2 * (READY_DELAY + SETTLE) + 100);
+    expect(f.master.reloadState).toBe('retiring');
+    const spawned = f.logger.events('child.spawn').map((r) => r['pid'] as number);
+    const second = spawned[spawned.length - 1]!;
+    f.cluster.signal(second, 'SIGKILL');
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    expect(result).toEqual({ ok: false, replaced: [{ from: f.initial[0], to: spawned[2] }], failure: { reason: 'replacement-exited', slot: 4, pid: second } });
+    expect(f.cluster.process(f.initial[1]!).exit).toBeUndefined();
+    await f.cluster.close();
+  });
+
+  test('a child restarted in place that exits while settling: failed at its exit, naming it and the child it replaced', async () => {
+    const f = await fixture(0, { restart: { initialDelay: 1_000 } });
+    let launches = 0;
+    f.cluster.program('flaky.sh', (ctx) => {
+      if (++launches === 2) ctx.platform.clock.setTimeout(() => ctx.platform.exit(1), 10);
+    });
+    f.master.spawn([{ file: 'flaky.sh', command: 'bash' }]);
+    await f.cluster.until(() => launches === 1);
+    const [old] = f.logger.events('child.spawn').map((r) => r['pid'] as number) as [number];
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+    expect(f.cluster.clock.now() - t0).toBe(10);
+    const [restarted] = spawnedSince(f, from) as [number];
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: restarted } });
+    expect(f.logger.events('reload.failed')).toStrictEqual([{ event: 'reload.failed', reason: 'replacement-exited', slot: 2, pid: restarted }]);
+    const [msg] = messages(f, 'reload.failed') as [string];
+    expect(msg).toContain(String(restarted));
+    expect(msg).toContain(String(old));
+    await f.cluster.close();
+  });
+
+  test('a child restarted in place that died before its settle began and runs again with another pid: the reload fails naming the pid that died', async () => {
+    const f = await fixture(0, { restart: { initialDelay: 10 } });
+    f.cluster.program('tool.sh', () => undefined);
+    f.master.spawn([{ file: 'tool.sh', command: 'bash' }]);
+    await f.cluster.until(() => f.logger.events('child.spawn').length === 1);
+    const [old] = f.logger.events('child.spawn').map((r) => r['pid'] as number) as [number];
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('childSpawned', ({ pid, respawn }) => {
+      if (pid !== old && !respawn) f.cluster.signal(pid, 'SIGKILL');
+    });
+    const t0 = f.cluster.clock.now();
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+    expect(f.cluster.clock.now() - t0).toBe(SETTLE);
+    const [restarted, respawned] = spawnedSince(f, from) as [number, number];
+    expect(f.cluster.process(respawned).state).toBe('running');
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: restarted } });
+    expect(f.logger.events('reload.failed')).toStrictEqual([{ event: 'reload.failed', reason: 'replacement-exited', slot: 2, pid: restarted }]);
+    await f.cluster.close();
+  });
+});
