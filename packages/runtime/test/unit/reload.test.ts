@@ -1071,6 +1071,8 @@ describe('a replacement that dies after registering fails the reload, naming it'
     const reload = f.master.reload();
     await f.cluster.until(() => f.failed.length === 1);
     const result = await reload;
+    // Found when its settle ends, before the old child is retired.
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->failed', 'failed->idle']);
     return { f, t0, result, replacement: spawnedSince(f, from)[0]! };
   }
 
