@@ -2,7 +2,10 @@
 import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import type { Master, MasterOptions, ReloadResult } from '@clustr/runtime';
 import { argOf, recordingLogger, type RecordingLogger } from './helpers';
-import { RELOAD_TRANSITIONS } from '../../src/reload/reload-machine';
+import { RELOAD_TRANSITIONS, ReloadMachine } from '../../src/reload/reload-machine';
+import type { Slot } from '../../src/supervision/supervisor';
+import mitt from 'mitt';
+import { ManualClock } from '@clustr/testkit';
 import type { RuntimeEvents } from '../../src/process/events';
 import type { Emitter } from 'mitt';
 
@@ -1150,5 +1153,66 @@ describe('a replacement that dies after registering fails the reload, naming it'
     expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: restarted } });
     expect(f.logger.events('reload.failed')).toStrictEqual([{ event: 'reload.failed', reason: 'replacement-exited', slot: 2, pid: restarted }]);
     await f.cluster.close();
+  });
+});
+
+describe('the reload machine on its own: which spawns and exits belong to the child being restarted', () => {
+  // Driven directly, so the spawn of the restarted child can come after another slot's spawn.
+  function slot(id: number, pid: number, state: Slot['state']): Slot {
+    return { id, pid, state, ready: 'spawn' } as unknown as Slot;
+  }
+  const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  function machine(old: Slot, fresh: Slot) {
+    const events = mitt<RuntimeEvents>();
+    const clock = new ManualClock();
+    const results: ReloadResult[] = [];
+    const reloads = new ReloadMachine({
+      events,
+      clock: clock.view(),
+      logger: recordingLogger(),
+      targets: () => [old],
+      duplicate: () => fresh,
+      retire: (s) => {
+        s.state = 'stopped';
+        return Promise.resolve();
+      },
+      reloadDelay: SETTLE,
+      readyTimeout: 1_000,
+      concurrency: 1,
+      onResult: (result) => results.push(result),
+    });
+    const fire = async () => {
+      expect(clock.fireNext(clock.nextDue()!)).toBe(true);
+      await flush();
+    };
+    return { events, reloads, results, fire };
+  }
+
+  test('a restarted child settles once ITS slot has spawned, not when another slot spawns', async () => {
+    const old = slot(1, 100, 'running');
+    const fresh = slot(2, -1, 'pending');
+    const { events, reloads, results, fire } = machine(old, fresh);
+    const result = reloads.request();
+    await flush();
+    expect(reloads.state).toBe('replacing');
+    events.emit('childSpawned', { slot: 7, pid: 700, file: '/app/other.sh', respawn: false });
+    await flush();
+    expect(reloads.state).toBe('replacing');
+    fresh.pid = 200;
+    fresh.state = 'running';
+    events.emit('childSpawned', { slot: 2, pid: 200, file: '/app/tool.sh', respawn: false });
+    await flush();
+    expect(reloads.state).toBe('settling');
+    // Another slot's child exiting while it settles is none of its business.
+    events.emit('childExited', { slot: 7, pid: 700, file: '/app/other.sh', code: 1, signal: null });
+    await flush();
+    expect(reloads.state).toBe('settling');
+    await fire();
+    expect(await result).toEqual({ ok: true, replaced: [{ from: 100, to: 200 }] });
+    expect(results).toEqual([{ ok: true, replaced: [{ from: 100, to: 200 }] }]);
+    expect(reloads.state).toBe('idle');
+    expect(events.all.get('childSpawned') ?? []).toHaveLength(0);
+    expect(events.all.get('childExited') ?? []).toHaveLength(0);
   });
 });
