@@ -1216,3 +1216,21 @@ describe('the reload machine on its own: which spawns and exits belong to the ch
     expect(events.all.get('childExited') ?? []).toHaveLength(0);
   });
 });
+
+test('with reloadConcurrency 2, a child restarted in place is never part of a batch: the batch stops before it', async () => {
+  const f = await fixture(0, { reloadConcurrency: 2, readyTimeout: 1_000 });
+  f.cluster.program('tool.sh', () => undefined);
+  let started = false;
+  f.master.onClusterStarted(() => (started = true));
+  f.master.spawn([{ file: 'app.js' }, { file: 'tool.sh', command: 'bash' }, { file: 'app.js' }]);
+  await f.cluster.until(() => started);
+  const [app1, tool, app3] = f.logger.events('child.spawn').map((r) => r['pid'] as number) as [number, number, number];
+  const t0 = f.cluster.clock.now();
+  const from = f.logger.records.length;
+  const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length + f.failed.length === 1)]).then(([r]) => r);
+  const fresh = spawnedSince(f, from);
+  expect(result).toEqual({ ok: true, replaced: [{ from: app1, to: fresh[0] }, { from: tool, to: fresh[1] }, { from: app3, to: fresh[2] }] });
+  const spawnTimes = f.logger.records.slice(from).filter((r) => r.fields.event === 'child.spawn').map((r) => r.at! - t0);
+  expect(spawnTimes).toEqual([0, READY_DELAY + SETTLE, READY_DELAY + 2 * SETTLE]);
+  await f.cluster.close();
+});
