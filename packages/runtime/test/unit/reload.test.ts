@@ -2,7 +2,10 @@
 import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import type { Master, MasterOptions, ReloadResult } from '@clustr/runtime';
 import { argOf, recordingLogger, type RecordingLogger } from './helpers';
-import { RELOAD_TRANSITIONS } from '../../src/reload/reload-machine';
+import { RELOAD_TRANSITIONS, ReloadMachine } from '../../src/reload/reload-machine';
+import type { Slot } from '../../src/supervision/supervisor';
+import mitt from 'mitt';
+import { ManualClock } from '@clustr/testkit';
 import type { RuntimeEvents } from '../../src/process/events';
 import type { Emitter } from 'mitt';
 
@@ -861,4 +864,373 @@ describe('the reloadState event', () => {
     ]);
     await f.cluster.close();
   });
+});
+
+/** Every `kind` event the master's internal emitter carries from now on. */
+function recordEvents<K extends keyof RuntimeEvents>(f: Fixture, kind: K): Array<RuntimeEvents[K]> {
+  const seen: Array<RuntimeEvents[K]> = [];
+  internalEvents(f.master).on(kind, (event) => seen.push(event));
+  return seen;
+}
+
+/** The messages of the master's `event` records, in order. */
+function messages(f: Fixture, event: string): string[] {
+  return f.logger.records.filter((r) => r.fields.event === event).map((r) => r.msg ?? '');
+}
+
+/** A master with [tool.sh (bash: restarted in place), app.js (replaced)], both started. */
+async function scriptAndApp(options: Omit<MasterOptions, 'platform' | 'logger'> = {}): Promise<Fixture> {
+  const f = await fixture(0, options);
+  f.cluster.program('tool.sh', () => undefined);
+  let started = false;
+  f.master.onClusterStarted(() => (started = true));
+  f.master.spawn([{ file: 'tool.sh', command: 'bash' }, { file: 'app.js' }]);
+  await f.cluster.until(() => started);
+  f.initial = f.logger.events('child.spawn').map((r) => r['pid'] as number);
+  return f;
+}
+
+describe('what a reload tells: reloadReplaced events and log records', () => {
+  test('a completed reload: reload.start names the children, reload.state names a slot only when there is one, reloadReplaced per child', async () => {
+    const f = await fixture(2);
+    const replacedEvents = recordEvents(f, 'reloadReplaced');
+    const from = f.logger.records.length;
+    const first = f.master.reload();
+    await f.cluster.advance(READY_DELAY);
+    const queued = f.master.reload();
+    const [a, b] = await Promise.all([first, queued, f.cluster.until(() => f.reloaded.length === 2)]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(f.logger.events('reload.queued')).toStrictEqual([{ event: 'reload.queued' }]);
+    expect(messages(f, 'reload.queued')[0]).toMatch(/reload/);
+    expect(f.logger.events('reload.start')).toStrictEqual([
+      { event: 'reload.start', children: f.initial },
+      { event: 'reload.start', children: a.replaced.map((r) => r.to) },
+    ]);
+    for (const msg of messages(f, 'reload.start')) expect(msg).toContain('2');
+    for (const msg of messages(f, 'reload.completed')) expect(msg).toContain('2');
+    expect(f.logger.events('reload.completed')).toStrictEqual([
+      { event: 'reload.completed', replaced: a.replaced },
+      { event: 'reload.completed', replaced: b.replaced },
+    ]);
+    expect(replacedEvents).toStrictEqual([
+      { slot: 1, from: f.initial[0], to: a.replaced[0]!.to },
+      { slot: 2, from: f.initial[1], to: a.replaced[1]!.to },
+      { slot: 3, from: a.replaced[0]!.to, to: b.replaced[0]!.to },
+      { slot: 4, from: a.replaced[1]!.to, to: b.replaced[1]!.to },
+    ]);
+    const states = f.logger.records.slice(from).filter((r) => r.fields.event === 'reload.state');
+    expect(states.slice(0, 8).map((r) => r.fields)).toStrictEqual([
+      { event: 'reload.state', from: 'idle', to: 'replacing', slot: 1 },
+      { event: 'reload.state', from: 'replacing', to: 'settling', slot: 1 },
+      { event: 'reload.state', from: 'settling', to: 'retiring', slot: 1 },
+      { event: 'reload.state', from: 'retiring', to: 'replacing', slot: 2 },
+      { event: 'reload.state', from: 'replacing', to: 'settling', slot: 2 },
+      { event: 'reload.state', from: 'settling', to: 'retiring', slot: 2 },
+      { event: 'reload.state', from: 'retiring', to: 'completed' },
+      { event: 'reload.state', from: 'completed', to: 'idle' },
+    ]);
+    for (const r of states) {
+      expect(r.msg).toContain(String(r.fields['from']));
+      expect(r.msg).toContain(String(r.fields['to']));
+    }
+    await f.cluster.close();
+  });
+
+  test('with reloadConcurrency 2, one reloadReplaced per child of the batch, each with its own slot and pids', async () => {
+    const f = await fixture(2, { reloadConcurrency: 2 });
+    const replacedEvents = recordEvents(f, 'reloadReplaced');
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    const [to1, to2] = result.replaced.map((r) => r.to) as [number, number];
+    expect(replacedEvents).toStrictEqual([
+      { slot: 1, from: f.initial[0], to: to1 },
+      { slot: 2, from: f.initial[1], to: to2 },
+    ]);
+    await f.cluster.close();
+  });
+
+  test('a child restarted in place has its reloadReplaced too', async () => {
+    const f = await scriptAndApp();
+    const replacedEvents = recordEvents(f, 'reloadReplaced');
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length === 1)]).then(([r]) => r);
+    expect(replacedEvents).toStrictEqual([
+      { slot: 1, from: f.initial[0], to: result.replaced[0]!.to },
+      { slot: 2, from: f.initial[1], to: result.replaced[1]!.to },
+    ]);
+    await f.cluster.close();
+  });
+
+  test('a ready-timeout failure names the old child it could not replace', async () => {
+    const f = await fixture(1, { readyTimeout: 1_000 });
+    f.mode = 'never-ready';
+    await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]);
+    expect(messages(f, 'reload.failed')).toHaveLength(1);
+    expect(messages(f, 'reload.failed')[0]).toContain(String(f.initial[0]));
+    await f.cluster.close();
+  });
+});
+
+describe('the master stopping cancels a reload at each stage', () => {
+  test('between two steps: the next child is not replaced; cancelled names that child', async () => {
+    const f = await fixture(2);
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('reloadReplaced', () => void f.master.close(0));
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    const [fresh1] = spawnedSince(f, from);
+    expect(spawnedSince(f, from)).toHaveLength(1);
+    expect(result).toEqual({ ok: false, replaced: [{ from: f.initial[0], to: fresh1 }], failure: { reason: 'cancelled', slot: 2, pid: f.initial[1] } });
+    expect(f.failed).toEqual([result]);
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->retiring', 'retiring->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('while a child restarted in place is being stopped: it is not started again', async () => {
+    const f = await scriptAndApp();
+    const [tool] = f.initial as [number, number];
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('childExited', ({ pid }) => {
+      if (pid === tool) void f.master.close(0);
+    });
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 1, pid: tool } });
+    expect(spawnedSince(f, from)).toEqual([]);
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('while waiting for the restarted child to spawn: cancelled names the new child', async () => {
+    const f = await scriptAndApp();
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('childSpawned', ({ pid }) => {
+      if (!f.initial.includes(pid)) void f.master.close(0);
+    });
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    const [restarted] = spawnedSince(f, from) as [number];
+    expect(spawnedSince(f, from)).toEqual([restarted]);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 3, pid: restarted } });
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+
+  test('while the restarted child settles: cancelled names it, the node child is not replaced', async () => {
+    const f = await scriptAndApp();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(SETTLE / 2);
+    expect(f.master.reloadState).toBe('settling');
+    f.cluster.signal(f.master.pid, 'SIGTERM');
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    const [restarted] = spawnedSince(f, from) as [number];
+    expect(spawnedSince(f, from)).toEqual([restarted]);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'cancelled', slot: 3, pid: restarted } });
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->failed', 'failed->idle']);
+    expect(f.master.reloadState).toBe('idle');
+    await f.cluster.until(() => f.cluster.alivePids().length === 0);
+  });
+});
+
+describe('a replacement that dies after registering fails the reload, naming it', () => {
+  test('with reloadConcurrency 2, the second of the batch killed while settling: failed at once, both replacements go, both old children stay', async () => {
+    const f = await fixture(2, { reloadConcurrency: 2 });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const reload = f.master.reload();
+    await f.cluster.advance(READY_DELAY + 10);
+    expect(f.master.reloadState).toBe('settling');
+    const [first, second] = spawnedSince(f, from) as [number, number];
+    f.cluster.signal(second, 'SIGKILL');
+    await f.cluster.settle();
+    // Noticed when it exits, not at the end of reloadDelay.
+    expect(f.failed).toHaveLength(1);
+    expect(f.cluster.clock.now() - t0).toBe(READY_DELAY + 10);
+    const result = await reload;
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 4, pid: second } });
+    expect(f.logger.events('reload.failed')).toStrictEqual([{ event: 'reload.failed', reason: 'replacement-exited', slot: 2, pid: second }]);
+    const [msg] = messages(f, 'reload.failed') as [string];
+    expect(msg).toContain(String(second));
+    expect(msg).toContain(String(f.initial[1]));
+    expect(f.cluster.process(first).exit).toEqual({ code: 143, signal: null });
+    expect(aliveApps(f)).toEqual(f.initial);
+    await f.cluster.close();
+  });
+
+  /** Kills the replacement as it registers, before its settle starts watching it. */
+  async function killedAtRegistration(initialDelay: number) {
+    const f = await fixture(1, { restart: { initialDelay } });
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('register', ({ meta }) => {
+      if (meta.pid === spawnedSince(f, from)[0]) f.cluster.signal(meta.pid, 'SIGKILL');
+    });
+    const reload = f.master.reload();
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    // Found when its settle ends, before the old child is retired.
+    expect(transitions(f.logger)).toEqual(['idle->replacing', 'replacing->settling', 'settling->failed', 'failed->idle']);
+    return { f, t0, result, replacement: spawnedSince(f, from)[0]! };
+  }
+
+  test('one that died before its settle began, still in backoff at the end of reloadDelay: the old child stays', async () => {
+    const { f, t0, result, replacement } = await killedAtRegistration(10_000);
+    expect(f.cluster.clock.now() - t0).toBe(READY_DELAY + SETTLE);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: replacement } });
+    expect(f.cluster.process(f.initial[0]!).state).toBe('running');
+    expect(aliveApps(f)).toEqual(f.initial);
+    await f.cluster.close();
+  });
+
+  test('one that died before its settle began and was restarted (another pid) by its end: the old child stays', async () => {
+    const { f, t0, result, replacement } = await killedAtRegistration(10);
+    expect(f.cluster.clock.now() - t0).toBe(READY_DELAY + SETTLE);
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: replacement } });
+    expect(f.logger.events('child.respawn')).toHaveLength(1);
+    expect(aliveApps(f)).toEqual(f.initial);
+    await f.cluster.close();
+  });
+
+  test('one that died while the step before drains, still in backoff when the drain ends: its old child is kept', async () => {
+    const f = await fixture(2, { restart: { initialDelay: 10_000 } });
+    f.killDelay = 1_000;
+    const reload = f.master.reload();
+    await f.cluster.advance(2 * (READY_DELAY + SETTLE) + 100);
+    expect(f.master.reloadState).toBe('retiring');
+    const spawned = f.logger.events('child.spawn').map((r) => r['pid'] as number);
+    const second = spawned[spawned.length - 1]!;
+    f.cluster.signal(second, 'SIGKILL');
+    await f.cluster.until(() => f.failed.length === 1);
+    const result = await reload;
+    expect(result).toEqual({ ok: false, replaced: [{ from: f.initial[0], to: spawned[2] }], failure: { reason: 'replacement-exited', slot: 4, pid: second } });
+    expect(f.cluster.process(f.initial[1]!).exit).toBeUndefined();
+    await f.cluster.close();
+  });
+
+  test('a child restarted in place that exits while settling: failed at its exit, naming it and the child it replaced', async () => {
+    const f = await fixture(0, { restart: { initialDelay: 1_000 } });
+    let launches = 0;
+    f.cluster.program('flaky.sh', (ctx) => {
+      if (++launches === 2) ctx.platform.clock.setTimeout(() => ctx.platform.exit(1), 10);
+    });
+    f.master.spawn([{ file: 'flaky.sh', command: 'bash' }]);
+    await f.cluster.until(() => launches === 1);
+    const [old] = f.logger.events('child.spawn').map((r) => r['pid'] as number) as [number];
+    const t0 = f.cluster.clock.now();
+    const from = f.logger.records.length;
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+    expect(f.cluster.clock.now() - t0).toBe(10);
+    const [restarted] = spawnedSince(f, from) as [number];
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: restarted } });
+    expect(f.logger.events('reload.failed')).toStrictEqual([{ event: 'reload.failed', reason: 'replacement-exited', slot: 2, pid: restarted }]);
+    const [msg] = messages(f, 'reload.failed') as [string];
+    expect(msg).toContain(String(restarted));
+    expect(msg).toContain(String(old));
+    await f.cluster.close();
+  });
+
+  test('a child restarted in place that died before its settle began and runs again with another pid: the reload fails naming the pid that died', async () => {
+    const f = await fixture(0, { restart: { initialDelay: 10 } });
+    f.cluster.program('tool.sh', () => undefined);
+    f.master.spawn([{ file: 'tool.sh', command: 'bash' }]);
+    await f.cluster.until(() => f.logger.events('child.spawn').length === 1);
+    const [old] = f.logger.events('child.spawn').map((r) => r['pid'] as number) as [number];
+    const from = f.logger.records.length;
+    internalEvents(f.master).on('childSpawned', ({ pid, respawn }) => {
+      if (pid !== old && !respawn) f.cluster.signal(pid, 'SIGKILL');
+    });
+    const t0 = f.cluster.clock.now();
+    const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.failed.length === 1)]).then(([r]) => r);
+    expect(f.cluster.clock.now() - t0).toBe(SETTLE);
+    const [restarted, respawned] = spawnedSince(f, from) as [number, number];
+    expect(f.cluster.process(respawned).state).toBe('running');
+    expect(result).toEqual({ ok: false, replaced: [], failure: { reason: 'replacement-exited', slot: 2, pid: restarted } });
+    expect(f.logger.events('reload.failed')).toStrictEqual([{ event: 'reload.failed', reason: 'replacement-exited', slot: 2, pid: restarted }]);
+    await f.cluster.close();
+  });
+});
+
+describe('the reload machine on its own: which spawns and exits belong to the child being restarted', () => {
+  // Driven directly, so the spawn of the restarted child can come after another slot's spawn.
+  function slot(id: number, pid: number, state: Slot['state']): Slot {
+    return { id, pid, state, ready: 'spawn' } as unknown as Slot;
+  }
+  const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  function machine(old: Slot, fresh: Slot) {
+    const events = mitt<RuntimeEvents>();
+    const clock = new ManualClock();
+    const results: ReloadResult[] = [];
+    const reloads = new ReloadMachine({
+      events,
+      clock: clock.view(),
+      logger: recordingLogger(),
+      targets: () => [old],
+      duplicate: () => fresh,
+      retire: (s) => {
+        s.state = 'stopped';
+        return Promise.resolve();
+      },
+      reloadDelay: SETTLE,
+      readyTimeout: 1_000,
+      concurrency: 1,
+      onResult: (result) => results.push(result),
+    });
+    const fire = async () => {
+      expect(clock.fireNext(clock.nextDue()!)).toBe(true);
+      await flush();
+    };
+    return { events, reloads, results, fire };
+  }
+
+  test('a restarted child settles once ITS slot has spawned, not when another slot spawns', async () => {
+    const old = slot(1, 100, 'running');
+    const fresh = slot(2, -1, 'pending');
+    const { events, reloads, results, fire } = machine(old, fresh);
+    const result = reloads.request();
+    await flush();
+    expect(reloads.state).toBe('replacing');
+    events.emit('childSpawned', { slot: 7, pid: 700, file: '/app/other.sh', respawn: false });
+    await flush();
+    expect(reloads.state).toBe('replacing');
+    fresh.pid = 200;
+    fresh.state = 'running';
+    events.emit('childSpawned', { slot: 2, pid: 200, file: '/app/tool.sh', respawn: false });
+    await flush();
+    expect(reloads.state).toBe('settling');
+    // Another slot's child exiting while it settles is none of its business.
+    events.emit('childExited', { slot: 7, pid: 700, file: '/app/other.sh', code: 1, signal: null });
+    await flush();
+    expect(reloads.state).toBe('settling');
+    await fire();
+    expect(await result).toEqual({ ok: true, replaced: [{ from: 100, to: 200 }] });
+    expect(results).toEqual([{ ok: true, replaced: [{ from: 100, to: 200 }] }]);
+    expect(reloads.state).toBe('idle');
+    expect(events.all.get('childSpawned') ?? []).toHaveLength(0);
+    expect(events.all.get('childExited') ?? []).toHaveLength(0);
+  });
+});
+
+test('with reloadConcurrency 2, a child restarted in place is never part of a batch: the batch stops before it', async () => {
+  const f = await fixture(0, { reloadConcurrency: 2, readyTimeout: 1_000 });
+  f.cluster.program('tool.sh', () => undefined);
+  let started = false;
+  f.master.onClusterStarted(() => (started = true));
+  f.master.spawn([{ file: 'app.js' }, { file: 'tool.sh', command: 'bash' }, { file: 'app.js' }]);
+  await f.cluster.until(() => started);
+  const [app1, tool, app3] = f.logger.events('child.spawn').map((r) => r['pid'] as number) as [number, number, number];
+  const t0 = f.cluster.clock.now();
+  const from = f.logger.records.length;
+  const result = await Promise.all([f.master.reload(), f.cluster.until(() => f.reloaded.length + f.failed.length === 1)]).then(([r]) => r);
+  const fresh = spawnedSince(f, from);
+  expect(result).toEqual({ ok: true, replaced: [{ from: app1, to: fresh[0] }, { from: tool, to: fresh[1] }, { from: app3, to: fresh[2] }] });
+  const spawnTimes = f.logger.records.slice(from).filter((r) => r.fields.event === 'child.spawn').map((r) => r.at! - t0);
+  expect(spawnTimes).toEqual([0, READY_DELAY + SETTLE, READY_DELAY + 2 * SETTLE]);
+  await f.cluster.close();
 });
