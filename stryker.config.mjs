@@ -24,8 +24,8 @@ export default {
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
-  // The whole run's floor; each file's own floor is checked by scripts/check-mutation.js.
-  thresholds: { high: 90, low: 85, break: 85 },
+  // No floor for the whole run: each file has its own, checked by scripts/check-mutation.js.
+  thresholds: { high: 90, low: 85, break: null },
   concurrency: 2,
   // Added to each mutant's own test time (x1.5): a mutant that loops is cut off soon.
   timeoutMS: 5_000,

@@ -6,13 +6,13 @@
 // changed since. docs/testing.md says how to run one file.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { existsSync } = require('node:fs');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 
 async function main() {
-  const { UNIT_NAMES: PACKAGES } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
+  const { UNITS, UNIT_NAMES: PACKAGES } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
   // --ci: only units with committed results run (incrementally: minutes, not hours); the others are named and skipped.
   const ci = process.argv.includes('--ci');
   const args = process.argv.slice(2).filter((a) => a !== '--ci');
@@ -34,11 +34,22 @@ async function main() {
     process.stdout.write(`\nmutate: ${pkg} (${existsSync(incremental) ? 'incremental, from the committed results' : 'full run: no results yet'})\n`);
     const run = spawnSync('npx', ['stryker', 'run'], { cwd: root, stdio: 'inherit', env: { ...process.env, CLUSTR_MUTATE_UNIT: pkg } });
     if (run.status !== 0) process.exit(run.status ?? 1);
+    prune(incremental, UNITS[pkg].files);
   }
   const checked = skipped.length > 0 ? chosen.filter((unit) => !skipped.includes(unit)) : args;
   if (checked.length === 0 && skipped.length > 0) process.exit(0);
   const check = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-mutation.js'), ...checked], { cwd: root, stdio: 'inherit' });
   process.exit(check.status ?? 1);
+}
+
+/** Stryker keeps results of files a unit no longer mutates in its incremental file (and reports them): drop them. */
+function prune(file, files) {
+  if (!existsSync(file)) return;
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  const stale = Object.keys(results.files).filter((name) => !files.includes(name));
+  if (stale.length === 0) return;
+  for (const name of stale) delete results.files[name];
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 main().catch((error) => {
