@@ -67,7 +67,8 @@ const RT_TESTS = 'packages/runtime/test/unit';
  */
 export const UNITS = {
   protocol: {
-    files: Object.keys(FLOORS).filter((file) => file.startsWith('packages/protocol/')),
+    // messages.ts (user message schemas) changed after the last full run: not measured yet.
+    files: Object.keys(TARGETS).filter((file) => file.startsWith('packages/protocol/') && !file.endsWith('/messages.ts')),
     tests: ['packages/protocol/test/unit/**/*.test.ts'],
   },
   'runtime-parts': {
