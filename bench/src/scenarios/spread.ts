@@ -16,18 +16,22 @@ export interface SpreadLoad {
   failed: number;
   /** Requests by worker pid. */
   byPid: Record<string, number>;
-  /** Busiest worker over idlest one; a worker that served nothing makes it Infinity. */
+  /** Busiest worker over idlest one; an idlest worker that served nothing counts as 1 (the figure is then a lower bound). */
   maxOverMin: number;
 }
 
-/** max / min over the `workers` workers' counts (a missing worker counts 0). */
+/**
+ * max / min over the `workers` workers' counts (a missing worker counts 0). A worker that
+ * served nothing counts as 1 in the division: the figure stays a finite number (JSON has no
+ * Infinity) and reads as "at least this uneven"; the counts themselves are in the detail.
+ */
 export function maxOverMin(byPid: Record<string, number>, workers: number): number {
   const counts = Object.entries(byPid)
     .filter(([pid]) => pid !== '?')
     .map(([, n]) => n);
   while (counts.length < workers) counts.push(0);
   const min = Math.min(...counts);
-  return min === 0 ? Infinity : Math.max(...counts) / min;
+  return Math.max(...counts) / Math.max(min, 1);
 }
 
 async function load(ctx: BenchContext, port: number, keepAlive: boolean): Promise<SpreadLoad> {
