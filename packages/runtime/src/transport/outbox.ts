@@ -46,6 +46,15 @@ type Flight = Pending | Pending[];
 /** Delays between retries of a frame that reached nobody after a reconnect: 50 ms, doubling, at most 1 s. */
 const RETRY_BASE_MS = 50;
 const RETRY_MAX_MS = 1_000;
+/**
+ * The most bytes one batch carries. Redis holds a subscriber's unread messages in its output
+ * buffer and closes the connection of one whose buffer passes its limit (`client-output-buffer-limit
+ * pubsub`, 32 MB by default, often set far lower): a batch as large as a frame may be (1 MiB)
+ * could pass a small limit on its own, and a subscriber would be dropped for every batch, never
+ * hearing a thing. 64 KiB keeps almost all of what coalescing gains (hundreds of small frames per
+ * PUBLISH) while a lone batch stays far under any sensible limit.
+ */
+export const MAX_BATCH_BYTES = 64 * 1024;
 /** Channels remembered as unheard; past that the set starts over (those channels are retried once more). */
 export const MAX_UNHEARD = 10_000;
 
@@ -409,7 +418,7 @@ export class Outbox {
     while (start < items.length) {
       const head = signer === undefined ? { id: this.deps.nextId(), meta } : { id: this.deps.nextId(), meta, ts: this.deps.clock.now() };
       // Leave room for the signature the whole batch gets.
-      let room = codec.maxBytes - codec.batchOverhead(head) - (signer === undefined ? 0 : TRAILER_BYTES);
+      let room = Math.min(codec.maxBytes, MAX_BATCH_BYTES) - codec.batchOverhead(head) - (signer === undefined ? 0 : TRAILER_BYTES);
       const texts: string[] = [];
       let end = start;
       while (end < items.length && texts.length < MAX_BATCH_FRAMES) {

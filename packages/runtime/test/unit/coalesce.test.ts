@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { channels, createCodec, decode } from '@clustr/protocol';
 import { FakeRedis } from '@clustr/testkit';
+import { MAX_BATCH_BYTES } from '../../src/transport/outbox';
 import { startCluster, type Started } from './helpers';
 
 /** Everything published in the cluster's namespace, as decoded frames, in order. */
@@ -117,5 +118,29 @@ test('batches stay under maxFrameBytes: frames that do not fit together go in se
   expect(sizes.length).toBeGreaterThan(2);
   expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
   wire.close();
+  await c.cluster.close();
+});
+
+test(`a batch carries at most MAX_BATCH_BYTES (64 KiB) even when frames may be larger: a subscriber with a small Redis output buffer is not dropped for every batch`, async () => {
+  const c = await startCluster({ groups: ['web'], master: { coalesce: true } });
+  const w = c.workers[0]!;
+  const got: unknown[] = [];
+  w.onPrivate(({ data }) => got.push(data));
+  const sizes: number[] = [];
+  const client = new FakeRedis({ server: c.cluster.server });
+  await client.psubscribe(`${c.cluster.namespace}:*`);
+  client.on('pmessage', (_pattern: string, channel: string, raw: string) => {
+    if (channel === channels(c.cluster.namespace).private(w.pid)) sizes.push(Buffer.byteLength(raw));
+  });
+  const payload = (n: number) => `${n}:${'x'.repeat(1000)}`;
+  await Promise.all(Array.from({ length: 300 }, (_, n) => c.master.emitPrivate(w.pid, payload(n))));
+  await c.cluster.settle();
+  expect(got).toEqual(Array.from({ length: 300 }, (_, n) => payload(n)));
+  // 300 frames of about 1.1 KB (330 KB in all): several batches, none past 64 KiB (the room a
+  // frame takes is counted at 3 bytes per character until the batch is nearly full).
+  expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+  expect(sizes.length).toBeGreaterThanOrEqual(Math.ceil((300 * 1_100) / MAX_BATCH_BYTES));
+  expect(sizes.length).toBeLessThan(300 / 10);
+  client.disconnect();
   await c.cluster.close();
 });
