@@ -222,13 +222,22 @@ export class Outbox {
     if (bytes + item.bytes * 3 > maxBytes) item.bytes = Buffer.byteLength(item.text, 'utf8');
     if (frames < maxFrames && bytes + item.bytes <= maxBytes) return true;
     const byCount = frames >= maxFrames;
-    item.reject(
-      new ClustrError(
+    // A process emitting at full speed while Redis is away is refused up to a million times in
+    // seconds: these errors carry no stack (it would only show the outbox's own frames), which
+    // keeps the garbage of a flood, and the memory it takes, to a fraction.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let error: ClustrError;
+    try {
+      error = new ClustrError(
         'CLUSTR_OFFLINE_QUEUE_FULL',
         `not sent: Redis at ${this.deps.describeRedis()} is unreachable or its receivers are reconnecting, and ${byCount ? `${maxFrames} frames` : `${maxBytes} bytes`} already wait (offlineQueue.${byCount ? 'maxFrames' : 'maxBytes'}). Emit less while the connection is down, or raise the bound.`,
         { field: 'offlineQueue' },
-      ),
-    );
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+    item.reject(error);
     return false;
   }
 
