@@ -20,6 +20,16 @@ export function freshNamespace(prefix = 'it'): string {
 }
 
 /** A loopback port nothing listens on (one was just bound there and released). */
+/**
+ * The frames a raw PUBLISH payload carries, as a clustr reader sees them: a
+ * batch (frames of one channel coalesced in one tick) carries them in `data`.
+ * For tests that listen on Redis directly; no validation.
+ */
+export function framesIn<T = Record<string, unknown>>(raw: string): T[] {
+  const frame = JSON.parse(raw) as { kind?: unknown; data?: unknown };
+  return frame.kind === 'batch' && Array.isArray(frame.data) ? (frame.data as T[]) : [frame as T];
+}
+
 export async function unusedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

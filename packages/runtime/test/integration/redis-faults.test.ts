@@ -1,7 +1,7 @@
 // Redis faults with real processes and a redis-server of each test's own (issue 10): a restart
 // under traffic, no Redis at start, a flood through an outage, and a subscriber Redis drops.
 import Redis from 'ioredis';
-import { isAlive, killTracked, runFixture, waitGone, type FixtureEvent, type RunningFixture } from './harness';
+import { framesIn, isAlive, killTracked, runFixture, waitGone, type FixtureEvent, type RunningFixture } from './harness';
 import { freePort, startPrivateRedis, type PrivateRedis } from './redis-server';
 
 let redis: PrivateRedis | undefined;
@@ -154,7 +154,8 @@ test('a subscriber Redis drops for a full output buffer resubscribes, answers a 
   clients.push(subscriber, publisher);
   const answers: unknown[] = [];
   await subscriber.subscribe(`${namespace}:private:${process.pid}`);
-  subscriber.on('message', (_channel, raw) => answers.push(JSON.parse(raw)));
+  // Answers to pings sent in one tick travel coalesced in one batch: unpacked as every clustr reader does.
+  subscriber.on('message', (_channel, raw) => answers.push(...framesIn(raw)));
   const ping = JSON.stringify({ v: 2, kind: 'private', id: 'ping.1', meta: { pid: process.pid, group: 'test' }, data: { ping: 1 } });
   let answered: Record<string, unknown> | undefined;
   while (answered === undefined && Date.now() - floodEnded < 10_000) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createSigner } from '@clustr/protocol';
 import type { Stats } from '../../src';
-import { FIXTURES, freshNamespace, isAlive, killTracked, waitGone, type FixtureEvent } from './harness';
+import { FIXTURES, framesIn, freshNamespace, isAlive, killTracked, waitGone, type FixtureEvent } from './harness';
 import { closeControllers, command, createController, sortedInfo, startTree, stopTree, type Tree } from './msg-helpers';
 import { waitUntil } from './sup-helpers';
 
@@ -107,8 +107,9 @@ async function nextInfoRequest(namespace: string, pid: number): Promise<() => Pr
   const tap = client();
   const seen = new Promise<string>((resolve) => {
     tap.on('message', (_channel: string, raw: string) => {
-      const frame = JSON.parse(raw) as { kind: string; id: string; meta: { pid: number } };
-      if (frame.kind === 'clusterInfoRequest' && frame.meta.pid === pid) resolve(frame.id);
+      for (const frame of framesIn<{ kind: string; id: string; meta: { pid: number } }>(raw)) {
+        if (frame.kind === 'clusterInfoRequest' && frame.meta.pid === pid) resolve(frame.id);
+      }
     });
   });
   await tap.subscribe(`${namespace}:master`);
@@ -249,7 +250,7 @@ describe('captured signed frames', () => {
     expect(statsOf(await command(ctl, tree, j1, 'stats')).rejectedFrames).toEqual({ replayed: 1 });
 
     // w leaves (killed, it deregisters); its captured registration, replayed, does not bring it back.
-    const register = captured.find((c) => (JSON.parse(c.raw) as { kind: string; meta: { pid: number } }).kind === 'register' && (JSON.parse(c.raw) as { meta: { pid: number } }).meta.pid === w)!;
+    const register = captured.find((c) => framesIn<{ kind: string; meta: { pid: number } }>(c.raw).some((f) => f.kind === 'register' && f.meta.pid === w))!;
     expect(await ctl.emitKill(w, 0)).toBe(1);
     await tree.fixture.waitFor(logged('registry.remove', w), 'w to leave cluster info');
     await waitGone(w);

@@ -2,7 +2,7 @@
 // is killed and replaced; a worker with a long synchronous start is not touched.
 import Redis from 'ioredis';
 import { channels } from '@clustr/protocol';
-import { killTracked } from './harness';
+import { framesIn, killTracked } from './harness';
 import { is, isAlive, startMaster, stopCluster } from './sup-helpers';
 
 const INTERVAL = 500;
@@ -47,8 +47,9 @@ test('a worker with a 5-s synchronous start is not killed: it is watched only fr
   let beats = 0;
   const enough = new Promise<void>((resolve) =>
     spy.on('message', (_channel: string, raw: string) => {
-      const frame = JSON.parse(raw) as { kind: string; meta: { pid: number } };
-      if (frame.kind === 'heartbeat' && frame.meta.pid === pid && ++beats === 9) resolve();
+      for (const frame of framesIn<{ kind: string; meta: { pid: number } }>(raw)) {
+        if (frame.kind === 'heartbeat' && frame.meta.pid === pid && ++beats === 9) resolve();
+      }
     }),
   );
   await spy.subscribe(channels(fx.namespace).master);
