@@ -366,6 +366,8 @@ describe('decode failures name the rule that failed and say what was wrong', () 
     ['an unknown field whose name needs escaping in the pointer', frameText({ 'a/b~c': 1 }), failed('invalid_frame', '/a~1b~0c', 'additionalProperties', 'is not an allowed field')],
     ['JSON that is not an object', '[1]', failed('invalid_frame', '', 'type', 'must be a JSON object')],
     ['text that is not JSON', '{"v":2,', failed('not_json', '', 'json', notJson('{"v":2,'))],
+    ['text that is not JSON and does not start with {', 'not json', failed('not_json', '', 'json', notJson('not json'))],
+    ['JSON that is not an object, after whitespace', ' 7', failed('invalid_frame', '', 'type', 'must be a JSON object')],
     ['bytes that are not UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), failed('not_json', '', 'utf8', 'is not valid UTF-8')],
     ['v missing', frameText({ v: undefined }), failed('invalid_frame', '/v', 'required', 'is required but missing')],
     ['v of the wrong type', frameText({ v: '2' }), failed('invalid_frame', '/v', 'const', 'must be 2')],
@@ -378,6 +380,16 @@ describe('decode failures name the rule that failed and say what was wrong', () 
     ['a batch without frames', JSON.stringify({ v: 2, kind: 'batch', id: 'b', meta: PUBLIC.meta, data: [] }), failed('invalid_frame', '/data', 'minItems', 'must NOT have fewer than 1 items')],
   ])('%s', (_name, raw, expected) => {
     expect(decode(raw)).toStrictEqual(expected);
+  });
+
+  test('a frame after whitespace is still read (another writer may indent), and garbage leaves Error.stackTraceLimit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const text = frameText({});
+    expect(decode(`\n ${text}`)).toStrictEqual(decode(text));
+    expect(decode(text).ok).toBe(true);
+    expect(decode('garbage').ok).toBe(false);
+    expect(decode(' {"v":2,').ok).toBe(false);
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 
   test('not a string nor a Buffer', () => {

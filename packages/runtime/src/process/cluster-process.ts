@@ -34,6 +34,7 @@ import {
 } from '@clustr/protocol/core';
 import type { Platform, TimerHandle } from '../platform/platform';
 import { nodePlatform } from '../platform/node-platform';
+import { stacklessError } from '../internal/stackless';
 import type { RedisLike } from '../transport/redis-like';
 import { Transport, DEFAULT_INBOUND_QUEUE, type InboundQueueOptions } from '../transport/transport';
 import { DEFAULT_OFFLINE_QUEUE, TRAILER_BYTES, type OfflineQueueOptions } from '../transport/outbox';
@@ -1251,7 +1252,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   private reject(rejected: RejectedFrame): void {
     this.events.emit('rejected', rejected);
     const signature = rejected.reason === 'unsigned' || rejected.reason === 'bad_signature' || rejected.reason === 'stale' || rejected.reason === 'replayed';
-    const error = new ClustrError(signature ? 'CLUSTR_FRAME_REJECTED' : 'CLUSTR_INVALID_FRAME', `dropped a frame on ${rejected.channel}: ${rejected.message}`);
+    // Made per dropped frame, a flood of bad frames included: no stack (it would show only the receive path).
+    const error = stacklessError(signature ? 'CLUSTR_FRAME_REJECTED' : 'CLUSTR_INVALID_FRAME', `dropped a frame on ${rejected.channel}: ${rejected.message}`);
     this.report(error, { event: 'frame.rejected', reason: rejected.reason, channel: rejected.channel, issues: rejected.issues });
   }
 

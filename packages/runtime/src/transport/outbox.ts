@@ -1,6 +1,7 @@
 import { ClustrError, MAX_BATCH_FRAMES, type Codec, type FrameSigner, type Meta } from '@clustr/protocol/core';
 import type { Clock, TimerHandle } from '../platform/platform';
 import type { SequenceNumbers } from './sequence';
+import { stacklessError } from '../internal/stackless';
 
 /** How much may wait for Redis while it is unreachable. */
 export interface OfflineQueueOptions {
@@ -223,20 +224,12 @@ export class Outbox {
     if (frames < maxFrames && bytes + item.bytes <= maxBytes) return true;
     const byCount = frames >= maxFrames;
     // A process emitting at full speed while Redis is away is refused up to a million times in
-    // seconds: these errors carry no stack (it would only show the outbox's own frames), which
-    // keeps the garbage of a flood, and the memory it takes, to a fraction.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    let error: ClustrError;
-    try {
-      error = new ClustrError(
-        'CLUSTR_OFFLINE_QUEUE_FULL',
-        `not sent: Redis at ${this.deps.describeRedis()} is unreachable or its receivers are reconnecting, and ${byCount ? `${maxFrames} frames` : `${maxBytes} bytes`} already wait (offlineQueue.${byCount ? 'maxFrames' : 'maxBytes'}). Emit less while the connection is down, or raise the bound.`,
-        { field: 'offlineQueue' },
-      );
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-    }
+    // seconds: stackless, which keeps the garbage of a flood, and the memory it takes, to a fraction.
+    const error = stacklessError(
+      'CLUSTR_OFFLINE_QUEUE_FULL',
+      `not sent: Redis at ${this.deps.describeRedis()} is unreachable or its receivers are reconnecting, and ${byCount ? `${maxFrames} frames` : `${maxBytes} bytes`} already wait (offlineQueue.${byCount ? 'maxFrames' : 'maxBytes'}). Emit less while the connection is down, or raise the bound.`,
+      { field: 'offlineQueue' },
+    );
     item.reject(error);
     return false;
   }

@@ -513,6 +513,34 @@ describe('logs that cannot flood', () => {
   });
 });
 
+describe('errors made per frame', () => {
+  test('a dropped frame and a refused emit are reported as ClustrErrors whose stack is their first line only (a flood makes one per frame)', async () => {
+    const reported: Error[] = [];
+    const c = await startCluster({ groups: ['web'], master: { offlineQueue: { maxFrames: 1 }, onError: (error) => reported.push(error) } });
+    c.cluster.server.inject(channels(c.cluster.namespace).private(c.master.pid), 'not json');
+    await c.cluster.settle();
+    c.cluster.server.stop();
+    await c.cluster.settle();
+    const queued = c.master.emitPublic(1);
+    const refused = await c.master.emitPublic(2).catch((error: unknown) => error);
+    const dropped = reported.find((error) => isClustrError(error, 'CLUSTR_INVALID_FRAME'));
+    for (const [error, code] of [[dropped, 'CLUSTR_INVALID_FRAME'], [refused, 'CLUSTR_OFFLINE_QUEUE_FULL']] as const) {
+      expect(isClustrError(error, code)).toBe(true);
+      expect((error as Error).stack).toBe(`ClustrError: ${(error as Error).message}`);
+    }
+    expect((dropped as Error).message).toMatch(/^dropped a frame on .*: not_json: is not JSON/);
+    // The stack limit is the process's own again: errors made elsewhere keep their stacks.
+    expect(new Error('x').stack).toMatch(/\n {4}at /);
+    // The frame that waited goes out once Redis is back.
+    let sent: number | undefined;
+    void queued.then((receivers) => (sent = receivers));
+    c.cluster.server.start();
+    await c.cluster.until(() => sent !== undefined);
+    expect(sent).toEqual(expect.any(Number));
+    await c.cluster.close();
+  });
+});
+
 describe('slow handlers', () => {
   test('yield to the event loop after their 20 ms of a turn; frames wait in order, and past inboundQueue they are dropped and counted', async () => {
     const c = await startCluster({ groups: ['web'], worker: { inboundQueue: { maxFrames: 10 } } });
