@@ -6,9 +6,9 @@ import { Master as SrcMaster, Worker as SrcWorker } from '../../src';
 import { argOf, recordingLogger, thrown, type RecordingLogger } from './helpers';
 import { advance, fakePlatform, flush, type FakeChild } from './fake-platform';
 import mitt from 'mitt';
-import { DEFAULT_RESTART_POLICY, Supervisor, type Slot } from '../../src/supervision/supervisor';
+import { DEFAULT_RESTART_POLICY, Supervisor, validateRestartPolicy, type Slot } from '../../src/supervision/supervisor';
 import type { RuntimeEvents } from '../../src/process/events';
-import type { ChildExit, Platform } from '../../src/platform/platform';
+import type { ChildExit, IpcMessage, Platform } from '../../src/platform/platform';
 
 interface Supervised {
   cluster: TestCluster;
@@ -211,40 +211,6 @@ describe('spawn definitions', () => {
     await s.cluster.close();
   });
 
-  test.each([
-    [[{ file: 'idle.js', cpu: 2 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu'],
-    [[{ file: 'idle.js', cpu: -1 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu'],
-    [[{ file: 'idle.js', cpu: 0.5 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu'],
-    [[{ file: 'idle.js' }, { file: 'missing.js' }], 'CLUSTR_SPAWN_FILE_NOT_FOUND', 'definitions[1].file'],
-    [[{ file: '/elsewhere/idle.js' }], 'CLUSTR_SPAWN_FILE_NOT_FOUND', 'definitions[0].file'],
-    [[{ file: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].file'],
-    [[null], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0]'],
-    [[{ file: 'idle.js', command: 'zsh' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
-    [[{ file: 'idle.js', command: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command'],
-    [[{ file: 'idle.js', respawn: 'yes' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].respawn'],
-    [[{ file: 'idle.js', ready: 'registered' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].ready'],
-    [[{ file: 'idle.js', args: ['--x'] }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args'],
-  ])('%j throws %s naming %s, and spawns nothing', async (definitions, code, field) => {
-    const s = supervise();
-    const error = thrown(() => s.master.spawn(definitions as SpawnDefinition[]));
-    expect(error).toBeInstanceOf(ClustrError);
-    expect(error).toMatchObject({ code, field });
-    await s.cluster.advance(1_000);
-    expect(s.cluster.processes).toHaveLength(1);
-    await s.cluster.close();
-  });
-
-  test('spawn() needs an array', () => {
-    const s = supervise();
-    expect(thrown(() => s.master.spawn({ file: 'idle.js' } as never))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'definitions' });
-  });
-
-  test('cpu without taskset on PATH throws CLUSTR_TASKSET_MISSING', async () => {
-    const s = supervise({}, { executables: ['node', 'bash'] });
-    expect(thrown(() => s.master.spawn([{ file: 'idle.js', cpu: 0 }]))).toMatchObject({ code: 'CLUSTR_TASKSET_MISSING', field: 'definitions[0].cpu' });
-    await s.cluster.close();
-  });
-
   test('command: "bash" runs the file with bash; without bash on PATH it is refused', async () => {
     const s = supervise();
     s.master.spawn([{ file: 'script.sh', command: 'bash', args: { mode: 'x' } }]);
@@ -258,6 +224,141 @@ describe('spawn definitions', () => {
     expect(thrown(() => noBash.master.spawn([{ file: 'script.sh', command: 'bash' }]))).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'definitions[0].command' });
     await s.cluster.close();
     await noBash.cluster.close();
+  });
+});
+
+describe('what a refused definition says', () => {
+  const objectOfVariables = 'definitions[0].env must be an object of variables, e.g. { NODE_ENV: "production" }.';
+  test.each([
+    [['idle.js'], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0]', 'definitions[0] must be an object such as { file: "worker.js" }.'],
+    [[null], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0]', 'definitions[0] must be an object such as { file: "worker.js" }.'],
+    [[{}], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].file', 'definitions[0].file is required: the path of the script to run, e.g. "worker.js".'],
+    [[{ file: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].file', 'definitions[0].file is required: the path of the script to run, e.g. "worker.js".'],
+    [[{ file: 7 }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].file', 'definitions[0].file is required: the path of the script to run, e.g. "worker.js".'],
+    [
+      [{ file: 'idle.js' }, { file: 'missing.js' }],
+      'CLUSTR_SPAWN_FILE_NOT_FOUND',
+      'definitions[1].file',
+      'definitions[1].file "missing.js" does not exist (looked for /app/missing.js). Relative paths are resolved against /app, the directory of the spawning script.',
+    ],
+    [
+      [{ file: '/elsewhere/idle.js' }],
+      'CLUSTR_SPAWN_FILE_NOT_FOUND',
+      'definitions[0].file',
+      'definitions[0].file "/elsewhere/idle.js" does not exist (looked for /elsewhere/idle.js). Relative paths are resolved against /app, the directory of the spawning script.',
+    ],
+    [[{ file: 'idle.js', command: '' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command', 'definitions[0].command must be a program name or path, e.g. "bash".'],
+    [[{ file: 'idle.js', command: 42 }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command', 'definitions[0].command must be a program name or path, e.g. "bash".'],
+    [[{ file: 'idle.js', command: 'zsh' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].command', 'definitions[0].command "zsh" was not found on PATH. Install it or give its full path.'],
+    [[{ file: 'idle.js', cpu: 2 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu', 'definitions[0].cpu is 2, but this machine has CPUs 0 to 1. Pick one of those, or leave cpu out.'],
+    [[{ file: 'idle.js', cpu: -1 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu', 'definitions[0].cpu is -1, but this machine has CPUs 0 to 1. Pick one of those, or leave cpu out.'],
+    [[{ file: 'idle.js', cpu: 0.5 }], 'CLUSTR_INVALID_CPU', 'definitions[0].cpu', 'definitions[0].cpu is 0.5, but this machine has CPUs 0 to 1. Pick one of those, or leave cpu out.'],
+    [[{ file: 'idle.js', ready: 'registered' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].ready', 'definitions[0].ready must be "register" or "spawn"; got "registered".'],
+    [[{ file: 'idle.js', respawn: 'yes' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].respawn', 'definitions[0].respawn must be true or false.'],
+    [[{ file: 'idle.js', watchdog: 'no' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].watchdog', 'definitions[0].watchdog must be true or false.'],
+    [[{ file: 'idle.js', args: ['--x'] }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args', 'definitions[0].args must be an object of flags, e.g. { port: 3000 }.'],
+    [[{ file: 'idle.js', args: null }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args', 'definitions[0].args must be an object of flags, e.g. { port: 3000 }.'],
+    [[{ file: 'idle.js', env: null }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].env', objectOfVariables],
+    [[{ file: 'idle.js', env: 'NODE_ENV=production' }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].env', objectOfVariables],
+    [[{ file: 'idle.js', env: ['NODE_ENV=production'] }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].env', objectOfVariables],
+    [[{ file: 'idle.js', args: { 'a\0b': 1 } }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args', 'definitions[0].args "a\\u0000b" contains a NUL byte, which no program can receive.'],
+    [[{ file: 'idle.js', args: { name: 'x\0y' } }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].args', 'definitions[0].args "name" contains a NUL byte, which no program can receive.'],
+    [[{ file: 'idle.js', env: { TOKEN: 'x\0y' } }], 'CLUSTR_INVALID_ARGUMENT', 'definitions[0].env', 'definitions[0].env "TOKEN" contains a NUL byte, which no program can receive.'],
+  ])('%j is refused with %s naming %s, a message that says what to give, and spawns nothing', async (definitions, code, field, message) => {
+    const s = supervise();
+    const error = thrown(() => s.master.spawn(definitions as SpawnDefinition[]));
+    expect(error).toBeInstanceOf(ClustrError);
+    expect(error).toMatchObject({ code, field, message });
+    await s.cluster.advance(1_000);
+    expect(s.cluster.processes).toHaveLength(1);
+    await s.cluster.close();
+  });
+
+  test('spawn() of something other than an array says how to call it', async () => {
+    const s = supervise();
+    const error = thrown(() => s.master.spawn({ file: 'idle.js' } as never));
+    expect(error).toBeInstanceOf(ClustrError);
+    expect(error).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'definitions', message: 'spawn() takes an array of definitions, e.g. spawn([{ file: "worker.js" }]).' });
+    await s.cluster.close();
+  });
+
+  test('cpu without taskset on PATH says which program to install', async () => {
+    const s = supervise({}, { executables: ['node', 'bash'] });
+    expect(thrown(() => s.master.spawn([{ file: 'idle.js', cpu: 0 }]))).toMatchObject({
+      code: 'CLUSTR_TASKSET_MISSING',
+      field: 'definitions[0].cpu',
+      message: 'definitions[0].cpu needs the taskset program, which is not on PATH. Install util-linux (e.g. apt-get install util-linux), or leave cpu out.',
+    });
+    await s.cluster.close();
+  });
+
+  test('well-formed optional fields are accepted: ready "register" and "spawn", watchdog and respawn booleans, an empty env', async () => {
+    const s = supervise();
+    s.master.spawn([
+      { file: 'idle.js', ready: 'register', watchdog: false, respawn: true, env: {} },
+      { file: 'script.sh', command: 'bash', ready: 'spawn', watchdog: true, respawn: false, args: {} },
+    ]);
+    await s.cluster.until(() => s.spawns.length === 2);
+    expect(s.spawns.map((e) => e.file)).toEqual(['/app/idle.js', '/app/script.sh']);
+    await s.cluster.close();
+  });
+});
+
+describe('restart policy options', () => {
+  test.each([
+    [{ initialDelay: -1 }, 'restart.initialDelay', 'restart.initialDelay must be a number of at least 0; got -1.'],
+    [{ maxDelay: 0 }, 'restart.maxDelay', 'restart.maxDelay must be a number of at least 1; got 0.'],
+    [{ maxDelay: '5000' }, 'restart.maxDelay', 'restart.maxDelay must be a number of at least 1; got the string "5000".'],
+    [{ factor: NaN }, 'restart.factor', 'restart.factor must be a number of at least 1; got NaN.'],
+    [{ maxRestarts: -1 }, 'restart.maxRestarts', 'restart.maxRestarts must be a number of at least 0; got -1.'],
+    [{ window: Infinity }, 'restart.window', 'restart.window must be a number of at least 1; got Infinity.'],
+    [{ window: null }, 'restart.window', 'restart.window must be a number of at least 1; got null.'],
+  ])('restart %p is refused with CLUSTR_INVALID_OPTION naming %s and the least value it takes', (restart, field, message) => {
+    const f = fakePlatform();
+    const error = thrown(() => SrcMaster.create({ platform: f.platform, restart: restart as RestartPolicy }));
+    expect(error).toBeInstanceOf(ClustrError);
+    expect(error).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field, message });
+    expect(f.children).toEqual([]);
+  });
+
+  test('validateRestartPolicy fills in the defaults and names the restart key it refuses', () => {
+    expect(validateRestartPolicy({ initialDelay: 0, maxRestarts: 0, factor: 1, maxDelay: 1, window: 1 })).toEqual({ initialDelay: 0, maxRestarts: 0, factor: 1, maxDelay: 1, window: 1 });
+    expect(validateRestartPolicy({ factor: 3 })).toEqual({ ...DEFAULT_RESTART_POLICY, factor: 3 });
+    expect(thrown(() => validateRestartPolicy({ window: 0 }))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'restart.window' });
+  });
+
+  test('a doubling policy whose backoff outlasts its window is called out with its numbers', async () => {
+    // 100 + 200 + ... + 6 400, then 10 000 three times: 42 700 ms, past a 40 s window.
+    const s = supervise({ initialDelay: 100, factor: 2, maxDelay: 10_000, maxRestarts: 10, window: 40_000 });
+    expect(s.logger.records.filter((r) => r.fields.event === 'restart.never-gives-up')).toEqual([
+      {
+        level: 'warn',
+        fields: { event: 'restart.never-gives-up', backoffMs: 42_700, windowMs: 40_000 },
+        msg: 'the restart policy waits 42700 ms over 10 restarts, longer than its 40000 ms window: a crash-looping child is never given up',
+      },
+    ]);
+    await s.cluster.close();
+  });
+});
+
+describe('when a child counts as started (ready)', () => {
+  test.each([
+    ['a node script that never registers is not started by default', [{ file: 'silent.js' }], false],
+    ['a node script with ready "spawn" is started once spawned', [{ file: 'silent.js', ready: 'spawn' }], true],
+    ['a node worker is started once it registers', [{ file: 'idle.js' }], true],
+    ['a bash script is started once spawned by default', [{ file: 'script.sh', command: 'bash' }], true],
+    ['a bash script with ready "register" is not started, as it never registers', [{ file: 'script.sh', command: 'bash', ready: 'register' }], false],
+  ] as Array<[string, SpawnDefinition[], boolean]>)('%s', async (_label, definitions, started) => {
+    const s = supervise();
+    s.cluster.program('silent.js', () => undefined);
+    let calls = 0;
+    s.master.onClusterStarted(() => calls++);
+    s.master.spawn(definitions);
+    await s.cluster.until(() => s.spawns.length === definitions.length);
+    await s.cluster.advance(60_000);
+    expect(s.cluster.alivePids()).toHaveLength(1 + definitions.length);
+    expect(calls).toBe(started ? 1 : 0);
+    await s.cluster.close();
   });
 });
 
@@ -322,6 +423,18 @@ describe('the spawn spec handed to the platform', () => {
     await worker.close(0);
   });
 
+  test('a child gets only the Redis variable its parent uses: one inherited for the other kind is removed', async () => {
+    // This process was started with Redis options in its environment, but is told a URL.
+    const f = fakePlatform({ files: ['/srv/app/w.js'], env: { CLUSTR_REDIS_OPTIONS: '{"host":"elsewhere"}', KEEP: 'yes' } });
+    const master = SrcMaster.create({ platform: f.platform, redis: 'redis://db:6380' });
+    master.spawn([{ file: 'w.js' }]);
+    await flush();
+    const env = f.children[0]!.spec.env;
+    expect(env).toMatchObject({ CLUSTR_REDIS_URL: 'redis://db:6380', KEEP: 'yes' });
+    expect(Object.keys(env)).not.toContain('CLUSTR_REDIS_OPTIONS');
+    await master.close(0);
+  });
+
   test('a child that ignores SIGTERM is SIGKILLed after stopTimeout', async () => {
     const f = fakePlatform({ files: ['/srv/app/w.js'], stubborn: true });
     const logger = recordingLogger();
@@ -347,10 +460,11 @@ describe('slots', () => {
   function supervisor(options: { stubborn?: boolean; restart?: RestartPolicy; gate?: Promise<void>; platform?: (platform: Platform) => Platform } = {}) {
     const f = fakePlatform({ files: ['/srv/app/w.js'], stubborn: options.stubborn ?? false });
     const events = mitt<RuntimeEvents>();
+    const logger = recordingLogger();
     const sup = new Supervisor({
       platform: options.platform ? options.platform(f.platform) : f.platform,
       events,
-      logger: recordingLogger(),
+      logger,
       restart: { ...DEFAULT_RESTART_POLICY, maxRestarts: 0, ...options.restart },
       stopTimeout: 1_000,
       childEnv: () => ({}),
@@ -359,7 +473,7 @@ describe('slots', () => {
       listenMode: () => 'shared',
       gate: options.gate ?? Promise.resolve(),
     });
-    return { f, sup, events };
+    return { f, sup, events, logger };
   }
 
   test('a slot whose child stopped for good is freed: 200 children that exited 0 leave no slot', async () => {
@@ -461,6 +575,194 @@ describe('slots', () => {
     expect(f.children).toHaveLength(2);
     expect(exits).toEqual([first.pid]);
     expect(second.signals).toEqual([]);
+  });
+
+  /** A child as the IPC-capable platform below made it: what it was sent, and a way for it to send. */
+  interface IpcChild {
+    pid: number;
+    received: Array<[IpcMessage, unknown]>;
+    say(message: IpcMessage): void;
+  }
+
+  /** The fake platform with IPC: every child takes what it is sent. `pids` are handed out first (a pid the OS reuses). */
+  function withIpc(children: IpcChild[], pids: number[] = []): (platform: Platform) => Platform {
+    return (platform) => ({
+      ...platform,
+      spawn: (spec) => {
+        const child = platform.spawn(spec);
+        const record: IpcChild = { pid: pids.shift() ?? child.pid, received: [], say: () => undefined };
+        children.push(record);
+        return {
+          ...child,
+          pid: record.pid,
+          send: (message, socket) => {
+            record.received.push([message, socket]);
+            return Promise.resolve(true);
+          },
+          onMessage: (listener) => {
+            record.say = listener;
+          },
+        };
+      },
+    });
+  }
+
+  test('a new slot has no child and no pid (-1, which no process has) until its child starts', async () => {
+    let open!: () => void;
+    const { f, sup, logger } = supervisor({ gate: new Promise<void>((resolve) => (open = resolve)) });
+    const [slot] = sup.spawn([{ file: 'w.js' }]) as [Slot];
+    expect(slot).toMatchObject({ state: 'pending', pid: -1, child: undefined, restarts: [], respawns: 0 });
+    open();
+    await flush();
+    expect(slot).toMatchObject({ state: 'running', pid: f.children[0]!.pid, restarts: [], respawns: 0 });
+    expect(logger.events('slot.state')).toEqual([{ event: 'slot.state', slot: slot.id, pid: f.children[0]!.pid, from: 'pending', to: 'running' }]);
+  });
+
+  test('slot.ready defaults to "register" for a script on this runtime and "spawn" for another command', () => {
+    const f = fakePlatform({ files: ['/srv/app/w.js', '/srv/app/run.sh'] });
+    const { sup } = supervisor({ platform: () => f.platform });
+    const slots = sup.spawn([{ file: 'w.js' }, { file: 'run.sh', command: 'bash' }, { file: 'run.sh', command: 'bash', ready: 'register' }, { file: 'w.js', ready: 'spawn' }]);
+    expect(slots.map((slot) => slot.ready)).toEqual(['register', 'spawn', 'register', 'spawn']);
+  });
+
+  test('spawn() while the supervisor is stopping is refused with CLUSTR_CLOSED and starts nothing', async () => {
+    const { f, sup } = supervisor();
+    sup.freeze();
+    const error = thrown(() => sup.spawn([{ file: 'w.js' }]));
+    expect(error).toBeInstanceOf(ClustrError);
+    expect(error).toMatchObject({ code: 'CLUSTR_CLOSED', message: 'spawn() was called while this process is stopping.' });
+    await flush();
+    expect(sup.slots).toEqual([]);
+    expect(f.children).toEqual([]);
+  });
+
+  test('sendTo reaches the live child with that pid (also a pid reused by the OS); a pid with no live child gets false', async () => {
+    const children: IpcChild[] = [];
+    // The third child gets the pid the first one had.
+    const { f, sup } = supervisor({ restart: { maxRestarts: 10, initialDelay: 5_000 }, platform: withIpc(children, [700, 701, 700]) });
+    const [a, b] = sup.spawn([{ file: 'w.js' }, { file: 'w.js' }]) as [Slot, Slot];
+    await flush();
+    expect(await sup.sendTo(701, { clustr: 'conn' }, 'socket')).toBe(true);
+    expect(children.map((c) => c.received)).toEqual([[], [[{ clustr: 'conn' }, 'socket']]]);
+
+    // a's child crashes: its slot waits to restart it, and its pid names no live child.
+    f.children[0]!.exit({ code: 1, signal: null });
+    await flush();
+    expect(a).toMatchObject({ state: 'backoff', pid: 700, child: undefined });
+    expect(await sup.sendTo(700, { clustr: 'draining-ack' })).toBe(false);
+    expect(await sup.sendTo(12_345, { clustr: 'draining-ack' })).toBe(false);
+    expect(children.map((c) => c.received.length)).toEqual([0, 1]);
+    expect(sup.livePids()).toEqual([701]);
+
+    // A new child is given pid 700 again: it is the one that gets what is sent to 700.
+    const [c] = sup.spawn([{ file: 'w.js' }]) as [Slot];
+    await flush();
+    expect([a.pid, b.pid, c.pid]).toEqual([700, 701, 700]);
+    expect(await sup.sendTo(700, { clustr: 'conn' })).toBe(true);
+    expect(children.map((child) => child.received.length)).toEqual([0, 1, 1]);
+    expect(sup.livePids()).toEqual([701, 700]);
+  });
+
+  test('a message from a child reaches childMessage listeners with its slot and pid', async () => {
+    const children: IpcChild[] = [];
+    const { sup, events } = supervisor({ platform: withIpc(children) });
+    const got: unknown[] = [];
+    events.on('childMessage', (event) => got.push(event));
+    const [, slot] = sup.spawn([{ file: 'w.js' }, { file: 'w.js' }]) as [Slot, Slot];
+    await flush();
+    children[1]!.say({ clustr: 'serving' });
+    expect(got).toEqual([{ slot: slot.id, pid: slot.pid, message: { clustr: 'serving' } }]);
+  });
+
+  test('killAll SIGKILLs the children alive now and returns their pids; a slot waiting to restart is skipped, and no slot changes state', async () => {
+    const { f, sup } = supervisor({ restart: { maxRestarts: 10, initialDelay: 5_000 } });
+    const [waiting, running] = sup.spawn([{ file: 'w.js' }, { file: 'w.js' }]) as [Slot, Slot];
+    await flush();
+    f.children[0]!.exit({ code: 1, signal: null });
+    await flush();
+    expect(waiting.state).toBe('backoff');
+    expect(sup.killAll()).toEqual([running.pid]);
+    expect([waiting.state, running.state]).toEqual(['backoff', 'running']);
+    expect(f.children.map((c) => c.signals)).toEqual([[], ['SIGKILL']]);
+  });
+
+  test('retiring a slot whose child already stopped for good, or was given up, does nothing', async () => {
+    const { f, sup } = supervisor();
+    const [done, failed] = sup.spawn([{ file: 'w.js' }, { file: 'w.js' }]) as [Slot, Slot];
+    await flush();
+    f.children[0]!.exit({ code: 0, signal: null });
+    f.children[1]!.exit({ code: 1, signal: null });
+    await flush();
+    expect([done.state, failed.state]).toEqual(['stopped', 'gaveUp']);
+    await sup.retire(done);
+    await sup.retire(failed);
+    expect([done.state, failed.state]).toEqual(['stopped', 'gaveUp']);
+    expect(f.children.map((c) => c.signals)).toEqual([[], []]);
+  });
+
+  test('stopAll while a reload retires a child sends SIGTERM once, and both wait for that same exit', async () => {
+    const { f, sup } = supervisor({ stubborn: true });
+    const [slot] = sup.spawn([{ file: 'w.js' }]) as [Slot];
+    await flush();
+    const done: string[] = [];
+    const retiring = sup.retire(slot).then(() => done.push('retired'), (error: Error) => done.push(error.message));
+    const stopping = sup.stopAll().then(() => done.push('stopped'), (error: Error) => done.push(error.message));
+    await flush();
+    expect(f.children[0]!.signals).toEqual(['SIGTERM']);
+    expect(done).toEqual([]);
+    f.children[0]!.exit({ code: 143, signal: null });
+    await Promise.all([retiring, stopping]);
+    expect(done.sort()).toEqual(['retired', 'stopped']);
+    expect(slot.state).toBe('stopped');
+    expect(f.clock.pending).toBe(0);
+  });
+
+  test('stopping while a child waits to be restarted: it is never restarted, its slot is freed and no timer is left', async () => {
+    const { f, sup } = supervisor({ restart: { maxRestarts: 10, initialDelay: 5_000 } });
+    const [slot] = sup.spawn([{ file: 'w.js' }]) as [Slot];
+    await flush();
+    f.children[0]!.exit({ code: 1, signal: null });
+    await flush();
+    expect(slot.state).toBe('backoff');
+    expect(f.clock.pending).toBe(1);
+    await sup.stopAll();
+    expect(slot.state).toBe('stopped');
+    expect(sup.slots).toEqual([]);
+    expect(f.clock.pending).toBe(0);
+    await advance(f.clock, 60_000);
+    expect(f.children).toHaveLength(1);
+  });
+
+  test('a child that exits after SIGTERM leaves no stop timer behind; one that does not is SIGKILLed, and the log says why', async () => {
+    const quick = supervisor();
+    quick.sup.spawn([{ file: 'w.js' }]);
+    await flush();
+    await quick.sup.stopAll();
+    expect(quick.f.children[0]!.signals).toEqual(['SIGTERM']);
+    expect(quick.f.clock.pending).toBe(0);
+
+    const stubborn = supervisor({ stubborn: true });
+    const [slot] = stubborn.sup.spawn([{ file: 'w.js' }]) as [Slot];
+    await flush();
+    const stopping = stubborn.sup.stopAll();
+    await advance(stubborn.f.clock, 1_000);
+    await stopping;
+    expect(stubborn.f.children[0]!.signals).toEqual(['SIGTERM', 'SIGKILL']);
+    expect(stubborn.logger.records.filter((r) => r.fields.event === 'child.kill-straggler')).toEqual([
+      { level: 'warn', fields: { event: 'child.kill-straggler', slot: slot.id, pid: slot.pid, timeoutMs: 1_000 }, msg: 'child did not exit after SIGTERM; sending SIGKILL' },
+    ]);
+  });
+
+  test('the log tells a first start from a restart', async () => {
+    const { f, sup, logger } = supervisor({ restart: { maxRestarts: 10, initialDelay: 100 } });
+    sup.spawn([{ file: 'w.js' }]);
+    await flush();
+    f.children[0]!.exit({ code: 1, signal: null });
+    await advance(f.clock, 100);
+    expect(logger.records.filter((r) => r.fields.event === 'child.spawn' || r.fields.event === 'child.respawn').map((r) => [r.fields.event, r.msg])).toEqual([
+      ['child.spawn', 'spawned child'],
+      ['child.respawn', 'respawned child'],
+    ]);
   });
 });
 
