@@ -166,6 +166,7 @@ export class Watchdog {
     this.deps.logger.error({ event: 'child.hung', pid, slot: slot.id, silentMs, killed: kill }, error.message);
     this.deps.report(error, { event: 'process.hung', pid, slot: slot.id, silentMs, killed: kill });
     if (kill) {
+      // Stryker disable next-line OptionalChaining: slotOf() returned this slot only with a child, and nothing in between unsets it (only onChildExit does, on an exit every platform delivers asynchronously); `?.` is there for the type only.
       slot.child?.kill('SIGKILL');
       this.deps.events.emit('childHung', { slot: slot.id, pid, file: slot.file, silentMs });
     }

@@ -10,7 +10,8 @@ import mitt from 'mitt';
 import type { Clock, TimerHandle } from '../../src/platform/platform';
 import type { RuntimeEvents } from '../../src/process/events';
 import type { Slot } from '../../src/supervision/supervisor';
-import { STALL_SLACK_MS, Watchdog } from '../../src/supervision/watchdog';
+import { Deadlines, STALL_SLACK_MS, Watchdog } from '../../src/supervision/watchdog';
+import type { ConnectionState } from '../../src/transport/connection';
 
 const INTERVAL = 1_000;
 const TIMEOUT = 3 * INTERVAL;
@@ -255,30 +256,32 @@ test('a heartbeat carries only the stats figures its schema takes: whole counts,
   expect(Object.keys(countersOf(many))).toHaveLength(64);
 });
 
-describe('the watchdog after a stall of its own', () => {
-  /** A clock whose time moves only when the test says, and whose timers fire only when the test says. */
-  function handClock() {
-    let now = 0;
-    const timers = new Map<number, { at: number; fn: () => void }>();
-    let next = 1;
-    const clock: Clock = {
-      now: () => now,
-      setTimeout: (fn, ms) => {
-        timers.set(next, { at: now + ms, fn });
-        return next++ as unknown as TimerHandle;
-      },
-      clearTimeout: (handle) => void timers.delete(handle as unknown as number),
-    };
-    /** Time jumps to `to`, then every timer due by then fires (a loop blocked until `to` does this). */
-    const jump = (to: number): void => {
-      now = to;
-      for (const [id, t] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
-        if (t.at <= now && timers.delete(id)) t.fn();
-      }
-    };
-    return { clock, jump };
-  }
+/** A clock whose time moves only when the test says, and whose timers fire only when the test says. */
+function handClock() {
+  let now = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  let next = 1;
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      timers.set(next, { at: now + ms, fn });
+      return next++ as unknown as TimerHandle;
+    },
+    clearTimeout: (handle) => void timers.delete(handle as unknown as number),
+  };
+  /** Time jumps to `to`, then every timer due by then fires (a loop blocked until `to` does this). */
+  const jump = (to: number): void => {
+    now = to;
+    for (const [id, t] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+      if (t.at <= now && timers.delete(id)) t.fn();
+    }
+  };
+  /** Timers set and not yet fired or cleared. */
+  const pending = (): number => timers.size;
+  return { clock, jump, pending };
+}
 
+describe('the watchdog after a stall of its own', () => {
   function watched() {
     const { clock, jump } = handClock();
     const events = mitt<RuntimeEvents>();
@@ -331,5 +334,268 @@ describe('the watchdog after a stall of its own', () => {
     beat();
     jump(TIMEOUT + Math.min(STALL_SLACK_MS, TIMEOUT / 2) - 1);
     expect(kill).toHaveBeenCalledWith('SIGKILL');
+  });
+});
+
+describe('deadlines, the watchdog’s timers', () => {
+  function deadlines(withStall = true) {
+    const { clock, jump, pending } = handClock();
+    const expired: Array<[string, number]> = [];
+    const stalled: Array<[string, number]> = [];
+    const d = withStall
+      ? new Deadlines<string>(clock, (key, silentMs) => expired.push([key, silentMs]), (key, lateMs) => stalled.push([key, lateMs]))
+      : new Deadlines<string>(clock, (key, silentMs) => expired.push([key, silentMs]));
+    return { d, jump, pending, expired, stalled };
+  }
+
+  test('a deadline is pending from its reset until it expires or is cleared; clearing them all leaves no timer behind', () => {
+    const { d, jump, pending, expired } = deadlines();
+    d.reset('a', 1_000);
+    d.reset('b', 2_000);
+    d.reset('c', 3_000);
+    expect([d.has('a'), d.has('b'), d.has('c'), d.has('z')]).toEqual([true, true, true, false]);
+    jump(1_000);
+    expect(expired).toEqual([['a', 1_000]]);
+    expect(d.has('a')).toBe(false);
+    d.clear('b');
+    expect([d.has('b'), d.has('c')]).toEqual([false, true]);
+    d.reset('a', 1_000);
+    d.clearAll();
+    expect([d.has('a'), d.has('c')]).toEqual([false, false]);
+    expect(pending()).toBe(0);
+    jump(10_000);
+    expect(expired).toEqual([['a', 1_000]]);
+  });
+
+  test('restarting every deadline gives each its own full length again, counted from the restart', () => {
+    const { d, jump, expired } = deadlines();
+    d.reset('short', 1_000);
+    d.reset('long', 3_000);
+    jump(500);
+    d.restartAll();
+    jump(1_000);
+    expect(expired).toEqual([]);
+    jump(1_500);
+    expect(expired).toEqual([['short', 1_000]]);
+    jump(3_500);
+    expect(expired).toEqual([['short', 1_000], ['long', 3_000]]);
+  });
+
+  test(`a deadline that fires exactly ${STALL_SLACK_MS} ms late is a stall: it waits a turn before it expires`, () => {
+    const { d, jump, expired, stalled } = deadlines();
+    d.reset('k', 3_000);
+    jump(3_000 + STALL_SLACK_MS);
+    expect(expired).toEqual([]);
+    expect(stalled).toEqual([['k', STALL_SLACK_MS]]);
+    jump(3_000 + STALL_SLACK_MS);
+    expect(expired).toEqual([['k', 3_000]]);
+  });
+
+  test('a short deadline’s slack is half its length: fired that late, it waits a turn', () => {
+    const { d, jump, expired, stalled } = deadlines();
+    d.reset('k', 1_000);
+    jump(1_000 + 500);
+    expect(expired).toEqual([]);
+    expect(stalled).toEqual([['k', 500]]);
+    jump(1_500);
+    expect(expired).toEqual([['k', 1_000]]);
+  });
+
+  test('without a stall callback a late deadline still waits its turn quietly, then expires', () => {
+    const { d, jump, expired } = deadlines(false);
+    d.reset('k', 1_000);
+    expect(() => jump(10_000)).not.toThrow();
+    expect(expired).toEqual([]);
+    jump(10_000);
+    expect(expired).toEqual([['k', 1_000]]);
+  });
+});
+
+describe('the watchdog, judging its own children', () => {
+  type FakeSlot = { id: number; pid: number; state: string; file: string; definition: { watchdog?: boolean }; child: { kill: jest.Mock } | undefined };
+
+  function slotOf(id: number, pid: number, more: Partial<FakeSlot> = {}): FakeSlot {
+    return { id, pid, state: 'running', file: `/app/w${id}.js`, definition: {}, child: { kill: jest.fn() }, ...more };
+  }
+
+  /** A watchdog of process 1 over `slots`, on a hand clock; everything it says is recorded. */
+  function watchdogOver(slots: FakeSlot[], before?: (events: ReturnType<typeof mitt<RuntimeEvents>>) => void) {
+    const { clock, jump, pending } = handClock();
+    const events = mitt<RuntimeEvents>();
+    before?.(events);
+    const logger = recordingLogger();
+    const reported: Array<{ code: string | undefined; message: string; context: Record<string, unknown> }> = [];
+    const hung: Array<RuntimeEvents['childHung']> = [];
+    events.on('childHung', (event) => hung.push(event));
+    const watchdog = new Watchdog({
+      pid: 1,
+      events,
+      clock,
+      logger,
+      timeout: TIMEOUT,
+      slots: () => slots as unknown as Slot[],
+      report: (error, context) => reported.push({ code: error.code, message: error.message, context }),
+    });
+    const beat = (pid: number, parentPid = 1): void =>
+      events.emit('heartbeat', { kind: 'heartbeat', meta: { pid, group: 'web' }, data: { parentPid, interval: INTERVAL } } as unknown as FrameOf<'heartbeat'>);
+    const connection = (from: ConnectionState, to: ConnectionState): void => events.emit('connection', { from, to, at: 0 });
+    return { events, jump, pending, logger, reported, hung, watchdog, beat, connection };
+  }
+
+  test('a hung child is killed with SIGKILL, logged and reported as child.hung with its slot and silence, and announced as childHung', () => {
+    const slot = slotOf(3, 42);
+    const { jump, beat, logger, reported, hung } = watchdogOver([slot]);
+    beat(42);
+    jump(TIMEOUT - 1);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    jump(TIMEOUT);
+    expect(slot.child!.kill.mock.calls).toEqual([['SIGKILL']]);
+    const message = `child 42 (/app/w3.js) sent no heartbeat for ${TIMEOUT} ms: its event loop is blocked. Killed with SIGKILL; it is restarted by the restart policy.`;
+    expect(logger.records).toEqual([{ level: 'error', fields: { event: 'child.hung', pid: 42, slot: 3, silentMs: TIMEOUT, killed: true }, msg: message }]);
+    expect(reported).toEqual([{ code: 'CLUSTR_PROCESS_HUNG', message, context: { event: 'process.hung', pid: 42, slot: 3, silentMs: TIMEOUT, killed: true } }]);
+    expect(hung).toEqual([{ slot: 3, pid: 42, file: '/app/w3.js', silentMs: TIMEOUT }]);
+  });
+
+  test('a hung child spawned with watchdog: false is logged and reported as left running, and neither killed nor announced', () => {
+    const slot = slotOf(3, 42, { definition: { watchdog: false } });
+    const { jump, beat, logger, reported, hung } = watchdogOver([slot]);
+    beat(42);
+    jump(TIMEOUT);
+    const message = `child 42 (/app/w3.js) sent no heartbeat for ${TIMEOUT} ms: its event loop is blocked. Left running (watchdog: false in its spawn definition).`;
+    expect(logger.records).toEqual([{ level: 'error', fields: { event: 'child.hung', pid: 42, slot: 3, silentMs: TIMEOUT, killed: false }, msg: message }]);
+    expect(reported).toEqual([{ code: 'CLUSTR_PROCESS_HUNG', message, context: { event: 'process.hung', pid: 42, slot: 3, silentMs: TIMEOUT, killed: false } }]);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    expect(hung).toEqual([]);
+  });
+
+  test('a stall of our own is logged as a warning saying how long our loop was blocked and which child waits for its heartbeats', () => {
+    const { jump, beat, logger } = watchdogOver([slotOf(3, 42)]);
+    beat(42);
+    jump(TIMEOUT + 2_500);
+    expect(logger.records).toEqual([
+      {
+        level: 'warn',
+        fields: { event: 'watchdog.stalled', pid: 42, lateMs: 2_500 },
+        msg: "watchdog: this process's event loop was blocked for 2500 ms; child 42 is judged after the heartbeats that arrived meanwhile are read",
+      },
+    ]);
+  });
+
+  test('only the heartbeat of a running child with that pid is watched, and only that child is killed', () => {
+    const other = slotOf(1, 7);
+    const target = slotOf(2, 42);
+    const { jump, beat, reported } = watchdogOver([other, target]);
+    // A pid that is no child of ours (a grandchild beats to the master too) starts no watch.
+    beat(99);
+    beat(42);
+    jump(TIMEOUT);
+    expect(target.child!.kill.mock.calls).toEqual([['SIGKILL']]);
+    expect(other.child!.kill).not.toHaveBeenCalled();
+    expect(reported.map((r) => r.context['pid'])).toEqual([42]);
+  });
+
+  test('a heartbeat from a pid that is no child of ours starts no watch at all', () => {
+    const other = slotOf(1, 7);
+    const { jump, beat, reported } = watchdogOver([other]);
+    beat(99);
+    jump(TIMEOUT);
+    jump(10 * TIMEOUT);
+    expect(other.child!.kill).not.toHaveBeenCalled();
+    expect(reported).toEqual([]);
+  });
+
+  test('a heartbeat addressed to another parent is not ours: it starts no watch and keeps no child alive', () => {
+    const slot = slotOf(3, 42);
+    const { jump, beat, reported } = watchdogOver([slot]);
+    beat(42, 7);
+    jump(TIMEOUT);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    expect(reported).toEqual([]);
+
+    beat(42);
+    jump(TIMEOUT + 2_000);
+    beat(42, 7);
+    jump(2 * TIMEOUT);
+    expect(slot.child!.kill.mock.calls).toEqual([['SIGKILL']]);
+  });
+
+  test('a child being retired (a reload, a stop) when its deadline expires is left alone: it is on its way out', () => {
+    const slot = slotOf(3, 42);
+    const { jump, beat, reported } = watchdogOver([slot]);
+    beat(42);
+    slot.state = 'retiring';
+    jump(TIMEOUT);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    expect(reported).toEqual([]);
+  });
+
+  test('a running slot whose child is gone is not judged', () => {
+    const slot = slotOf(3, 42, { child: undefined });
+    const { jump, beat, reported, logger, hung } = watchdogOver([slot]);
+    beat(42);
+    jump(TIMEOUT);
+    expect(reported).toEqual([]);
+    expect(logger.records).toEqual([]);
+    expect(hung).toEqual([]);
+  });
+
+  test('while our own connection to Redis is down no child is judged: its silence means nothing', () => {
+    const slot = slotOf(3, 42);
+    const { jump, beat, connection, reported, logger } = watchdogOver([slot]);
+    beat(42);
+    jump(1_000);
+    connection('ready', 'reconnecting');
+    jump(TIMEOUT);
+    jump(10 * TIMEOUT);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    expect(reported).toEqual([]);
+    expect(logger.records).toEqual([]);
+  });
+
+  test('back on Redis, every child’s deadline starts over: it is killed a full heartbeatTimeout after the reconnection', () => {
+    const slot = slotOf(3, 42);
+    const { jump, beat, connection, reported } = watchdogOver([slot]);
+    beat(42);
+    jump(1_000);
+    connection('ready', 'reconnecting');
+    jump(2_000);
+    connection('reconnecting', 'ready');
+    jump(TIMEOUT);
+    jump(2_000 + TIMEOUT - 1);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    jump(2_000 + TIMEOUT);
+    expect(slot.child!.kill.mock.calls).toEqual([['SIGKILL']]);
+    expect(reported.map((r) => r.context['silentMs'])).toEqual([TIMEOUT]);
+  });
+
+  test('a stopped watchdog judges no one: its deadlines are dropped, later heartbeats are ignored, and it leaves no timer or listener behind', () => {
+    const slot = slotOf(3, 42);
+    const baseline = mitt<RuntimeEvents>();
+    const listeners = (events: typeof baseline) => ['heartbeat', 'childExited', 'connection'].map((kind) => events.all.get(kind as keyof RuntimeEvents)?.length ?? 0);
+    const { events, jump, pending, beat, reported, watchdog } = watchdogOver([slot]);
+    beat(42);
+    jump(1_000);
+    watchdog.stop();
+    watchdog.stop();
+    expect(pending()).toBe(0);
+    expect(listeners(events)).toEqual(listeners(baseline));
+    jump(TIMEOUT);
+    beat(42);
+    jump(10 * TIMEOUT);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    expect(reported).toEqual([]);
+  });
+
+  test('a watchdog stopped while a heartbeat is being delivered does not start watching that child', () => {
+    const slot = slotOf(3, 42);
+    let stop = (): void => undefined;
+    // A listener that runs before the watchdog's and stops it (the process is closing).
+    const { jump, beat, pending, reported, watchdog } = watchdogOver([slot], (events) => events.on('heartbeat', () => stop()));
+    stop = () => watchdog.stop();
+    beat(42);
+    expect(pending()).toBe(0);
+    jump(TIMEOUT);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    expect(reported).toEqual([]);
   });
 });
