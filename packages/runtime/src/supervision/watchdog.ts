@@ -117,7 +117,10 @@ export class Watchdog {
     this.deadlines = new Deadlines(
       deps.clock,
       (pid, silentMs) => this.silent(pid, silentMs),
-      (pid, lateMs) => deps.logger.warn({ event: 'watchdog.stalled', pid, lateMs }, `watchdog: this process's event loop was blocked for ${lateMs} ms; child ${pid} is judged after the heartbeats that arrived meanwhile are read`),
+      (pid, lateMs) => {
+        // While paused no one is judged, so there is no verdict to postpone either.
+        if (!this.paused) deps.logger.warn({ event: 'watchdog.stalled', pid, lateMs }, `watchdog: this process's event loop was blocked for ${lateMs} ms; child ${pid} is judged after the heartbeats that arrived meanwhile are read`);
+      },
     );
     this.on('heartbeat', (frame) => {
       if (this.stopped || frame.data.parentPid !== deps.pid) return;
@@ -154,7 +157,12 @@ export class Watchdog {
   }
 
   private silent(pid: number, silentMs: number): void {
-    if (this.stopped || this.paused) return;
+    if (this.stopped) return;
+    if (this.paused) {
+      // Due while we cannot hear anyone: no verdict, but the watch stays, for restartAll() on our reconnection.
+      this.deadlines.reset(pid, silentMs);
+      return;
+    }
     // Being retired (a reload, a stop): it is on its way out already.
     const slot = this.slotOf(pid);
     if (slot === undefined) return;

@@ -568,6 +568,25 @@ describe('the watchdog, judging its own children', () => {
     expect(reported.map((r) => r.context['silentMs'])).toEqual([TIMEOUT]);
   });
 
+  test('an outage longer than heartbeatTimeout forgets no child: one still silent after the reconnection is killed a full heartbeatTimeout later', () => {
+    const slot = slotOf(3, 42);
+    const { jump, beat, connection, reported, pending } = watchdogOver([slot]);
+    beat(42);
+    jump(1_000);
+    connection('ready', 'reconnecting');
+    // Its deadline falls due, on time, while we cannot hear anyone: no verdict, but the watch stays.
+    jump(TIMEOUT);
+    jump(3 * TIMEOUT);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    connection('reconnecting', 'ready');
+    expect(pending()).toBe(1);
+    jump(4 * TIMEOUT - 1);
+    expect(slot.child!.kill).not.toHaveBeenCalled();
+    jump(4 * TIMEOUT);
+    expect(slot.child!.kill.mock.calls).toEqual([['SIGKILL']]);
+    expect(reported.map((r) => r.context['silentMs'])).toEqual([TIMEOUT]);
+  });
+
   test('a stopped watchdog judges no one: its deadlines are dropped, later heartbeats are ignored, and it leaves no timer or listener behind', () => {
     const slot = slotOf(3, 42);
     const baseline = mitt<RuntimeEvents>();
