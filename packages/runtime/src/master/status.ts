@@ -41,6 +41,8 @@ export class StatusTable {
   private own: Beat;
   private timer: TimerHandle | undefined;
   private stopped = false;
+  /** While our own connection to Redis is down: deadlines that fall due are kept, not judged. */
+  private paused = false;
 
   constructor(private readonly deps: StatusDeps) {
     const { events, clock } = deps;
@@ -53,6 +55,11 @@ export class StatusTable {
     });
     events.on('heartbeat', (frame) => this.heartbeat(frame));
     events.on('statusRequest', (frame) => this.answer(frame));
+    events.on('connection', ({ to }) => {
+      // Our own outage, as for the watchdog: no heartbeat can reach us, so no silence counts.
+      this.paused = to !== 'ready';
+      if (!this.paused) this.deadlines.restartAll();
+    });
   }
 
   /** Every registered process, the master first. */
@@ -105,6 +112,10 @@ export class StatusTable {
     const entry = this.deps.registry.get(pid);
     if (entry === undefined) this.forget(pid);
     if (this.stopped || entry === undefined) return;
+    if (this.paused) {
+      this.deadlines.reset(pid, silentMs);
+      return;
+    }
     const error = new ClustrError('CLUSTR_PROCESS_HUNG', `process ${pid} (${entry.group}, child of ${entry.parentPid}) sent no heartbeat for ${silentMs} ms: its event loop is blocked. Its parent's watchdog restarts it unless its spawn definition says watchdog: false.`);
     this.deps.report(error, { event: 'process.hung', pid, parentPid: entry.parentPid, silentMs });
   }

@@ -171,6 +171,41 @@ describe('status', () => {
   });
 });
 
+describe('an outage of Redis itself', () => {
+  test('longer than heartbeatTimeout, it makes no one hung: a grandchild beating again after it is neither reported by the master nor killed by its parent', async () => {
+    const { cluster, master, errors } = await tree([{ file: 'parent.js' }]);
+    const [grandchild] = master.clusterInfo['web']!;
+    await cluster.advance(2 * INTERVAL);
+    cluster.server.stop();
+    await cluster.advance(3 * TIMEOUT);
+    cluster.server.start();
+    await cluster.until(() => master.connection.state === 'ready');
+    await cluster.advance(2 * TIMEOUT);
+    expect(errors.map((e) => e.error.code)).toEqual([]);
+    expect(cluster.process(grandchild!).state).toBe('running');
+    const client = await cluster.createClient();
+    expect((await client.status()).map((s: ProcessStatus) => s.state)).toEqual(['ready', 'ready', 'ready']);
+    await client.close();
+    await cluster.close();
+  });
+
+  test('a grandchild that hung before it is still reported once Redis is back, a full heartbeatTimeout after the reconnection', async () => {
+    const { cluster, master, errors } = await tree([{ file: 'parent.js', watchdog: false }]);
+    const [grandchild] = master.clusterInfo['web']!;
+    await cluster.advance(2 * INTERVAL);
+    cluster.hang(grandchild!);
+    cluster.server.stop();
+    await cluster.advance(3 * TIMEOUT);
+    cluster.server.start();
+    await cluster.until(() => master.connection.state === 'ready');
+    expect(errors).toEqual([]);
+    await cluster.advance(TIMEOUT + INTERVAL);
+    expect(errors.filter((e) => e.error.code === 'CLUSTR_PROCESS_HUNG').map((e) => e.context['pid'])).toEqual([grandchild]);
+    cluster.resume(grandchild!);
+    await cluster.close();
+  });
+});
+
 describe('the watchdog', () => {
   test('a child that stops beating is reported, killed with SIGKILL exactly heartbeatTimeout after its last beat, and respawned with its restart count', async () => {
     const { cluster, master, errors } = await tree([{ file: 'web.js' }]);
