@@ -36,7 +36,10 @@ interface Setup {
   connect(): Promise<void>;
 }
 
-function setup(options: Partial<Omit<TransportOptions, 'publisher' | 'subscriber' | 'clock'>> & { start?: number; sameClient?: boolean; subscriber?: StubRedis } = {}): Setup {
+/** Options to replace; `undefined` leaves one out (onSubscribeRefused). */
+type Overrides = { [K in Exclude<keyof TransportOptions, 'publisher' | 'subscriber' | 'clock'>]?: TransportOptions[K] | undefined };
+
+function setup(options: Overrides & { start?: number; sameClient?: boolean; subscriber?: StubRedis } = {}): Setup {
   const { start = 1_000_000, sameClient = false, subscriber: given, ...overrides } = options;
   const clock = handClock(start);
   const publisher = new StubRedis();
@@ -69,7 +72,7 @@ function setup(options: Partial<Omit<TransportOptions, 'publisher' | 'subscriber
     onGap: (gap) => seen.push({ gap }),
     onConnection: (change) => changes.push(change),
     onSubscribeRefused: (error) => refused.push(error),
-    ...overrides,
+    ...(overrides as Partial<TransportOptions>),
   });
   return {
     transport,
@@ -92,9 +95,9 @@ function setup(options: Partial<Omit<TransportOptions, 'publisher' | 'subscriber
 }
 
 /** A user frame's text as another process sends it (seq and meta given), unsigned. */
-function text(data: unknown, fields: { seq?: number; ts?: number; meta?: Partial<Meta> | null } = {}): string {
-  const meta = fields.meta === null ? SENDER : { ...SENDER, ...fields.meta };
-  for (const key of Object.keys(meta) as Array<keyof Meta>) if (meta[key] === undefined) delete meta[key];
+function text(data: unknown, fields: { seq?: number; ts?: number; meta?: { [K in keyof Meta]?: Meta[K] | undefined } | null } = {}): string {
+  const meta: Record<string, unknown> = fields.meta === null ? { ...SENDER } : { ...SENDER, ...fields.meta };
+  for (const key of Object.keys(meta)) if (meta[key] === undefined) delete meta[key];
   const frame: Record<string, unknown> = { v: 2, kind: 'public', id: `f-${String(data)}`, meta, data };
   if (fields.seq !== undefined) frame['seq'] = fields.seq;
   if (fields.ts !== undefined) frame['ts'] = fields.ts;
