@@ -1182,8 +1182,14 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     if (fresh.length === 0) return;
     for (const channel of fresh) this.subscribedChannels.add(channel);
     const done = this.transport.subscribe(fresh);
-    done.catch((error: Error) => this.report(error, { event: 'subscribe', channels: fresh }));
+    // Cut off by close (CLUSTR_CLOSED) is no failure to report: the process is going away.
+    done.catch((error: ClustrError) => {
+      if (error.code !== 'CLUSTR_CLOSED') this.report(error, { event: 'subscribe', channels: fresh });
+    });
     this.subscriptions = Promise.all([this.subscriptions, done]).then(() => undefined);
+    // Reported above; whoever waits on `subscribed` (emitReady, a cluster-info request) gets the
+    // rejection, and when no one does, it is not an unhandled rejection that ends the process.
+    this.subscriptions.catch(() => undefined);
   }
 
   private addMessageListener(kind: UserMessageKind, name: string, handler: MessageHandler<unknown>): () => void {

@@ -80,7 +80,7 @@ export class Transport {
   private readonly tracker: SequenceTracker;
   private readonly channels = new Set<string>();
   private closed = false;
-  private readyWaiters: Array<() => void> = [];
+  private readyWaiters: Array<{ resolve(): void; reject(error: Error): void }> = [];
   /** Verify, decode, freshness, batches (transport/read-frames.ts); sequence numbers are checked in accept(). */
   private readonly reading: FrameReading;
 
@@ -128,7 +128,7 @@ export class Transport {
           // Subscriptions are restored: now what waited may go, then anyone waiting for the connection.
           if (change.from === 'reconnecting') this.outbox.recover();
           this.outbox.flush();
-          for (const wake of this.readyWaiters.splice(0)) wake();
+          for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
         } else if (change.to === 'reconnecting') {
           this.outbox.lost();
         }
@@ -155,7 +155,7 @@ export class Transport {
   whenReady(): Promise<void> {
     if (this.connection.state === 'ready') return Promise.resolve();
     if (this.closed) return Promise.reject(new ClustrError('CLUSTR_CLOSED', 'the process has been closed.'));
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   /**
@@ -164,6 +164,7 @@ export class Transport {
    * the channels are subscribed after the reconnect.
    */
   async subscribe(channels: string[]): Promise<void> {
+    if (this.closed) throw new ClustrError('CLUSTR_CLOSED', `cannot subscribe to ${channels.join(', ')}: the process has been closed.`);
     for (const channel of channels) this.channels.add(channel);
     if (this.subscriber.status !== 'ready') {
       await this.whenReady();
@@ -234,6 +235,8 @@ export class Transport {
     this.closed = true;
     this.subscriber.off('message', this.listener);
     this.connection.close();
+    // Whoever waits for the connection (a subscribe, an emitReady during an outage) is told now, not never.
+    for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new ClustrError('CLUSTR_CLOSED', 'the process has been closed.'));
     this.outbox.close(new ClustrError('CLUSTR_CLOSED', 'not sent: the process closed while the frame waited for Redis.'));
     this.inbox.length = 0;
     this.inboxHead = 0;

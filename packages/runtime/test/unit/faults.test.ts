@@ -379,6 +379,37 @@ describe('sequence numbers at the receiver', () => {
 });
 
 describe('registration across an outage', () => {
+  test('a worker closed while Redis is down settles its pending emitReady with CLUSTR_CLOSED, and reports no subscription failure', async () => {
+    const cluster = createTestCluster({ clock: 'manual' });
+    let late: ReturnType<typeof cluster.worker> | undefined;
+    cluster.program('late.js', (ctx) => {
+      late = ctx.createWorker({ group: 'late' });
+    });
+    const master = cluster.createMaster({ reloadDelay: 0 });
+    master.spawn([{ file: 'late.js' }]);
+    await cluster.until(() => late !== undefined && late.connection.state === 'ready');
+    const reported: Array<{ code: unknown; event: unknown }> = [];
+    late!.onError((error, context) => reported.push({ code: (error as { code?: unknown }).code, event: context.event }));
+    cluster.server.stop();
+    await cluster.settle();
+    // Both wait for Redis: a new subscription (the public channel) and the registration.
+    late!.onPublic(() => undefined);
+    let outcome: unknown;
+    late!.emitReady().then(
+      () => (outcome = 'ready'),
+      (error: { code?: unknown }) => (outcome = error.code),
+    );
+    await cluster.advance(1_000);
+    expect(outcome).toBeUndefined();
+    // close() gives Redis a second to acknowledge QUIT, on the simulated clock.
+    const closed = late!.close();
+    await cluster.advance(5_000);
+    await closed;
+    expect(outcome).toBe('CLUSTR_CLOSED');
+    expect(reported.filter((r) => r.event === 'subscribe')).toEqual([]);
+    await cluster.close();
+  });
+
   test('a worker that becomes ready while Redis is down appears in cluster info once Redis is back', async () => {
     const cluster = createTestCluster({ clock: 'manual' });
     let late: ReturnType<typeof cluster.worker> | undefined;

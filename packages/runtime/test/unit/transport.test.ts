@@ -600,11 +600,9 @@ describe('subscribe, unsubscribe, whenReady', () => {
     expect(new Set(await outcomes(subscriber))).toEqual(new Set(['fulfilled']));
   });
 
-  // Found while writing these tests: a waiter for the connection that is still waiting when the
-  // transport closes is never settled. A subscribe() (or Worker.emitReady()) called while Redis is
-  // away then hangs for good if the process closes before Redis is back, although a subscription
-  // cut off by close rejects CLUSTR_CLOSED (the test above). Remove `.failing` once fixed.
-  test.failing('BUG: a subscribe made during an outage settles (CLUSTR_CLOSED) when the transport closes', async () => {
+  // A waiter for the connection still waiting when the transport closes was never settled: a
+  // subscribe() (or Worker.emitReady()) during an outage hung for good if the process closed first.
+  test('a subscribe made during an outage, and anyone waiting for the connection, settle with CLUSTR_CLOSED when the transport closes', async () => {
     const { transport, subscriber, connect } = setup();
     await connect();
     subscriber.goes('reconnecting');
@@ -614,10 +612,9 @@ describe('subscribe, unsubscribe, whenReady', () => {
     await settle();
     expect([during.state, waiting.state]).toEqual(['CLUSTR_CLOSED: the process has been closed.', 'CLUSTR_CLOSED: the process has been closed.']);
   });
-  // Found while writing these tests: subscribe() after close() goes to Redis when the subscriber is
-  // still connected (a borrowed one is), and subscribes it to a channel nobody will unsubscribe;
-  // unsubscribe() after close() sends nothing. Remove `.failing` once fixed.
-  test.failing('BUG: subscribe after close rejects CLUSTR_CLOSED and sends nothing, even on a borrowed client still connected', async () => {
+  // subscribe() after close() went to Redis when the subscriber was still connected (a borrowed one
+  // is), subscribing it to a channel nobody would unsubscribe.
+  test('subscribe after close rejects CLUSTR_CLOSED and sends nothing, even on a borrowed client still connected', async () => {
     const { transport, subscriber, connect } = setup({ ownsSubscriber: false });
     await connect();
     await transport.close();
