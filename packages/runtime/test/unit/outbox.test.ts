@@ -1021,6 +1021,32 @@ describe('Outbox.close()', () => {
 });
 
 describe('Outbox after close()', () => {
+  test('a frame in flight at the close settles with Redis’s answer: its emit does not wait forever', async () => {
+    const { outbox, published, send, turn, settled } = setup();
+    send('c', f(1));
+    send('c', f(2));
+    outbox.close(new ClustrError('CLUSTR_CLOSED', 'closing'));
+    // The client quits after the replies to what it sent: they still come.
+    published[0]!.answer(2);
+    published[1]!.answer(0);
+    await turn();
+    expect(settled).toEqual(['{"n":1}:2', '{"n":2}:0']);
+  });
+
+  test('a late answer 0 to a retried frame that was in flight at the close does not send it again', async () => {
+    const { outbox, published, send, turn, settled, advance, reconnect, timers } = setup();
+    reconnect();
+    send('c', f(1));
+    send('c', f(2));
+    outbox.close(new ClustrError('CLUSTR_CLOSED', 'closing'));
+    published.shift()!.answer(0);
+    await turn();
+    expect(timers.size).toBe(0);
+    advance(10_000);
+    expect(published).toEqual([]);
+    expect(settled).toEqual(['{"n":1}:CLUSTR_CLOSED', '{"n":2}:CLUSTR_CLOSED']);
+  });
+
   test('a late refusal of a retried frame that was in flight at the close changes nothing', async () => {
     const { outbox, published, send, turn, settled, reconnect, timers } = setup();
     reconnect();
