@@ -508,7 +508,9 @@ export class Outbox {
   };
 
   private arrived(item: Pending, receivers: number): void {
-    if (item.done || this.closed) return;
+    // Even after close(): an emit in flight settles with its answer (a client that quits waits for
+    // the replies); a retried frame close() rejected is in no line any more, and is not sent again.
+    if (item.done) return;
     if (item.retried) {
       this.retryAnswered(item, receivers);
       return;
