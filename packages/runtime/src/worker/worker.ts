@@ -82,13 +82,22 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       return Promise.reject(error as Error);
     }
     this.registered = true;
-    return this.whenConnected().then(async () => {
-      if (this.status !== 'running') return;
-      await this.register();
-      // Heartbeats start with the registration: the parent's watchdog counts from the first one.
-      this.heartbeat.start(this.parentPid);
-      this.logger.info({ event: 'worker.ready' }, 'registered with the master');
-    });
+    return this.whenConnected().then(
+      async () => {
+        if (this.status !== 'running') return;
+        await this.register();
+        // Heartbeats start with the registration: the parent's watchdog counts from the first one.
+        this.heartbeat.start(this.parentPid);
+        this.logger.info({ event: 'worker.ready' }, 'registered with the master');
+      },
+      (error: ClustrError) => {
+        // Closed before Redis was there (a stop, no Redis within connectTimeout): as when it closes
+        // after connecting, nothing is registered and the promise resolves. A rejection here would
+        // end the process with the caller's error path (exit 1, an unhandled rejection) instead of its own code.
+        if (error.code === 'CLUSTR_CLOSED' && this.status !== 'running') return;
+        throw error;
+      },
+    );
   }
 
   protected override afterReconnect(): void {
