@@ -48,7 +48,14 @@ export const TARGETS = {
  * Where a file's score is still under its target, the score it has reached, rounded down: CI
  * holds it there (no file may lose ground) until tests lift it to the target.
  */
-export const REACHED = {};
+export const REACHED = {
+  // 2026-11-30, first measured against their own tests (docs/testing.md): the structure rules are
+  // mostly exercised through codec.test.ts, which is the codec unit's; signing's and the user
+  // message schemas' survivors are listed in reports/mutation/protocol.html.
+  'packages/protocol/src/structure.ts': 71,
+  'packages/protocol/src/signing.ts': 83,
+  'packages/protocol/src/messages.ts': 74,
+};
 
 /** The score CI enforces per file: the target, or what was reached where that is lower. */
 export const FLOORS = Object.fromEntries(Object.entries(TARGETS).map(([file, target]) => [file, Math.min(target, REACHED[file] ?? target)]));
