@@ -378,31 +378,37 @@ describe('sequence numbers at the receiver', () => {
   });
 });
 
+/** A master and one worker (group `late`) that is connected but has not called emitReady(). */
+async function connectedWorker() {
+  const cluster = createTestCluster({ clock: 'manual' });
+  let late: ReturnType<typeof cluster.worker> | undefined;
+  cluster.program('late.js', (ctx) => {
+    late = ctx.createWorker({ group: 'late' });
+  });
+  const master = cluster.createMaster({ reloadDelay: 0 });
+  master.spawn([{ file: 'late.js' }]);
+  await cluster.until(() => late !== undefined && late.connection.state === 'ready');
+  return { cluster, master, late: late! };
+}
+
 describe('registration across an outage', () => {
   test('a worker closed while Redis is down settles its pending emitReady (resolved, nothing registered, as when it closes after connecting) and reports no subscription failure', async () => {
-    const cluster = createTestCluster({ clock: 'manual' });
-    let late: ReturnType<typeof cluster.worker> | undefined;
-    cluster.program('late.js', (ctx) => {
-      late = ctx.createWorker({ group: 'late' });
-    });
-    const master = cluster.createMaster({ reloadDelay: 0 });
-    master.spawn([{ file: 'late.js' }]);
-    await cluster.until(() => late !== undefined && late.connection.state === 'ready');
+    const { cluster, master, late } = await connectedWorker();
     const reported: Array<{ code: unknown; event: unknown }> = [];
-    late!.onError((error, context) => reported.push({ code: (error as { code?: unknown }).code, event: context.event }));
+    late.onError((error, context) => reported.push({ code: (error as { code?: unknown }).code, event: context.event }));
     cluster.server.stop();
     await cluster.settle();
     // Both wait for Redis: a new subscription (the public channel) and the registration.
-    late!.onPublic(() => undefined);
+    late.onPublic(() => undefined);
     let outcome: unknown;
-    late!.emitReady().then(
+    late.emitReady().then(
       () => (outcome = 'ready'),
       (error: { code?: unknown }) => (outcome = error.code),
     );
     await cluster.advance(1_000);
     expect(outcome).toBeUndefined();
     // close() gives Redis a second to acknowledge QUIT, on the simulated clock.
-    const closed = late!.close();
+    const closed = late.close();
     await cluster.advance(5_000);
     await closed;
     expect(outcome).toBe('ready');
@@ -414,24 +420,17 @@ describe('registration across an outage', () => {
   });
 
   test('a worker that becomes ready while Redis is down appears in cluster info once Redis is back', async () => {
-    const cluster = createTestCluster({ clock: 'manual' });
-    let late: ReturnType<typeof cluster.worker> | undefined;
-    cluster.program('late.js', (ctx) => {
-      late = ctx.createWorker({ group: 'late' });
-    });
-    const master = cluster.createMaster({ reloadDelay: 0 });
-    master.spawn([{ file: 'late.js' }]);
-    await cluster.until(() => late !== undefined && late.connection.state === 'ready');
+    const { cluster, master, late } = await connectedWorker();
     cluster.server.stop();
     await cluster.settle();
     let ready = false;
-    void late!.emitReady().then(() => (ready = true));
+    void late.emitReady().then(() => (ready = true));
     await cluster.advance(15_000);
     expect(ready).toBe(false);
     expect(master.clusterInfo['late']).toBeUndefined();
     cluster.server.start();
     await cluster.until(() => ready && master.clusterInfo['late']?.length === 1);
-    expect(master.clusterInfo).toEqual({ master: [master.pid], late: [late!.pid] });
+    expect(master.clusterInfo).toEqual({ master: [master.pid], late: [late.pid] });
     await cluster.close();
   });
 
