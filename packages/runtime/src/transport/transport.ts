@@ -63,6 +63,21 @@ export interface TransportOptions {
 interface Inbound {
   channel: string;
   raw: string;
+  /** The frames it carries, as framesIn() counts them. */
+  frames: number;
+}
+
+/**
+ * How many frames a message carries, without parsing it: one, or for a batch the
+ * objects that open with a `v` key (every frame does; user data may too, which
+ * only counts high). A batch of 60 frames must weigh 60 against inboundQueue.maxFrames,
+ * or the bound on backlog (and on latency) would be 60 times looser.
+ */
+function framesIn(raw: string): number {
+  if (!raw.includes('"kind":"batch"')) return 1;
+  let frames = 0;
+  for (let at = raw.indexOf('{"v":', 1); at !== -1; at = raw.indexOf('{"v":', at + 5)) frames++;
+  return Math.max(frames, 1);
 }
 
 /**
@@ -88,6 +103,7 @@ export class Transport {
   private readonly inbox: Inbound[] = [];
   private inboxHead = 0;
   private inboxBytes = 0;
+  private inboxFrames = 0;
   private turnStart = -1;
   private drainScheduled = false;
 
@@ -265,12 +281,14 @@ export class Transport {
 
   private hold(channel: string, raw: string): void {
     const { maxFrames, maxBytes } = this.options.inboundQueue;
-    if (this.inbox.length - this.inboxHead >= maxFrames || this.inboxBytes + raw.length > maxBytes) {
+    const frames = framesIn(raw);
+    if (this.inboxFrames + frames > maxFrames || this.inboxBytes + raw.length > maxBytes) {
       this.options.onReject({ reason: 'overloaded', channel, message: `overloaded: ${maxFrames} frames or ${maxBytes} bytes already wait to be handled`, issues: [] });
       return;
     }
-    this.inbox.push({ channel, raw });
+    this.inbox.push({ channel, raw, frames });
     this.inboxBytes += raw.length;
+    this.inboxFrames += frames;
     this.scheduleDrain();
   }
 
@@ -292,6 +310,7 @@ export class Transport {
       const item = this.inbox[this.inboxHead]!;
       this.inbox[this.inboxHead++] = undefined as unknown as Inbound;
       this.inboxBytes -= item.raw.length;
+      this.inboxFrames -= item.frames;
       this.handle(item.channel, item.raw);
     }
     this.inbox.length = 0;
