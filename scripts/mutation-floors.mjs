@@ -103,7 +103,7 @@ export const UNITS = {
     files: ['transport', 'outbox', 'connection', 'read-frames', 'deferred-redis'].map((name) => `${RT}/transport/${name}.ts`),
     // The transport's own tests, on FakeRedis and a hand clock: not faults.test.ts, whose whole
     // in-process clusters would cost seconds per mutant.
-    tests: ['transport', 'connection', 'outbox', 'coalesce', 'deferred-redis'].map((name) => `${RT_TESTS}/${name}.test.ts`),
+    tests: ['transport', 'connection', 'outbox', 'coalesce', 'deferred-redis', 'inbound-batches'].map((name) => `${RT_TESTS}/${name}.test.ts`),
   },
   supervision: {
     files: [`${RT}/supervision/supervisor.ts`, `${RT}/supervision/definition.ts`, `${RT}/supervision/watchdog.ts`],
