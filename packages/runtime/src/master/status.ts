@@ -38,8 +38,9 @@ export class StatusTable {
   private readonly beats = new Map<number, Beat>();
   private readonly registeredAt = new Map<number, number>();
   private readonly deadlines: Deadlines<number>;
-  private own: Beat;
-  private timer: TimerHandle | undefined;
+  // Both set by sampleOwn(), which the constructor calls.
+  private own!: Beat;
+  private timer!: TimerHandle;
   private stopped = false;
   /** While our own connection to Redis is down: deadlines that fall due are kept, not judged. */
   private paused = false;
@@ -47,7 +48,6 @@ export class StatusTable {
   constructor(private readonly deps: StatusDeps) {
     const { events, clock } = deps;
     this.registeredAt.set(deps.pid, clock.now());
-    this.own = { health: deps.heartbeat.sample(deps.pid), at: clock.now() };
     this.deadlines = new Deadlines(clock, (pid, silentMs) => this.silent(pid, silentMs));
     this.sampleOwn();
     events.on('register', (frame) => {
@@ -83,12 +83,12 @@ export class StatusTable {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.deps.clock.clearTimeout(this.timer);
     this.deadlines.clearAll();
   }
 
+  /** Runs until stop(), which clears its timer. */
   private sampleOwn(): void {
-    if (this.stopped) return;
     const { clock, heartbeat, pid } = this.deps;
     // Every interval, whether anyone asks for a status or not: processes that come and go
     // (respawns, reloads) leave nothing behind.
