@@ -71,7 +71,8 @@ export class StatusTable {
       const registeredAt = this.registeredAt.get(pid) ?? now;
       const beat = pid === masterPid ? this.own : this.beats.get(pid);
       if (beat === undefined) return { pid, group, parentPid, state: 'starting', registeredAt };
-      const hung = pid !== masterPid && now - beat.at > hungAfter(beat.health.interval, this.deps.timeout);
+      // Silent for as long as its deadline: hung, as the watchdog and the report below judge it.
+      const hung = pid !== masterPid && now - beat.at >= hungAfter(beat.health.interval, this.deps.timeout);
       return { pid, group, parentPid, state: hung ? 'hung' : 'ready', registeredAt, lastHeartbeat: beat.at, health: beat.health };
     });
   }

@@ -159,11 +159,12 @@ export class Heartbeat {
   }
 
   private beat(): void {
-    if (this.stopped) return;
     const { clock } = this.deps.platform;
-    const health = this.sample(this.parentPid!);
-    if (this.deps.isConnected()) this.deps.send(health);
+    // The next beat is due before this one goes out: a stop() while it is being sent (the
+    // process closing) clears it, rather than leaving a timer behind that nothing clears.
     this.timer = clock.setTimeout(() => this.beat(), this.deps.interval);
     clock.unref?.(this.timer);
+    const health = this.sample(this.parentPid!);
+    if (this.deps.isConnected()) this.deps.send(health);
   }
 }
