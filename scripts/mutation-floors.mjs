@@ -109,6 +109,13 @@ export const UNITS = {
     files: [`${RT}/supervision/supervisor.ts`, `${RT}/supervision/definition.ts`, `${RT}/supervision/watchdog.ts`],
     tests: ['supervision', 'signals', 'health', 'kill'].map((name) => `${RT_TESTS}/${name}.test.ts`),
   },
+  health: {
+    files: [`${RT}/process/heartbeat.ts`, `${RT}/master/status.ts`, `${RT}/master/commands.ts`],
+    // Each part driven on its own with a hand clock and hand-made collaborators (a mitt emitter,
+    // a real registry, a stand-in sampler): not health.test.ts or client.test.ts, whose
+    // in-process clusters would cost seconds per mutant.
+    tests: [`${RT_TESTS}/health-parts.test.ts`],
+  },
 };
 
 export const UNIT_NAMES = Object.keys(UNITS);
