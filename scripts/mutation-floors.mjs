@@ -95,6 +95,13 @@ export const UNITS = {
     ],
     tests: ['registry', 'confirmations', 'stats', 'sequence', 'exec-argv', 'distributor'].map((name) => `${RT_TESTS}/${name}.test.ts`),
   },
+  // Small modules of process/ each has a test file of its own, on plain values and a hand clock.
+  // option-checks.test.ts, not options.test.ts: that one tests construction on whole in-process
+  // clusters, and every file of a unit is loaded for every mutant.
+  'process-parts': {
+    files: ['membership', 'remote-error', 'messages-option', 'keyring', 'config', 'log-limiter', 'pending', 'redis-target', 'options'].map((name) => `${RT}/process/${name}.ts`),
+    tests: ['membership', 'remote-error', 'messages-option', 'keyring', 'config', 'log-limiter', 'pending', 'redis-target', 'option-checks'].map((name) => `${RT_TESTS}/${name}.test.ts`),
+  },
   reload: {
     files: [`${RT}/reload/reload-machine.ts`],
     tests: [`${RT_TESTS}/reload.test.ts`],

@@ -32,7 +32,8 @@ export class LogLimiter {
 
   log(level: LogLevel, fields: LogFields & { reason?: unknown }, message: string): void {
     const reason = typeof fields.reason === 'string' ? fields.reason : undefined;
-    const key = reason === undefined ? fields.event : `${fields.event}:${reason}`;
+    // As JSON, so no event and reason can read as another pair (`a:b` and `a` for reason `b`).
+    const key = JSON.stringify([fields.event, reason]);
     const now = this.clock.now();
     let window = this.windows.get(key);
     if (window === undefined || (window.suppressed === 0 && now - window.start >= LOG_WINDOW_MS)) {

@@ -62,7 +62,8 @@ export class MembershipView {
    */
   pick(group: string, load: (pid: number) => number, skip?: (pid: number) => boolean): number | undefined {
     const members = this.groups.get(group);
-    if (members === undefined || members.length === 0) return undefined;
+    // An empty group (its last member gone) finds nobody below.
+    if (members === undefined) return undefined;
     const n = members.length;
     const start = (this.cursors.get(group) ?? 0) % n;
     let best = -1;

@@ -61,7 +61,10 @@ export const checks = {
   secret: ((value, field) => {
     const ok = (typeof value === 'string' && value !== '') || (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string'));
     // Never describe the value itself: it may be (most of) a secret.
-    if (!ok) throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a string or a non-empty list of strings (the first signs, all verify); got ${Array.isArray(value) ? 'a list with a non-string' : typeof value}.`, { field });
+    if (!ok) {
+      const got = !Array.isArray(value) ? typeof value : value.length === 0 ? 'an empty list' : 'a list with a non-string';
+      throw new ClustrError('CLUSTR_INVALID_OPTION', `${field} must be a string or a non-empty list of strings (the first signs, all verify); got ${got}.`, { field });
+    }
   }) as Check,
   redis: ((value, field) => {
     if (typeof value === 'string') {
@@ -82,6 +85,8 @@ export const checks = {
 function nonJson(value: unknown, path: string): { path: string; what: string } | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, what: String(value) };
+  // In a list, JSON turns undefined into null (a key set to undefined is skipped below).
+  if (value === undefined) return { path, what: 'undefined' };
   if (typeof value !== 'object') return { path, what: `a ${typeof value}` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -93,6 +98,9 @@ function nonJson(value: unknown, path: string): { path: string; what: string } |
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return { path, what: `an instance of ${(value as object).constructor?.name ?? 'a class'}` };
   for (const [key, item] of Object.entries(value)) {
+    // JSON leaves the key out, and ioredis reads a missing key as it reads undefined
+    // (`password: process.env.REDIS_PASSWORD` with the variable unset): it arrives the same.
+    if (item === undefined) continue;
     const problem = nonJson(item, `${path}.${key}`);
     if (problem) return problem;
   }
@@ -117,7 +125,8 @@ export function checkKeys(options: Record<string, unknown>, specs: Record<string
   for (const [key, value] of Object.entries(options)) {
     const check = specs[key];
     if (check === undefined) {
-      const guess = known.length > 0 ? closest(key, known) : undefined;
+      // Undefined when there is no name to guess from.
+      const guess: string | undefined = closest(key, known);
       const hint = guess !== undefined && distance(key.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3)) ? ` Did you mean "${prefix}${guess}"?` : '';
       throw new ClustrError('CLUSTR_UNKNOWN_OPTION', `${prefix}${key} is not an option clustr knows.${hint} Known: ${known.join(', ')}.`, { field: `${prefix}${key}` });
     }

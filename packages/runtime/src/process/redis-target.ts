@@ -104,7 +104,8 @@ const TLS_REFUSALS = new Set([
 /** True when the TLS handshake failed on the certificate (or the port does not speak TLS). */
 export function isTlsRefusal(error: Error | undefined): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && TLS_REFUSALS.has(code);
+  // A code that is not a string is in no set of strings.
+  return (TLS_REFUSALS as ReadonlySet<unknown>).has(code);
 }
 
 /** CLUSTR_REDIS_UNREACHABLE for a TLS handshake that failed, with where the CA goes. */

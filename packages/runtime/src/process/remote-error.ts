@@ -61,13 +61,14 @@ export function refusal(code: Refusal | 'CLUSTR_INVALID_REPLY', message: string)
 export function thrownToWire(thrown: unknown, withStack: boolean): WireError {
   const error = thrown instanceof Error ? thrown : undefined;
   const own = (thrown as { code?: unknown } | null | undefined)?.code;
-  let code = typeof own === 'string' && own !== '' ? own : (error?.name ?? 'Error');
+  // A name can be empty (error.name = ''): sent as Error, as what is not an Error is.
+  let code = typeof own === 'string' && own !== '' ? own : error?.name || 'Error';
   let message = error !== undefined ? error.message : String(thrown);
   if (REFUSAL_SET.has(code) || code === 'CLUSTR_INVALID_REPLY') {
     message = `${code}: ${message}`;
     code = 'CLUSTR_REMOTE_ERROR';
   }
-  const wire: WireError = { code: clip(code, MAX_CODE) || 'Error', message: clip(message, MAX_MESSAGE) };
+  const wire: WireError = { code: clip(code, MAX_CODE), message: clip(message, MAX_MESSAGE) };
   if (withStack && error?.stack !== undefined) wire.stack = clip(error.stack, MAX_STACK);
   return wire;
 }

@@ -1,10 +1,11 @@
-// Construction: Worker.create's group and name rules, option validation, config from options and argv.
+// Construction: Worker.create's group and name rules, option validation, config from options and argv,
+// and what a spawned process is handed. The checks and the argv functions on their own:
+// option-checks.test.ts, config.test.ts, redis-target.test.ts.
 import { Type } from '@sinclair/typebox';
 import { createTestCluster, type TestCluster } from '@clustr/testkit';
 import { ClustrError } from '@clustr/protocol';
 import type { MasterOptions, WorkerOptions } from '@clustr/runtime';
 import { Master, Worker } from '../../src';
-import { clusterArgs, parseArgs, renderArgs } from '../../src/process/config';
 import { argOf, thrown } from './helpers';
 
 let cluster: TestCluster;
@@ -205,13 +206,24 @@ describe('config', () => {
     await cluster.until(() => master.clusterInfo['child']?.length === 1);
     expect(new Set(cluster.output.map((o) => o.pid))).toEqual(new Set([master.pid]));
   });
+});
 
-  test('parseArgs, clusterArgs and renderArgs', () => {
-    const parsed = parseArgs(['--port=3000', '--cluster-max-jobs=4', '--name', 'x', '--no-color', 'rest']);
-    expect(parsed).toEqual({ port: 3000, 'cluster-max-jobs': 4, clusterMaxJobs: 4, name: 'x', color: false });
-    expect(clusterArgs(parsed)).toEqual({ 'cluster-max-jobs': 4 });
-    expect(renderArgs({ a: 1, b: undefined, c: ['x', 'y'], d: { k: 1, n: { m: 'z' } }, e: false })).toEqual(['--a=1', '--c=x', '--c=y', '--d.k=1', '--d.n.m=z', '--e=false']);
-    // What renderArgs hands a child, parseArgs reads back with its type.
-    expect(parseArgs(renderArgs({ port: 3000, flag: true, off: false, name: 'a b' }))).toEqual({ port: 3000, flag: true, off: false, name: 'a b' });
+describe('what children are handed', () => {
+  test('a process given a URL while its parent handed down options passes on the URL only: its children never connect by the stale options', async () => {
+    cluster.program('parent.js', (ctx) => {
+      const worker = ctx.createWorker({ group: 'parents', redis: 'redis://127.0.0.1:6379/0' });
+      worker.spawn([{ file: 'leaf.js' }]);
+      void worker.emitReady();
+    });
+    cluster.program('leaf.js', (ctx) => void ctx.createWorker({ group: 'leaves' }).emitReady());
+    const master = cluster.createMaster({ redis: { host: '127.0.0.1', port: 6379 } });
+    master.spawn([{ file: 'parent.js' }]);
+    await cluster.until(() => master.clusterInfo['leaves']?.length === 1);
+    const parent = cluster.process(master.clusterInfo['parents']![0]!);
+    const leaf = cluster.process(master.clusterInfo['leaves']![0]!);
+    expect(parent.env['CLUSTR_REDIS_OPTIONS']).toBe(JSON.stringify({ host: '127.0.0.1', port: 6379 }));
+    expect(parent.env).not.toHaveProperty('CLUSTR_REDIS_URL');
+    expect(leaf.env['CLUSTR_REDIS_URL']).toBe('redis://127.0.0.1:6379/0');
+    expect(leaf.env).not.toHaveProperty('CLUSTR_REDIS_OPTIONS');
   });
 });
