@@ -243,12 +243,9 @@ export class Requests {
     );
   }
 
-  /** Rejects every call (the process is closing). */
+  /** Rejects every call (the process is closing); each counts as failed, as stats.requestsFailed says. */
   rejectAll(error: () => Error): void {
-    for (const call of [...this.calls.values()]) {
-      this.settle(call);
-      this.pending.reject(call.id, error());
-    }
+    for (const call of [...this.calls.values()]) this.fail(call, error());
   }
 
   // ---- internals ----------------------------------------------------------------------------
