@@ -113,10 +113,8 @@ function setup(options: SetupOptions = {}) {
 
   return {
     /** request(), its rejection handled: for calls whose outcome the test does not look at. */
-    fire(...args: Parameters<Requests['request']>): Promise<unknown> {
-      const call = requests.request(...args);
-      call.catch(() => undefined);
-      return call;
+    fire(...args: Parameters<Requests['request']>): void {
+      requests.request(...args).catch(() => undefined);
     },
     clock,
     records,
@@ -130,6 +128,8 @@ function setup(options: SetupOptions = {}) {
     reply,
     /** The fields of every record of `event`, in order. */
     events: (event: string) => records.filter((r) => r.fields.event === event).map((r) => r.fields),
+    /** The text of every record of `event`, in order. */
+    texts: (event: string) => records.filter((r) => r.fields.event === event).map((r) => r.msg),
     /** The pid each publish went to, in order. */
     targets: () => published.map((p) => Number(p.channel.split(':').pop())),
     last: () => published[published.length - 1]!,
@@ -146,13 +146,23 @@ function watch<T>(promise: Promise<T>): { state: 'pending' | 'resolved' | 'rejec
   return seen;
 }
 
+/**
+ * What `promise` rejected with once pending jobs have run. Never waits longer: a call that stays
+ * pending fails the test at once rather than hanging it.
+ */
 async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
+  const seen = watch(promise);
+  await settle();
+  if (seen.state !== 'rejected') throw new Error(`expected the promise to reject; it is ${seen.state}`);
+  return seen.error;
+}
+
+/** What `promise` resolved to once pending jobs have run (fails the test when it has not). */
+async function resolution(promise: Promise<unknown>): Promise<unknown> {
+  const seen = watch(promise);
+  await settle();
+  if (seen.state !== 'resolved') throw new Error(`expected the promise to resolve; it is ${seen.state}${seen.state === 'rejected' ? `: ${String(seen.error)}` : ''}`);
+  return seen.value;
 }
 
 const JOBS: ClusterInfo = { master: [1], web: [1], jobs: [7, 8] };
@@ -161,7 +171,7 @@ describe('arguments', () => {
   test('a process that is not running rejects with the error of assertRunning and sends nothing', async () => {
     const t = setup();
     t.state.running = false;
-    await expect(t.requests.request(undefined, 7, 1, undefined)).rejects.toMatchObject({ code: 'CLUSTR_CLOSED', message: 'request: closed' });
+    expect(await rejection(t.requests.request(undefined, 7, 1, undefined))).toMatchObject({ code: 'CLUSTR_CLOSED', message: 'request: closed' });
     expect(t.published).toEqual([]);
     expect(t.fetches).toEqual([]);
   });
@@ -213,7 +223,7 @@ describe('arguments', () => {
     const t = setup();
     t.fire(undefined, 1, 'x', undefined);
     expect(t.targets()).toEqual([1]);
-    await expect(t.requests.request(undefined, { group: 'a:b' }, 1, undefined)).rejects.toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'target.group' });
+    expect(await rejection(t.requests.request(undefined, { group: 'a:b' }, 1, undefined))).toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'target.group' });
     expect(t.fetches).toHaveLength(1);
   });
 
@@ -239,15 +249,15 @@ describe('arguments', () => {
 
   test('an undefined body is refused, naming the method', async () => {
     const t = setup();
-    await expect(t.requests.request(undefined, 7, undefined, undefined)).rejects.toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: '/data/body', message: 'request: data is undefined, which JSON cannot carry. Send null or a value.' });
-    await expect(t.requests.request('resize', 7, undefined, undefined)).rejects.toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: '/data/body', message: 'request resize: data is undefined, which JSON cannot carry. Send null or a value.' });
+    expect(await rejection(t.requests.request(undefined, 7, undefined, undefined))).toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: '/data/body', message: 'request: data is undefined, which JSON cannot carry. Send null or a value.' });
+    expect(await rejection(t.requests.request('resize', 7, undefined, undefined))).toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: '/data/body', message: 'request resize: data is undefined, which JSON cannot carry. Send null or a value.' });
     expect(t.published).toEqual([]);
   });
 
   test("a body that fails this process's request schema is refused, naming the path and the schema; a method without schemas takes any body", async () => {
     const t = setup({ messages: { request: Type.String(), requests: { resize: { request: Type.Object({ width: Type.Integer({ minimum: 1 }) }) } } } });
-    await expect(t.requests.request(undefined, 7, 5, undefined)).rejects.toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: '/data/body', message: 'request: /data/body must be string. Send data that matches messages.request.' });
-    await expect(t.requests.request('resize', 7, { width: 0 }, undefined)).rejects.toMatchObject({
+    expect(await rejection(t.requests.request(undefined, 7, 5, undefined))).toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: '/data/body', message: 'request: /data/body must be string. Send data that matches messages.request.' });
+    expect(await rejection(t.requests.request('resize', 7, { width: 0 }, undefined))).toMatchObject({
       code: 'CLUSTR_INVALID_DATA',
       field: '/data/body/width',
       message: 'request resize: /data/body/width must be >= 1. Send data that matches messages.requests.resize.request.',
@@ -276,6 +286,7 @@ describe('sending and replies', () => {
       { event: 'request.sent', requestId: 'c.1', method: undefined, target: 7, group: undefined },
       { event: 'request.sent', requestId: 'c.2', method: 'resize', target: 8, group: 'jobs' },
     ]);
+    expect(t.texts('request.sent')).toEqual(['request sent', 'request sent']);
   });
 
   test('the reply of the target resolves the call with its body, once; any other reply is counted late and dropped', async () => {
@@ -296,6 +307,8 @@ describe('sending and replies', () => {
     expect(t.requests.size).toBe(0);
     expect(t.stats).toMatchObject({ requestsSent: 1, lateReplies: 3, requestsFailed: 0, requestsTimedOut: 0 });
     expect(t.events('request.replied')).toEqual([{ event: 'request.replied', requestId: 'c.1', from: 7, ms: 30 }]);
+    expect(t.texts('request.replied')).toEqual(['request answered']);
+    expect(new Set(t.texts('reply.late'))).toEqual(new Set(['dropped a reply nothing waits for']));
     expect(t.events('reply.late')).toEqual([
       { event: 'reply.late', requestId: 'c.1', from: 8 },
       { event: 'reply.late', requestId: undefined, from: 7 },
@@ -338,7 +351,10 @@ describe('sending and replies', () => {
     t.reply(t.published[0]!, { ok: false, error: { code: 'CLUSTR_CLOSED', message: 'stopping' } });
     expect(await rejection(call)).toMatchObject({ code: 'CLUSTR_TARGET_GONE', message: 'request c.1 to pid 7 failed: pid 7 is stopping and takes no more requests. It did not run.' });
     for (let i = 0; i < 3; i++) t.fire(undefined, { group: 'jobs' }, i, undefined);
-    expect(t.targets().slice(1)).toEqual([8, 8, 8]);
+    // A new view that still lists it changes nothing.
+    t.requests.membership({ ...JOBS, web: [1, 2] });
+    t.fire(undefined, { group: 'jobs' }, 3, undefined);
+    expect(t.targets().slice(1)).toEqual([8, 8, 8, 8]);
     // Once it has left the view, a pid of that number is a new process: picked again.
     t.requests.membership({ jobs: [8] });
     t.requests.membership(JOBS);
@@ -366,6 +382,7 @@ describe('sending and replies', () => {
     expect(t.targets()).toEqual([7, 8]);
     expect(t.published[1]!.frame.id).toBe(first.frame.id);
     expect(t.events('request.rerouted')).toEqual([{ event: 'request.rerouted', requestId: 'c.1', from: 7, to: 8, reason: 'CLUSTR_CLOSED' }]);
+    expect(t.texts('request.rerouted')).toEqual(['request moved from pid 7 to pid 8 (CLUSTR_CLOSED)']);
     t.reply(first, { ok: true, body: 'from 7' });
     t.reply(t.published[1]!, { ok: true, body: 'from 8' });
     await settle();
@@ -426,12 +443,13 @@ describe('sending and replies', () => {
     t.reply(t.published[0]!, { ok: false, error: { code: 'CLUSTR_CLOSED', message: 'stopping' } });
     t.reply(t.published[0]!, { ok: true, body: 'late' });
     t.reply(t.published[1]!, { ok: true, body: 'done' });
-    await expect(call).resolves.toBe('done');
+    expect(await resolution(call)).toBe('done');
     const failing = t.requests.request(undefined, 7, 1, undefined);
     t.reply(t.published[2]!, { ok: false, error: { code: 'E', message: 'no' } });
     await rejection(failing);
     t.state.receivers = 0;
-    await t.requests.emitAny('jobs', 1).catch(() => undefined);
+    watch(t.requests.emitAny('jobs', 1));
+    await settle();
     expect(t.records.filter((r) => r.level === 'debug')).toEqual([]);
   });
 });
@@ -569,11 +587,11 @@ describe('the membership view', () => {
   test('a group with no member rejects at once with CLUSTR_NO_MEMBER, sending nothing', async () => {
     const t = setup();
     t.requests.membership({ web: [1] });
-    await expect(t.requests.request('resize', { group: 'jobs' }, 1, undefined)).rejects.toMatchObject({
+    expect(await rejection(t.requests.request('resize', { group: 'jobs' }, 1, undefined))).toMatchObject({
       code: 'CLUSTR_NO_MEMBER',
       message: 'request resize: group "jobs" has no live registered member. Wait for the group to start (onClusterStarted), or retry later.',
     });
-    await expect(t.requests.request(undefined, { group: 'jobs' }, 1, undefined)).rejects.toMatchObject({ message: expect.stringMatching(/^request: group "jobs"/) });
+    expect(await rejection(t.requests.request(undefined, { group: 'jobs' }, 1, undefined))).toMatchObject({ message: expect.stringMatching(/^request: group "jobs"/) });
     expect(t.stats).toMatchObject({ requestsSent: 0, requestsFailed: 2 });
     expect(t.published).toEqual([]);
   });
@@ -601,9 +619,9 @@ describe('the membership view', () => {
   test('a call that timed out or moved to another member no longer counts against its former pid', async () => {
     const t = setup();
     t.requests.membership(JOBS);
-    t.fire(undefined, 8, 1, { timeout: 50 }).catch(() => undefined);
-    t.fire(undefined, 8, 1, { timeout: 5_000 }).catch(() => undefined);
-    t.fire(undefined, 7, 1, { timeout: 5_000 }).catch(() => undefined);
+    t.fire(undefined, 8, 1, { timeout: 50 });
+    t.fire(undefined, 8, 1, { timeout: 5_000 });
+    t.fire(undefined, 7, 1, { timeout: 5_000 });
     t.clock.advance(50);
     await settle();
     // 7 and 8 each have one waiting: the first of the group is picked.
@@ -658,7 +676,7 @@ describe('requests nobody received', () => {
     expect(t.published).toHaveLength(1);
     const longer = setup();
     longer.state.receivers = 0;
-    longer.fire(undefined, 7, 1, { timeout: 26 }).catch(() => undefined);
+    longer.fire(undefined, 7, 1, { timeout: 26 });
     await settle();
     longer.clock.advance(25);
     await settle();
@@ -668,7 +686,7 @@ describe('requests nobody received', () => {
   test('with no view yet, a pid nobody received is tried again (it may be registering)', async () => {
     const t = setup();
     t.state.receivers = 0;
-    t.fire(undefined, 99, 1, undefined).catch(() => undefined);
+    t.fire(undefined, 99, 1, undefined);
     await settle();
     t.clock.advance(25);
     await settle();
@@ -727,6 +745,29 @@ describe('requests nobody received', () => {
     expect(call.state).toBe('pending');
   });
 
+  test("Redis's answer to a send of a call that is settled already changes nothing", async () => {
+    const t = setup();
+    t.requests.membership(JOBS);
+    t.state.receivers = 'by hand';
+    const replied = watch(t.requests.request(undefined, { group: 'jobs' }, 1, undefined));
+    const timedOut = watch(t.requests.request(undefined, 8, 2, { timeout: 50 }));
+    // The reply overtook Redis's answer to the publish (they come on different connections).
+    t.reply(t.published[0]!, { ok: true, body: 'done' });
+    t.clock.advance(50);
+    t.published[0]!.answer(0);
+    t.published[1]!.answer(0);
+    await settle();
+    // No try left waiting, none moved to another member.
+    expect(t.clock.pending).toBe(0);
+    expect(t.events('request.rerouted')).toEqual([]);
+    t.clock.advance(1_000);
+    await settle();
+    expect(t.published).toHaveLength(2);
+    expect(replied).toMatchObject({ state: 'resolved', value: 'done' });
+    expect(timedOut.error).toMatchObject({ code: 'CLUSTR_REQUEST_TIMEOUT' });
+    expect(t.stats).toMatchObject({ requestsFailed: 0, requestsTimedOut: 1 });
+  });
+
   test('a failed publish rejects the call with its error; one that fails after the call settled changes nothing', async () => {
     const t = setup();
     t.state.receivers = 'by hand';
@@ -772,7 +813,7 @@ describe('targets that leave', () => {
     expect(call.state).toBe('pending');
     t.published[0]!.answer(1);
     await settle();
-    expect(call.error).toMatchObject({ code: 'CLUSTR_TARGET_GONE', message: expect.stringContaining('It may or may not have run.') });
+    expect(call.error).toMatchObject({ code: 'CLUSTR_TARGET_GONE', message: 'request c.1 to pid 7 failed: pid 7 left the cluster before it answered. It may or may not have run.' });
   });
 
   test('a target that left before Redis answered the send: when nobody got it, a pid request did not run and a group request moves on', async () => {
@@ -921,10 +962,10 @@ describe('emitAny', () => {
   test('bad arguments reject and send nothing', async () => {
     const t = setup();
     t.requests.membership(JOBS);
-    await expect(t.requests.emitAny('a b', 1)).rejects.toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'group' });
-    await expect(t.requests.emitAny('jobs', undefined)).rejects.toMatchObject({ code: 'CLUSTR_INVALID_DATA', message: 'emitAny: no data' });
+    expect(await rejection(t.requests.emitAny('a b', 1))).toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'group' });
+    expect(await rejection(t.requests.emitAny('jobs', undefined))).toMatchObject({ code: 'CLUSTR_INVALID_DATA', message: 'emitAny: no data' });
     t.state.running = false;
-    await expect(t.requests.emitAny('jobs', 1)).rejects.toMatchObject({ code: 'CLUSTR_CLOSED', message: 'emitAny: closed' });
+    expect(await rejection(t.requests.emitAny('jobs', 1))).toMatchObject({ code: 'CLUSTR_CLOSED', message: 'emitAny: closed' });
     expect(t.sent).toEqual([]);
     expect(t.stats.emitAny).toBe(0);
     expect(t.reported).toEqual([]);
@@ -936,8 +977,8 @@ describe('emitAny', () => {
     const first = t.requests.emitAny('jobs', { job: 1 });
     // With a view, the message leaves at once: in order with whatever the process emits next.
     expect(t.sent).toHaveLength(1);
-    await expect(first).resolves.toBe(1);
-    await expect(t.requests.emitAny('jobs', { job: 2 })).resolves.toBe(1);
+    expect(await resolution(first)).toBe(1);
+    expect(await resolution(t.requests.emitAny('jobs', { job: 2 }))).toBe(1);
     expect(t.sent.map(({ channel, frame }) => ({ channel, frame }))).toStrictEqual([
       { channel: 't:private:7', frame: { v: 2, kind: 'any', id: 'c.1', meta: META, data: { group: 'jobs', body: { job: 1 } } } },
       { channel: 't:private:8', frame: { v: 2, kind: 'any', id: 'c.2', meta: META, data: { group: 'jobs', body: { job: 2 } } } },
@@ -958,6 +999,7 @@ describe('emitAny', () => {
     await settle();
     expect(first).toMatchObject({ state: 'resolved', value: 3 });
     expect(t.events('any.rerouted')).toEqual([{ event: 'any.rerouted', group: 'jobs', from: 7 }]);
+    expect(t.texts('any.rerouted')).toEqual(['emitAny: pid 7 did not get it; trying another member']);
     const none = t.requests.emitAny('jobs', 2);
     for (let i = 2; i < 4; i++) {
       await settle();
@@ -975,8 +1017,8 @@ describe('emitAny', () => {
     t.requests.membership(JOBS);
     t.fire(undefined, 7, 1, undefined);
     t.reply(t.published[0]!, { ok: false, error: { code: 'CLUSTR_CLOSED', message: 'stopping' } });
-    await t.requests.emitAny('jobs', 1);
-    await t.requests.emitAny('jobs', 2);
+    await resolution(t.requests.emitAny('jobs', 1));
+    await resolution(t.requests.emitAny('jobs', 2));
     expect(t.sent.map((s) => s.channel)).toEqual(['t:private:8', 't:private:8']);
   });
 

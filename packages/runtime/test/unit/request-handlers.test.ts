@@ -192,6 +192,7 @@ describe('answers', () => {
     expect(t.stats).toMatchObject({ requestsReceived: 1, requestsReplied: 1 });
     expect(t.events('request.received')).toEqual([{ event: 'request.received', requestId: 'r.7', from: 4, method: 'resize' }]);
     expect(t.events('request.answered')).toEqual([{ event: 'request.answered', requestId: 'r.7', to: 4, ok: true, code: undefined }]);
+    expect(t.records.filter((r) => r.level === 'debug').map((r) => r.msg)).toEqual(['request received', 'reply sent']);
   });
 
   test('a promise or any thenable is awaited; null, nothing (as null) and an object whose then is no function are replies as they are', async () => {
@@ -276,7 +277,7 @@ describe('answers', () => {
 
 describe('refusals: the handler does not run', () => {
   test.each<[string, Incoming, boolean, DataOf<'reply'>]>([
-    ['no handler for the unnamed method', { method: undefined }, false, { ok: false, error: { code: 'CLUSTR_NO_HANDLER', message: 'no handler for requests without a method' } }],
+    ['no handler for the unnamed method', {}, false, { ok: false, error: { code: 'CLUSTR_NO_HANDLER', message: 'no handler for requests without a method' } }],
     ['no handler for a method', { method: 'resize' }, false, { ok: false, error: { code: 'CLUSTR_NO_HANDLER', message: 'no handler for method "resize"' } }],
     ['picked from another group', { method: 'known', group: 'web' }, false, { ok: false, error: { code: 'CLUSTR_NO_MEMBER', message: 'this process is in group "jobs", not "web"' } }],
     ['picked from its group while it is stopping', { method: 'known', group: 'jobs' }, true, { ok: false, error: { code: 'CLUSTR_CLOSED', message: 'this process is stopping and takes no more requests' } }],
@@ -331,6 +332,7 @@ describe('each request runs once per caller run and id', () => {
       { event: 'request.duplicate', requestId: 'r.1', from: 3, answered: false },
       { event: 'request.duplicate', requestId: 'r.1', from: 3, answered: true },
     ]);
+    expect(t.records.filter((r) => r.fields.event === 'request.duplicate').map((r) => r.msg)).toEqual(['request seen before; not run again', 'request seen before; not run again']);
   });
 
   test('the same id from another pid or another run of the same pid is another request; no instance is a run of its own', () => {
@@ -459,6 +461,24 @@ describe('drain', () => {
       { ok: false, error: { code: 'CLUSTR_CLOSED', message: 'this process is stopping and takes no more requests' } },
       { ok: true, body: 'slow done' },
     ]);
+  });
+
+  test('waits for every running handler, not the first to finish', async () => {
+    const t = setup();
+    const first = later();
+    const second = later();
+    t.handlers.add('first', first.handler);
+    t.handlers.add('second', second.handler);
+    t.receive({ id: 'r.1', method: 'first' });
+    t.receive({ id: 'r.2', method: 'second' });
+    let drained = false;
+    void t.handlers.drain().then(() => (drained = true));
+    first.resolve(1);
+    await settle();
+    expect(drained).toBe(false);
+    second.resolve(2);
+    await settle();
+    expect(drained).toBe(true);
   });
 
   test('a handler that throws counts as done too', async () => {
