@@ -112,6 +112,13 @@ export const UNITS = {
     // in-process clusters would cost seconds per mutant.
     tests: ['transport', 'connection', 'outbox', 'coalesce', 'deferred-redis', 'inbound-batches'].map((name) => `${RT_TESTS}/${name}.test.ts`),
   },
+  requests: {
+    files: [`${RT}/process/requests.ts`, `${RT}/process/request-handlers.ts`],
+    // The calling and the answering side each on its own, with fakes for publish, the view fetch
+    // and the clock: not requests.test.ts, whose whole in-process clusters would cost seconds per
+    // mutant (and whose mutants that hang wait out the timeout).
+    tests: ['request-caller', 'request-handlers'].map((name) => `${RT_TESTS}/${name}.test.ts`),
+  },
   supervision: {
     files: [`${RT}/supervision/supervisor.ts`, `${RT}/supervision/definition.ts`, `${RT}/supervision/watchdog.ts`],
     tests: ['supervision', 'signals', 'health', 'kill'].map((name) => `${RT_TESTS}/${name}.test.ts`),

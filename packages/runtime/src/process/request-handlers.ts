@@ -105,11 +105,14 @@ export class RequestHandlers {
   receive(frame: FrameOf<'request'>): void {
     const now = this.deps.clock.now();
     this.forget(now);
-    const key = `${frame.meta.pid}:${frame.meta.instance ?? ''}:${frame.id}`;
+    // Stryker disable next-line StringLiteral: any text that is no valid instance (the schema refuses '' and spaces) names the runs without one
+    const run = frame.meta.instance ?? '';
+    const key = `${frame.meta.pid}:${run}:${frame.id}`;
     const seen = this.seen.get(key);
     if (seen !== undefined) {
       // Sent again (after a reconnect): the first answer again, or nothing while the handler runs.
       if (this.deps.trace) this.deps.logger.debug({ event: 'request.duplicate', requestId: frame.id, from: frame.meta.pid, answered: seen.answer !== undefined }, 'request seen before; not run again');
+      // Stryker disable next-line ArrowFunction: the catch keeps a failed resend from being an unhandled rejection; its value is discarded
       if (seen.answer !== undefined) void this.deps.reply(frame.meta.pid, frame.id, seen.answer).catch(() => 0);
       return;
     }
@@ -146,8 +149,10 @@ export class RequestHandlers {
    * callers has stopped waiting (at most drainLimit ms).
    */
   drain(): Promise<void> {
+    // Stryker disable next-line StringLiteral: only 'open' is ever compared against: draining and closed refuse alike
     this.state = 'draining';
     if (this.running === 0) {
+      // Stryker disable next-line StringLiteral: only 'open' is ever compared against: draining and closed refuse alike
       this.state = 'closed';
       return Promise.resolve();
     }
@@ -157,6 +162,7 @@ export class RequestHandlers {
       const done = () => {
         clock.clearTimeout(timer);
         this.idle = undefined;
+        // Stryker disable next-line StringLiteral: only 'open' is ever compared against: draining and closed refuse alike
         this.state = 'closed';
         resolve();
       };
@@ -167,6 +173,7 @@ export class RequestHandlers {
 
   private run(frame: FrameOf<'request'>, entry: Seen, handler: RequestHandler, until: number): void {
     this.running++;
+    // Stryker disable next-line EqualityOperator: on equal deadlines, assigning the same value changes nothing
     if (until > this.runningUntil) this.runningUntil = until;
     const { id, meta, data } = frame;
     let result: unknown;
@@ -224,6 +231,7 @@ export class RequestHandlers {
       if (!data.ok || !UNWRITABLE.has(error.code)) return;
       const failed: Answer = { ok: false, error: { code: error.code, message: error.message } };
       entry.answer = failed;
+      // Stryker disable next-line ArrowFunction: the catch keeps a failed resend from being an unhandled rejection; its value is discarded
       void this.deps.reply(frame.meta.pid, frame.id, failed).catch(() => 0);
     });
   }

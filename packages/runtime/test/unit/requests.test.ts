@@ -331,6 +331,7 @@ describe('failures', () => {
     await expect(web.emitAny('jobs', 1)).rejects.toMatchObject({ code: 'CLUSTR_CLOSED' });
     await c.cluster.until(() => pending.state !== 'pending');
     expect(pending.error).toMatchObject({ code: 'CLUSTR_CLOSED' });
+    expect(web.stats).toMatchObject({ requestsSent: 1, requestsFailed: 1 });
     await closing;
   });
 });
