@@ -15,7 +15,10 @@ async function main() {
   const { UNITS, UNIT_NAMES: PACKAGES } = await import(path.join(root, 'scripts', 'mutation-floors.mjs'));
   // --ci: only units with committed results run (incrementally: minutes, not hours); the others are named and skipped.
   const ci = process.argv.includes('--ci');
-  const args = process.argv.slice(2).filter((a) => a !== '--ci');
+  // --retest-timeouts: the unit's mutants that timed out are tested again. A run on a loaded
+  // machine can time a slow test out, which counts as killed; run this on a quiet one.
+  const retestTimeouts = process.argv.includes('--retest-timeouts');
+  const args = process.argv.slice(2).filter((a) => a !== '--ci' && a !== '--retest-timeouts');
   const unknown = args.filter((a) => !PACKAGES.includes(a));
   if (unknown.length > 0) {
     process.stderr.write(`mutate: unknown unit ${unknown.join(', ')}; expected some of ${PACKAGES.join(', ')}\n`);
@@ -31,6 +34,7 @@ async function main() {
       skipped.push(pkg);
       continue;
     }
+    if (retestTimeouts) forgetTimeouts(incremental);
     process.stdout.write(`\nmutate: ${pkg} (${existsSync(incremental) ? 'incremental, from the committed results' : 'full run: no results yet'})\n`);
     const run = spawnSync('npx', ['stryker', 'run'], { cwd: root, stdio: 'inherit', env: { ...process.env, CLUSTR_MUTATE_UNIT: pkg } });
     if (run.status !== 0) process.exit(run.status ?? 1);
@@ -50,6 +54,20 @@ function prune(file, files) {
   if (stale.length === 0) return;
   for (const name of stale) delete results.files[name];
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** Drops the mutants that timed out from an incremental file: the next run tests them again. */
+function forgetTimeouts(file) {
+  if (!existsSync(file)) return;
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  let forgotten = 0;
+  for (const entry of Object.values(results.files)) {
+    const kept = entry.mutants.filter((mutant) => mutant.status !== 'Timeout');
+    forgotten += entry.mutants.length - kept.length;
+    entry.mutants = kept;
+  }
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`mutate: ${forgotten} mutants that timed out are tested again\n`);
 }
 
 main().catch((error) => {

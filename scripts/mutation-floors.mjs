@@ -49,12 +49,8 @@ export const TARGETS = {
  * holds it there (no file may lose ground) until tests lift it to the target.
  */
 export const REACHED = {
-  // 2026-11-30, first measured against their own tests (docs/testing.md): the structure rules are
-  // mostly exercised through codec.test.ts, which is the codec unit's; signing's and the user
-  // message schemas' survivors are listed in reports/mutation/protocol.html.
-  'packages/protocol/src/structure.ts': 71,
-  'packages/protocol/src/signing.ts': 83,
-  'packages/protocol/src/messages.ts': 74,
+  // Every measured file is at its target (2026-11-30); a file measured below it is held here at
+  // what it reached, rounded down, until tests lift it.
 };
 
 /** The score CI enforces per file: the target, or what was reached where that is lower. */

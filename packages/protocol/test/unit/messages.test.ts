@@ -176,3 +176,73 @@ describe('compileMessageSchemas: request and reply schemas', () => {
     );
   });
 });
+
+describe('compileMessageSchemas: where annotations are looked for', () => {
+  /** The error compileMessageSchemas throws for `schema` as messages.public, or 'compiled'. */
+  function outcome(schema: unknown): string {
+    try {
+      compileMessageSchemas({ public: schema as TSchema });
+      return 'compiled';
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'messages.public' });
+      return (error as Error).message;
+    }
+  }
+  const annotated = { type: 'string', 'x-note': 'n' };
+  /** `annotated` under `levels` schemas reached through `key` (an object schema), an array or a named map. */
+  const under = {
+    items: (levels: number) => Array.from({ length: levels }).reduce<unknown>((inner) => ({ type: 'array', items: inner }), annotated),
+    anyOf: (levels: number) => Array.from({ length: levels / 2 }).reduce<unknown>((inner) => ({ anyOf: [inner] }), annotated),
+    properties: (levels: number) => Array.from({ length: levels }).reduce<unknown>((inner) => ({ type: 'object', properties: { p: inner } }), annotated),
+  };
+
+  test.each(Object.keys(under) as Array<keyof typeof under>)('an annotation under %s is found down to 64 levels, and refused as unknown past them', (how) => {
+    expect(outcome(under[how](64))).toBe('compiled');
+    expect(outcome(under[how](66))).toMatch(/^messages\.public is not a valid schema: strict mode: unknown keyword: "x-note"/);
+  });
+
+  test('annotations are found under every kind of schema position, not under names or data', () => {
+    expect(outcome({ type: 'object', properties: { a: { type: 'array', items: annotated } }, additionalProperties: annotated, $defs: { d: annotated } })).toBe('compiled');
+    expect(outcome({ allOf: [annotated, { not: annotated }] })).toBe('compiled');
+    // A vendor key that Ajv could not take as a keyword name is left to Ajv, which names it.
+    expect(outcome({ type: 'string', 'x-my note': 1 })).toMatch(/unknown keyword: "x-my note"/);
+  });
+
+  test('a schema position holding null or a value of the wrong type is refused with Ajv’s reason', () => {
+    expect(outcome({ type: 'string', description: null })).toMatch(/^messages\.public is not a valid schema: schema is invalid: data\/description must be string/);
+    expect(outcome({ type: 'object', properties: null })).toMatch(/^messages\.public is not a valid schema: schema is invalid: data\/properties must be object/);
+    expect(outcome(null)).toMatch(/^messages\.public is not a valid schema: /);
+    expect(outcome('')).toMatch(/^messages\.public is not a valid schema: /);
+  });
+});
+
+describe('compileMessageSchemas: request and reply schemas, each under its own name', () => {
+  test('a reply schema alone validates replies of the method without a name; requests stay free', () => {
+    const validators = compileMessageSchemas({ reply: Type.Integer() });
+    expect(validators.method(undefined).reply(3)).toEqual({ ok: true });
+    expect(rejected(validators.method(undefined).reply('three')).issues[0]).toMatchObject({ path: '/data/body', keyword: 'type' });
+    expect(validators.method(undefined).request({ any: 'thing' })).toEqual({ ok: true });
+  });
+
+  test.each([
+    [{ request: { type: 'nope' } }, 'messages.request'],
+    [{ reply: { type: 'nope' } }, 'messages.reply'],
+    [{ requests: { resize: { request: { type: 'nope' } } } }, 'messages.requests.resize.request'],
+    [{ requests: { resize: { reply: { type: 'nope' } } } }, 'messages.requests.resize.reply'],
+  ])('a schema that does not compile is refused under its own name (%j)', (schemas, field) => {
+    let caught: unknown;
+    try {
+      compileMessageSchemas(schemas as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field });
+    expect((caught as Error).message.startsWith(`${field} is not a valid schema: `)).toBe(true);
+  });
+
+  test('a method listed without schemas (undefined) accepts any body and any reply', () => {
+    const validators = compileMessageSchemas({ requests: { resize: undefined } } as never);
+    expect(validators.method('resize').request({ w: 1 })).toEqual({ ok: true });
+    expect(validators.method('resize').reply('x')).toEqual({ ok: true });
+  });
+});

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import type * as nodeCrypto from 'node:crypto';
 import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -189,10 +190,58 @@ describe('createSigner at its edges', () => {
     }
   });
 
+  test('a signature one character too long or too short is bad, even when the right one is inside it', () => {
+    const signer = createSigner(SECRET);
+    const signed = signer.sign(CHANNEL, TEXT);
+    for (const raw of [`${signed.slice(0, -2)}A"}`, `${signed.slice(0, -3)}"}`, `${signed.slice(0, -2)}${signed.slice(-45, -2)}"}`]) {
+      expect([raw, signer.verify(CHANNEL, raw)]).toEqual([raw, { ok: false, reason: 'bad_signature' }]);
+    }
+  });
+
+  test('text without a "sig" member is unsigned at every length, including the length a signed frame would have', () => {
+    const signer = createSigner(SECRET);
+    // 52 characters: what a signature member and its closing would fill if the marker stood at -1.
+    const sized = `{"v":2,"kind":"public","data":"${'x'.repeat(52 - 33)}"}`;
+    expect(sized).toHaveLength(52);
+    for (const raw of [sized, '{}', '{"v":2}', TEXT]) expect([raw, signer.verify(CHANNEL, raw)]).toEqual([raw, { ok: false, reason: 'unsigned' }]);
+  });
+
+  test('a channel and a body of three-byte characters only, the worst case for the buffer, give the RFC 2104 MAC', () => {
+    // A fresh signer: its first frame is the one that makes the buffer grow, to exactly the room that frame needs.
+    for (const units of [400, 401, 2_000]) {
+      const signer = createSigner(SECRET);
+      const channel = '\u2028'.repeat(units / 4);
+      // Nothing but three-byte characters before the closing brace: no ASCII byte leaves slack.
+      const text = `${'\u2028'.repeat(units)}}`;
+      const expected = createHmac('sha256', Buffer.from(SECRET)).update(`${channel}\n${text.slice(0, -1)}`, 'utf8').digest('base64url');
+      expect(signer.sign(channel, text).slice(-45, -2)).toBe(expected);
+    }
+  });
+
   test('a "sig" member that is not the last makes a frame badly signed, not unsigned', () => {
     const signer = createSigner(SECRET);
     expect(signer.verify(CHANNEL, '{"v":2,"sig":"x","kind":"public"}')).toEqual({ ok: false, reason: 'bad_signature' });
     expect(signer.verify(CHANNEL, '{"v":2,"kind":"public","signature":"x"}')).toEqual({ ok: false, reason: 'unsigned' });
+  });
+});
+
+describe('createSigner where node:crypto has no one-shot hash (runtimes before Node 20.12, other runtimes)', () => {
+  test('signs and verifies with createHmac, byte for byte as the fast path does', () => {
+    let fallback: typeof createSigner | undefined;
+    jest.isolateModules(() => {
+      jest.doMock('node:crypto', () => ({ ...jest.requireActual<typeof nodeCrypto>('node:crypto'), hash: undefined }));
+      fallback = (jest.requireActual('../../src/signing') as { createSigner: typeof createSigner }).createSigner;
+    });
+    jest.dontMock('node:crypto');
+    const slow = fallback!([SECRET, OLD]);
+    const fast = createSigner([SECRET, OLD]);
+    for (const text of [TEXT, `{"data":"${'é🔑\u2028'.repeat(500)}"}`]) {
+      const signed = slow.sign(CHANNEL, text);
+      expect(signed).toBe(fast.sign(CHANNEL, text));
+      expect(slow.verify(CHANNEL, signed)).toEqual({ ok: true, key: 0 });
+      expect(slow.verify(CHANNEL, createSigner(OLD).sign(CHANNEL, text))).toEqual({ ok: true, key: 1 });
+      expect(slow.verify(`${CHANNEL}x`, signed)).toEqual({ ok: false, reason: 'bad_signature' });
+    }
   });
 });
 

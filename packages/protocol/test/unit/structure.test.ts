@@ -5,6 +5,7 @@
  * frame with `meta.host` (the fast path declines, the full checks decide).
  */
 import { ClustrError, createCodec, type DecodeResult, type Frame } from '../../src';
+import { structureProblem, walk } from '../../src/structure';
 
 const META = { pid: 4242, group: 'web', instance: 'k3x9Qa' };
 const WAYS = [
@@ -87,5 +88,52 @@ describe.each(WAYS)('forbidden keys in paths that need escaping, on %s', (_way, 
   test('"~" and "/" in the keys above are escaped as ~0 and ~1, every one of them', () => {
     const raw = `{"v":2,"kind":"public","id":"f-1","meta":${JSON.stringify(meta)},"data":{"a~~b//c":{"x/~y":{"__proto__":1}}}}`;
     expect(problemOf(createCodec().decode(raw))).toEqual({ reason: 'forbidden_key', path: '/data/a~0~0b~1~1c/x~1~0y/__proto__', keyword: 'forbiddenKey' });
+  });
+});
+
+describe('walk: the rules on a parsed value', () => {
+  test('a constructor.prototype pair is forbidden; prototype elsewhere, constructor alone and an empty key are plain names', () => {
+    expect(walk({ a: { constructor: { prototype: {} } } }, 10)).toEqual({ reason: 'forbidden_key', path: '/a/constructor/prototype' });
+    expect(walk(JSON.parse('{"a":{"__proto__":{}}}'), 10)).toEqual({ reason: 'forbidden_key', path: '/a/__proto__' });
+    for (const fine of [{ prototype: {} }, { model: { prototype: 1 } }, { constructor: { name: 'x', length: 1 } }, { constructor: 1 }, { '': { '': 1 } }, [{ prototype: 1 }], { constructor: [{ prototype: 1 }] }]) {
+      expect([fine, walk(fine, 10)]).toEqual([fine, undefined]);
+    }
+  });
+
+  test('depth counts containers only: a scalar one level below the limit is fine, an empty container there is not', () => {
+    expect(walk({ k: { k: 'text' } }, 2)).toBeUndefined();
+    expect(walk({ k: [1, 'two', null, true] }, 2)).toBeUndefined();
+    expect(walk({ k: { k: {} } }, 2)).toEqual({ reason: 'too_deep', path: '/k/k' });
+    expect(walk({ k: [[]] }, 2)).toEqual({ reason: 'too_deep', path: '/k/0' });
+    expect(walk('a string root', 1)).toBeUndefined();
+  });
+
+  test('paths start from the base given (a frame inside a batch)', () => {
+    expect(walk({ a: [{ b: 1 }] }, 10, '/data/3')).toBeUndefined();
+    expect(walk(JSON.parse('{"a":[{"__proto__":1}]}'), 10, '/data/3')).toEqual({ reason: 'forbidden_key', path: '/data/3/a/0/__proto__' });
+  });
+});
+
+describe('structureProblem: the parsed value is only asked for when the text cannot rule both rules out', () => {
+  function check(raw: string, maxDepth: number): { asked: boolean; problem: ReturnType<typeof structureProblem> } {
+    let asked = false;
+    const problem = structureProblem(raw, () => ((asked = true), JSON.parse(raw) as unknown), maxDepth);
+    return { asked, problem };
+  }
+
+  test('no "proto", no escape and few enough openers: the value is never parsed', () => {
+    // Long text (well over 2 * maxDepth) with exactly maxDepth openers, of both kinds.
+    expect(check(`{"a":[${'"x",'.repeat(40)}"y"],"b":{"c":1}}`, 3)).toEqual({ asked: false, problem: undefined });
+    expect(check('{"a":1}', 3)).toEqual({ asked: false, problem: undefined });
+    expect(check(`{"a":"${'z'.repeat(100)}"}`, 1)).toEqual({ asked: false, problem: undefined });
+  });
+
+  test('"proto" or a \\u escape in the text, or more openers than maxDepth: the value is walked', () => {
+    expect(check('{"__proto__":1}', 3)).toEqual({ asked: true, problem: { reason: 'forbidden_key', path: '/__proto__' } });
+    expect(check('{"protocol":1}', 3)).toEqual({ asked: true, problem: undefined });
+    expect(check('{"\\u005f_proto__":1}', 3)).toEqual({ asked: true, problem: { reason: 'forbidden_key', path: '/__proto__' } });
+    expect(check('{"a":[[[]]]}', 3)).toEqual({ asked: true, problem: { reason: 'too_deep', path: '/a/0/0' } });
+    // Four openers, but side by side: walked, and nothing found.
+    expect(check('{"a":[],"b":{},"c":[]}', 3)).toEqual({ asked: true, problem: undefined });
   });
 });
