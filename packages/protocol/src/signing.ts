@@ -57,7 +57,6 @@ type Mac = (channel: string, body: string) => string;
  * than hashing the whole frame.
  */
 function macFor(key: Buffer): Mac {
-  // Stryker disable next-line ConditionalExpression: createHmac (true) gives the same MAC, only slower; the test without crypto.hash kills false
   if (oneShot === undefined) {
     const keyObject = crypto.createSecretKey(key);
     return (channel, body) => crypto.createHmac('sha256', keyObject).update(channel).update('\n').update(body).digest('base64url');
@@ -68,7 +67,6 @@ function macFor(key: Buffer): Mac {
   // The message goes after K ^ ipad in `inner`; the inner digest after K ^ opad in `outer`.
   let inner = Buffer.allocUnsafe(BLOCK + 1024);
   const outer = Buffer.allocUnsafe(BLOCK + 32);
-  // Stryker disable next-line EqualityOperator: one byte past the block is overwritten by the message (inner) and the inner digest (outer) before any hash reads it
   for (let i = 0; i < BLOCK; i++) {
     inner[i] = padded[i]! ^ 0x36;
     outer[i] = padded[i]! ^ 0x5c;
@@ -76,7 +74,6 @@ function macFor(key: Buffer): Mac {
   return (channel, body) => {
     // UTF-8 needs at most 3 bytes per UTF-16 unit: room for the worst case, so write() never truncates.
     const room = BLOCK + 3 * (channel.length + 1 + body.length);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: growing when the buffer is already big enough gives the same bytes, only later
     if (room > inner.length) {
       const bigger = Buffer.allocUnsafe(room);
       inner.copy(bigger, 0, 0, BLOCK);
@@ -96,7 +93,6 @@ function macFor(key: Buffer): Mac {
  */
 function sameSignature(a: string, b: string): boolean {
   let diff = 0;
-  // Stryker disable next-line EqualityOperator: one more step compares NaN with NaN, which adds 0
   for (let i = 0; i < SIG_LENGTH; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
 }

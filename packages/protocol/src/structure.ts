@@ -37,18 +37,13 @@ export function walk(root: unknown, maxDepth: number, base = ''): StructureProbl
     if (depth > maxDepth) return { reason: 'too_deep', path };
     // Stryker disable next-line ArrayDeclaration: a string pushed first is a scalar, skipped by the check above
     const children: Array<{ value: unknown; depth: number; path: string; parentKey: string }> = [];
-    // Stryker disable next-line ConditionalExpression: walked by Object.keys an array gives the same paths, and its index keys are never "constructor"
-    if (Array.isArray(value)) {
-      // Stryker disable next-line EqualityOperator,StringLiteral: the element past the end is undefined, a scalar; an element's parent key is never "constructor" whatever it is
-      for (let i = 0; i < value.length; i++) children.push({ value: value[i], depth: depth + 1, path: `${path}/${i}`, parentKey: '' });
-    } else {
-      for (const key of Object.keys(value)) {
-        // `__proto__` anywhere, or `constructor.prototype`, is how prototype-pollution payloads look.
-        if (key === '__proto__' || (key === 'prototype' && parentKey === 'constructor')) {
-          return { reason: 'forbidden_key', path: `${path}/${pointerSegment(key)}` };
-        }
-        children.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}/${pointerSegment(key)}`, parentKey: key });
+    // Arrays too: their keys are their indexes, which need no escaping and are never "__proto__" or "constructor".
+    for (const key of Object.keys(value)) {
+      // `__proto__` anywhere, or `constructor.prototype`, is how prototype-pollution payloads look.
+      if (key === '__proto__' || (key === 'prototype' && parentKey === 'constructor')) {
+        return { reason: 'forbidden_key', path: `${path}/${pointerSegment(key)}` };
       }
+      children.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}/${pointerSegment(key)}`, parentKey: key });
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }

@@ -37,7 +37,6 @@ export class Registry {
     const removed: number[] = [];
     if (this.entries.delete(pid)) removed.push(pid);
     const gone = [pid];
-    // Stryker disable next-line EqualityOperator: one pass more looks for a parent pid of undefined, which no registration has
     for (let i = 0; i < gone.length; i++) {
       for (const entry of this.entries.values()) {
         if (entry.parentPid === gone[i] && entry.group !== MASTER_GROUP) {

@@ -58,8 +58,8 @@ export class StatusTable {
     events.on('connection', ({ to }) => {
       // Our own outage, as for the watchdog: no heartbeat can reach us, so no silence counts.
       this.paused = to !== 'ready';
-      // Stryker disable next-line ConditionalExpression: restarting them as the connection goes down too changes nothing: while paused no deadline is judged, and the return to ready restarts them all again
-      if (!this.paused) this.deadlines.restartAll();
+      // Restarted both ways: while paused no deadline is judged, and on the way back each starts afresh.
+      this.deadlines.restartAll();
     });
   }
 

@@ -10,7 +10,6 @@ const YARGS_KEYS = new Set(['_', '$0']);
  */
 export function parseArgs(argv: readonly string[]): Record<string, unknown> {
   // Most workers get few or no args; yargs is loaded only when there is something to parse.
-  // Stryker disable next-line ConditionalExpression: forced false, yargs parses no args to nothing but the _ and $0 dropped below (only the loading is spared); forced true, every parse test catches it
   if (argv.length === 0) return {};
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load keeps start-up short
   const yargs = require('yargs/yargs') as typeof Yargs;

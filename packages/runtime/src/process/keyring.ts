@@ -60,7 +60,6 @@ export class KeyRing implements FrameSigner {
 /** Wraps a failure of `replace` as what a method call reports: an invalid argument. */
 export function invalidSecretArgument(error: unknown): Error {
   if (error instanceof ClustrError && error.code === 'CLUSTR_INVALID_OPTION') {
-    // Stryker disable next-line ConditionalExpression: the condition picks between two equal errors (ClustrError keeps an absent field as undefined; the branch is for exactOptionalPropertyTypes): forced false it cannot be told; forced true the field test catches it
     return new ClustrError('CLUSTR_INVALID_ARGUMENT', error.message, error.field === undefined ? { cause: error } : { field: error.field, cause: error });
   }
   return error as Error;

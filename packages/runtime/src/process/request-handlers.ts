@@ -173,7 +173,6 @@ export class RequestHandlers {
 
   private run(frame: FrameOf<'request'>, entry: Seen, handler: RequestHandler, until: number): void {
     this.running++;
-    // Stryker disable next-line EqualityOperator: on equal deadlines, assigning the same value changes nothing
     if (until > this.runningUntil) this.runningUntil = until;
     const { id, meta, data } = frame;
     let result: unknown;

@@ -136,12 +136,10 @@ export class Requests {
         throw invalidTarget(target);
       }
       timeoutMs = this.deps.defaultTimeout;
-      // Stryker disable next-line ConditionalExpression: optionsObject(undefined) is {}, which leaves the default timeout; the check only skips that work
-      if (options !== undefined) {
-        const opts = optionsObject(options, 'request options');
-        checkKeys(opts, REQUEST_OPTION_CHECKS, 'options.');
-        timeoutMs = (opts['timeout'] as number | undefined) ?? timeoutMs;
-      }
+      // No options: optionsObject gives {}, and the default timeout stands.
+      const opts = optionsObject(options, 'request options');
+      checkKeys(opts, REQUEST_OPTION_CHECKS, 'options.');
+      timeoutMs = (opts['timeout'] as number | undefined) ?? timeoutMs;
       this.assertBody(method, body);
     } catch (error) {
       return Promise.reject(error as Error);
@@ -190,7 +188,6 @@ export class Requests {
 
   /** A reply arrived on this process's private channel. */
   replied(frame: FrameOf<'reply'>): void {
-    // Stryker disable next-line ConditionalExpression: no call has an undefined id, so calls.get(undefined) is undefined too
     const call = frame.re === undefined ? undefined : this.calls.get(frame.re);
     // A second answer, one after the timeout, or one from a member the call has moved away from.
     if (call === undefined || frame.meta.pid !== call.target) {
@@ -227,8 +224,6 @@ export class Requests {
   membership(info: ClusterInfo): void {
     const left = this.view.update(info);
     for (const pid of this.stopping) if (!this.view.has(pid)) this.stopping.delete(pid);
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut: with nobody leaving or no call waiting, the loop below settles nothing
-    if (left.length === 0 || this.calls.size === 0) return;
     const leaving = new Set(left);
     for (const call of [...this.calls.values()]) if (leaving.has(call.target)) this.targetLeft(call);
   }
@@ -321,7 +316,6 @@ export class Requests {
   }
 
   private send(call: Call): void {
-    // Stryker disable next-line ConditionalExpression: nothing sends a settled call: settle() clears its retry timer, pending.resendAll holds waiting calls only, and published() stops first
     if (this.calls.get(call.id) !== call) return;
     if (call.retry !== undefined) {
       this.deps.clock.clearTimeout(call.retry);
@@ -356,7 +350,6 @@ export class Requests {
   private undeliverable(call: Call): void {
     const { target } = call;
     const reachable = !call.gone && !this.stopping.has(target) && (!this.view.ready || this.view.has(target));
-    // Stryker disable next-line EqualityOperator: a try due exactly at the deadline never runs: the call's timeout, set first, settles it at that same instant and clears the try
     if (reachable && call.deadline - this.deps.clock.now() > call.retryDelay) {
       // Registered, so most likely resubscribing after a Redis restart: try again shortly.
       call.retry = this.deps.clock.setTimeout(() => {
@@ -443,7 +436,6 @@ export class Requests {
 
   private addLoad(pid: number, delta: number): void {
     const next = (this.load.get(pid) ?? 0) + delta;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: loads never go below 0; a zero entry reads as 0 just as a missing one, so dropping it frees memory only
     if (next <= 0) this.load.delete(pid);
     else this.load.set(pid, next);
   }

@@ -157,10 +157,8 @@ export class SequenceTracker {
       this.horizon = Math.max(this.horizon, stream.lastTs);
       const senders = this.byChannel.get(channel)!;
       const runs = senders.get(pid)!.filter((s) => s !== stream);
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty list of runs is never looked into; dropping it frees memory only
       if (runs.length > 0) senders.set(pid, runs);
       else senders.delete(pid);
-      // Stryker disable next-line ConditionalExpression: an empty map of senders is never looked into; dropping it frees memory only
       if (senders.size === 0) this.byChannel.delete(channel);
       this.count--;
     }
