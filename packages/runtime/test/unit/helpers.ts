@@ -1,35 +1,8 @@
 import { createTestCluster, type TestCluster, type TestClusterOptions } from '@clustr/testkit';
-import type { LogFields, LogLevel, Logger, Master, MasterOptions, Worker, WorkerOptions } from '@clustr/runtime';
+import type { Master, MasterOptions, Worker, WorkerOptions } from '@clustr/runtime';
+import { recordingLogger, type RecordingLogger } from './probes';
 
-export interface LogRecord {
-  level: LogLevel;
-  fields: LogFields;
-  msg: string | undefined;
-  /** Clock time of the record, when the logger was given a clock. */
-  at?: number;
-}
-
-export interface RecordingLogger extends Logger {
-  readonly records: LogRecord[];
-  /** The fields of every record whose `event` is `event`, in order. */
-  events(event: string): LogFields[];
-}
-
-/** A logger that keeps every structured record, so tests assert on log events rather than text. */
-export function recordingLogger(now?: () => number): RecordingLogger {
-  const records: LogRecord[] = [];
-  const at = (level: LogLevel) => (fields: LogFields, msg?: string) => {
-    records.push(now ? { level, fields, msg, at: now() } : { level, fields, msg });
-  };
-  return {
-    records,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    events: (event) => records.filter((r) => r.fields.event === event).map((r) => r.fields),
-  };
-}
+export { recordingLogger, type LogRecord, type RecordingLogger } from './probes';
 
 /** Runs `fn` and returns what it threw (fails the test when it does not throw). */
 export function thrown(fn: () => unknown): unknown {

@@ -3,22 +3,13 @@
 import { inspect } from 'node:util';
 import { ClustrError, createSigner } from '@clustr/protocol/core';
 import { KeyRing, SECRET_ENV, invalidSecretArgument } from '../../src/process/keyring';
+import { thrownClustrError } from './probes';
 
 const KEY_A = 'key-A-0123456789abcdef';
 const KEY_B = 'key-B-0123456789abcdef';
 const KEY_C = 'key-C-0123456789abcdef';
 const CHANNEL = 'ns:public';
 const TEXT = '{"v":2,"kind":"public","data":1}';
-
-function thrown(fn: () => unknown): ClustrError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ClustrError);
-    return error as ClustrError;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('KeyRing', () => {
   test('signs with its key, as the protocol signer does, and verifies what it signed', () => {
@@ -38,9 +29,9 @@ describe('KeyRing', () => {
   });
 
   test('a missing or short secret is refused naming the field, the secret never shown', () => {
-    expect(thrown(() => new KeyRing('short', 'master.secret'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'master.secret' });
-    expect(thrown(() => new KeyRing([], 'master.secret'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'master.secret' });
-    const error = thrown(() => new KeyRing([KEY_A, 'tiny-secret'], 'secret'));
+    expect(thrownClustrError(() => new KeyRing('short', 'master.secret'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'master.secret' });
+    expect(thrownClustrError(() => new KeyRing([], 'master.secret'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'master.secret' });
+    const error = thrownClustrError(() => new KeyRing([KEY_A, 'tiny-secret'], 'secret'));
     expect(error).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'secret[1]' });
     expect(error.message).not.toContain('tiny-secret');
   });
@@ -60,7 +51,7 @@ describe('KeyRing', () => {
 
   test('a bad replacement is refused naming its field and leaves the old keys in place', () => {
     const ring = new KeyRing([KEY_A, KEY_B], 'secret');
-    expect(thrown(() => ring.replace([KEY_C, 'short'], 'setSecret()'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'setSecret()[1]' });
+    expect(thrownClustrError(() => ring.replace([KEY_C, 'short'], 'setSecret()'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'setSecret()[1]' });
     expect(ring.keys).toBe(2);
     expect(ring.sign(CHANNEL, TEXT)).toBe(createSigner(KEY_A).sign(CHANNEL, TEXT));
     expect(ring.childEnv()).toEqual({ CLUSTR_SECRET: JSON.stringify([KEY_A, KEY_B]) });

@@ -1,23 +1,12 @@
 // The option checks themselves (process/options.ts): what each accepts, and how a refusal names
 // the field, shows the value and says what was expected. How Master.create and Worker.create
 // apply them, on an in-process cluster: options.test.ts.
-import { ClustrError } from '@clustr/protocol/core';
 import { MAX_TIMEOUT_MS, checkKeys, checks, describeValue, nested, optionsObject, type Check } from '../../src/process/options';
-
-/** What `fn` threw: a ClustrError (fails the test when it throws nothing, or something else). */
-function refused(fn: () => unknown): ClustrError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ClustrError);
-    return error as ClustrError;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrownClustrError } from './probes';
 
 /** The message `check` refuses `value` with, after checking the code and the field. */
 function refusal(check: Check, value: unknown, field = 'opt'): string {
-  const error = refused(() => check(value, field));
+  const error = thrownClustrError(() => check(value, field));
   expect(error).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field });
   return error.message;
 }
@@ -94,7 +83,7 @@ describe('checks', () => {
 
   test('namespace: a valid name, refused naming the field', () => {
     expect(() => checks.namespace('shop', 'namespace')).not.toThrow();
-    expect(refused(() => checks.namespace('a:b', 'namespace'))).toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'namespace' });
+    expect(thrownClustrError(() => checks.namespace('a:b', 'namespace'))).toMatchObject({ code: 'CLUSTR_INVALID_NAME', field: 'namespace' });
   });
 
   test('logger: debug, info, warn and error methods', () => {
@@ -167,7 +156,7 @@ describe('checks', () => {
       [{ sentinels: [{ host: 'a' }, { host: new Date(0) }] }, 'redis.sentinels[1].host', 'an instance of Date'],
       [{ tls: Object.create(Object.create(null) as object) as object }, 'redis.tls', 'an instance of a class'],
     ])('%p is refused, naming %s, which JSON would change on its way to a child', (options, path, what) => {
-      const error = refused(() => checks.redis(options, 'redis'));
+      const error = thrownClustrError(() => checks.redis(options, 'redis'));
       expect(error).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: path });
       expect(error.message).toBe(
         `${path} is ${what}, which cannot reach child processes (redis options are handed down as JSON). Use plain strings, numbers, booleans, arrays and objects; put certificates in as PEM strings.`,
@@ -175,9 +164,9 @@ describe('checks', () => {
     });
 
     test('every key and every item is looked at; the first problem found is the one named', () => {
-      expect(refused(() => checks.redis({ a: [1, () => 1], b: () => 2 }, 'redis'))).toMatchObject({ field: 'redis.a[1]' });
-      expect(refused(() => checks.redis({ host: 'h', port: 1, tls: { ca: ['a', 'b'], key: 'k', cert: () => 'c' } }, 'redis'))).toMatchObject({ field: 'redis.tls.cert' });
-      expect(refused(() => checks.redis({ sentinels: [{ host: 'a' }, { host: 'b' }, 7n] }, 'redis'))).toMatchObject({ field: 'redis.sentinels[2]' });
+      expect(thrownClustrError(() => checks.redis({ a: [1, () => 1], b: () => 2 }, 'redis'))).toMatchObject({ field: 'redis.a[1]' });
+      expect(thrownClustrError(() => checks.redis({ host: 'h', port: 1, tls: { ca: ['a', 'b'], key: 'k', cert: () => 'c' } }, 'redis'))).toMatchObject({ field: 'redis.tls.cert' });
+      expect(thrownClustrError(() => checks.redis({ sentinels: [{ host: 'a' }, { host: 'b' }, 7n] }, 'redis'))).toMatchObject({ field: 'redis.sentinels[2]' });
     });
   });
 });
@@ -191,34 +180,34 @@ describe('checkKeys', () => {
   });
 
   test('each value is checked under its own name, with the prefix', () => {
-    expect(refused(() => checkKeys({ reloadDelay: -1 }, specs, 'restart.'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'restart.reloadDelay' });
+    expect(thrownClustrError(() => checkKeys({ reloadDelay: -1 }, specs, 'restart.'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'restart.reloadDelay' });
   });
 
   test('an unknown key is refused, naming it, the nearest known one and every known one', () => {
-    const error = refused(() => checkKeys({ reloadDelay: 1, reloadDelai: 1 }, specs));
+    const error = thrownClustrError(() => checkKeys({ reloadDelay: 1, reloadDelai: 1 }, specs));
     expect(error).toMatchObject({ code: 'CLUSTR_UNKNOWN_OPTION', field: 'reloadDelai' });
     expect(error.message).toBe('reloadDelai is not an option clustr knows. Did you mean "reloadDelay"? Known: reloadDelay, killTimeout, verbose.');
-    const nestedError = refused(() => checkKeys({ factr: 2 }, { factor: checks.count }, 'restart.'));
+    const nestedError = thrownClustrError(() => checkKeys({ factr: 2 }, { factor: checks.count }, 'restart.'));
     expect(nestedError).toMatchObject({ code: 'CLUSTR_UNKNOWN_OPTION', field: 'restart.factr' });
     expect(nestedError.message).toBe('restart.factr is not an option clustr knows. Did you mean "restart.factor"? Known: factor.');
   });
 
   test('the guess ignores case', () => {
-    expect(refused(() => checkKeys({ RELOADDELAY: 1 }, specs)).message).toContain('Did you mean "reloadDelay"?');
+    expect(thrownClustrError(() => checkKeys({ RELOADDELAY: 1 }, specs)).message).toContain('Did you mean "reloadDelay"?');
   });
 
   test('a key too far from every known one gets no guess: up to a third of its length, and at least 2, may differ', () => {
-    const near = (key: string, known: string) => refused(() => checkKeys({ [key]: 1 }, { [known]: checks.later })).message.includes('Did you mean');
+    const near = (key: string, known: string) => thrownClustrError(() => checkKeys({ [key]: 1 }, { [known]: checks.later })).message.includes('Did you mean');
     expect(near('xy', 'ab')).toBe(true);
     expect(near('xyz', 'abc')).toBe(false);
     // 9 characters: 3 may differ, not 4.
     expect(near('abcdefXYZ', 'abcdefghi')).toBe(true);
     expect(near('abcdeWXYZ', 'abcdefghi')).toBe(false);
-    expect(refused(() => checkKeys({ zzzzzzzzzz: 1 }, specs)).message).toBe('zzzzzzzzzz is not an option clustr knows. Known: reloadDelay, killTimeout, verbose.');
+    expect(thrownClustrError(() => checkKeys({ zzzzzzzzzz: 1 }, specs)).message).toBe('zzzzzzzzzz is not an option clustr knows. Known: reloadDelay, killTimeout, verbose.');
   });
 
   test('with no known keys, every key is refused, with no guess', () => {
-    expect(refused(() => checkKeys({ a: 1 }, {})).message).toBe('a is not an option clustr knows. Known: .');
+    expect(thrownClustrError(() => checkKeys({ a: 1 }, {})).message).toBe('a is not an option clustr knows. Known: .');
   });
 });
 
@@ -227,8 +216,8 @@ describe('nested', () => {
 
   test('an object whose keys are checked like the top level, under the field’s name', () => {
     expect(() => restart({ factor: 2 }, 'restart')).not.toThrow();
-    expect(refused(() => restart({ window: 0 }, 'restart'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'restart.window' });
-    expect(refused(() => restart({ windw: 1 }, 'restart'))).toMatchObject({ code: 'CLUSTR_UNKNOWN_OPTION', field: 'restart.windw' });
+    expect(thrownClustrError(() => restart({ window: 0 }, 'restart'))).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'restart.window' });
+    expect(thrownClustrError(() => restart({ windw: 1 }, 'restart'))).toMatchObject({ code: 'CLUSTR_UNKNOWN_OPTION', field: 'restart.windw' });
   });
 
   test('what is not an object is refused, naming the field', () => {
@@ -248,7 +237,7 @@ describe('optionsObject', () => {
     [[], 'an array of 0'],
     ['web', 'the string "web"'],
   ])('%p is refused, naming the call and field options', (value, shown) => {
-    const error = refused(() => optionsObject(value, 'Worker.create()'));
+    const error = thrownClustrError(() => optionsObject(value, 'Worker.create()'));
     expect(error).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', field: 'options' });
     expect(error.message).toBe(`Worker.create() must be an options object; got ${shown}.`);
   });

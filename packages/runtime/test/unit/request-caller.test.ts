@@ -5,11 +5,11 @@
 import { Type } from '@sinclair/typebox';
 import { ClustrError, channels, compileMessageSchemas, type ClusterInfo, type DataOf, type FrameOf, type MessageSchemas } from '@clustr/protocol/core';
 import { LogLimiter } from '../../src/process/log-limiter';
-import type { LogFields, Logger } from '../../src/process/logger';
 import { ClustrRemoteError } from '../../src/process/remote-error';
 import { Requests } from '../../src/process/requests';
 import { emptyStats } from '../../src/process/stats';
 import { handClock, settle } from './redis-stub';
+import { recordingLogger, watch } from './probes';
 
 const META = { pid: 1, group: 'web', instance: 'caller1' };
 const NAMES = channels('t');
@@ -50,12 +50,8 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(e
 
 function setup(options: SetupOptions = {}) {
   const clock = handClock(1_000);
-  const records: Array<{ level: string; fields: LogFields; msg: string | undefined }> = [];
-  const at =
-    (level: string) =>
-    (fields: LogFields, msg?: string): void =>
-      void records.push({ level, fields, msg });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const logger = recordingLogger();
+  const { records } = logger;
   const stats = emptyStats();
   const published: Array<Published<FrameOf<'request'>>> = [];
   const sent: Array<Published<FrameOf<'any'>>> = [];
@@ -134,16 +130,6 @@ function setup(options: SetupOptions = {}) {
     targets: () => published.map((p) => Number(p.channel.split(':').pop())),
     last: () => published[published.length - 1]!,
   };
-}
-
-/** What a promise did so far, for assertions between clock steps. */
-function watch<T>(promise: Promise<T>): { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: any } {
-  const seen: { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: any } = { state: 'pending' };
-  promise.then(
-    (value) => Object.assign(seen, { state: 'resolved', value }),
-    (error: unknown) => Object.assign(seen, { state: 'rejected', error }),
-  );
-  return seen;
 }
 
 /**

@@ -5,10 +5,10 @@
 import { Type } from '@sinclair/typebox';
 import { ClustrError, compileMessageSchemas, type DataOf, type FrameOf, type MessageSchemas } from '@clustr/protocol/core';
 import { LogLimiter } from '../../src/process/log-limiter';
-import type { LogFields, Logger } from '../../src/process/logger';
 import { RequestHandlers, type RequestMessage } from '../../src/process/request-handlers';
 import { emptyStats } from '../../src/process/stats';
 import { handClock, settle } from './redis-stub';
+import { recordingLogger } from './probes';
 
 const DEFAULT_TIMEOUT = 2_000;
 
@@ -40,12 +40,8 @@ interface Incoming {
 
 function setup(options: SetupOptions = {}) {
   const clock = handClock(10_000);
-  const records: Array<{ level: string; fields: LogFields; msg: string | undefined }> = [];
-  const at =
-    (level: string) =>
-    (fields: LogFields, msg?: string): void =>
-      void records.push({ level, fields, msg });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const logger = recordingLogger();
+  const { records } = logger;
   const stats = emptyStats();
   const replies: Reply[] = [];
   const reported: Array<{ error: Error; context: Record<string, unknown> }> = [];

@@ -5,16 +5,7 @@ import { ClustrError, channels } from '@clustr/protocol';
 import { createTestCluster } from '@clustr/testkit';
 import { ClustrRemoteError, type Worker, type WorkerOptions } from '@clustr/runtime';
 import { recordingLogger, rejection, startCluster, thrown, type Started } from './helpers';
-
-/** What a promise did so far, for assertions between clock steps. */
-function watch<T>(promise: Promise<T>): { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: any } {
-  const seen: { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: any } = { state: 'pending' };
-  promise.then(
-    (value) => Object.assign(seen, { state: 'resolved', value }),
-    (error: unknown) => Object.assign(seen, { state: 'rejected', error }),
-  );
-  return seen;
-}
+import { watch } from './probes';
 
 /** The workers of `c` in group `group`. */
 function inGroup(c: Started, group: string): Worker[] {
