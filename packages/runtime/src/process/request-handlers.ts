@@ -25,6 +25,7 @@ type Answer = DataOf<'reply'>;
 
 /** A request seen from one caller run: its answer once there is one. */
 interface Seen {
+  key: string;
   expires: number;
   answer: Answer | undefined;
 }
@@ -74,6 +75,13 @@ export interface HandlerDeps {
 export class RequestHandlers {
   private readonly handlers = new Map<string | undefined, RequestHandler>();
   private readonly seen = new Map<string, Seen>();
+  /**
+   * The same entries, oldest first, from `oldest` on: forget() drops from the front. (Iterating
+   * the Map for its oldest entry walks every entry deleted since V8 last compacted it: at 50,000
+   * remembered requests, tens of thousands of steps per request.)
+   */
+  private order: Seen[] = [];
+  private oldest = 0;
   private running = 0;
   /** The latest time a running handler's caller still waits. */
   private runningUntil = 0;
@@ -117,8 +125,9 @@ export class RequestHandlers {
       return;
     }
     const { method, group, timeout, body } = frame.data;
-    const entry: Seen = { expires: now + (timeout ?? this.deps.defaultTimeout) + SEEN_SLACK_MS, answer: undefined };
+    const entry: Seen = { key, expires: now + (timeout ?? this.deps.defaultTimeout) + SEEN_SLACK_MS, answer: undefined };
     this.seen.set(key, entry);
+    this.order.push(entry);
     this.deps.stats.requestsReceived++;
     if (this.deps.trace) this.deps.logger.debug({ event: 'request.received', requestId: frame.id, from: frame.meta.pid, method }, 'request received');
 
@@ -237,9 +246,17 @@ export class RequestHandlers {
 
   /** Drops remembered requests whose callers stopped waiting (oldest first), and the oldest beyond MAX_SEEN. */
   private forget(now: number): void {
-    for (const [key, seen] of this.seen) {
+    const { order } = this;
+    while (this.oldest < order.length) {
+      const seen = order[this.oldest]!;
       if (seen.expires > now && this.seen.size < MAX_SEEN) break;
-      this.seen.delete(key);
+      this.seen.delete(seen.key);
+      this.oldest++;
+    }
+    // Drop the forgotten front once it is half the list: each entry is moved at most once more.
+    if (this.oldest * 2 > order.length) {
+      this.order = order.slice(this.oldest);
+      this.oldest = 0;
     }
   }
 }

@@ -90,8 +90,14 @@ export class Outbox {
   private readonly queue: Pending[] = [];
   private queuedBytes = 0;
   private timer: TimerHandle | undefined;
-  private readonly tick = new Map<string, Pending[]>();
+  /**
+   * The frames of this tick, in emit order, grouped by channel as the tick is flushed. (One Map
+   * kept and cleared every tick made each young-generation GC several times slower: a lone
+   * frame's round trip cost ~30% more CPU in-process than with coalescing off.)
+   */
+  private tickItems: Pending[] = [];
   private tickScheduled = false;
+  private readonly flushTickNow = (): void => this.flushTick();
   private closed = false;
   /**
    * After a reconnect, until this clock time, the receivers may still be
@@ -280,23 +286,27 @@ export class Outbox {
       this.publishOne(item);
       return;
     }
-    const list = this.tick.get(item.channel);
-    if (list === undefined) this.tick.set(item.channel, [item]);
-    else list.push(item);
+    this.tickItems.push(item);
     if (!this.tickScheduled) {
       this.tickScheduled = true;
       // Same tick: a lone frame waits only for the code that emitted it to finish.
-      queueMicrotask(() => this.flushTick());
+      queueMicrotask(this.flushTickNow);
     }
   }
 
   private flushTick(): void {
     this.tickScheduled = false;
-    const channels = [...this.tick];
-    this.tick.clear();
-    for (const [channel, items] of channels) {
-      if (items.length === 1) this.publishOne(items[0]!);
-      else this.publishBatches(channel, items);
+    const items = this.tickItems;
+    this.tickItems = [];
+    const channels = new Map<string, Pending[]>();
+    for (const item of items) {
+      const list = channels.get(item.channel);
+      if (list === undefined) channels.set(item.channel, [item]);
+      else list.push(item);
+    }
+    for (const [channel, list] of channels) {
+      if (list.length === 1) this.publishOne(list[0]!);
+      else this.publishBatches(channel, list);
     }
   }
 

@@ -377,6 +377,20 @@ describe('each request runs once per caller run and id', () => {
     expect(runs).toBe(50_001);
   });
 
+  test('a long stream keeps the latest 50,000: still recognised after the oldest have been forgotten many times over', () => {
+    const t = setup({ trace: false });
+    let runs = 0;
+    t.handlers.add(undefined, () => ++runs);
+    for (let i = 1; i <= 110_000; i++) t.receive({ id: `r.${i}` });
+    expect(runs).toBe(110_000);
+    // Remembered: r.60001 to r.110000. Checking r.60002 forgets r.60001 and finds r.60002.
+    t.receive({ id: 'r.60002' });
+    t.receive({ id: 'r.110000' });
+    expect(runs).toBe(110_000);
+    t.receive({ id: 'r.60001' });
+    expect(runs).toBe(110_001);
+  });
+
   test('a resent answer that cannot be published is dropped quietly', async () => {
     const t = setup();
     t.handlers.add(undefined, () => 1);
