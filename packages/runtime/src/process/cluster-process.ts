@@ -34,6 +34,7 @@ import {
 } from '@clustr/protocol/core';
 import type { Platform, TimerHandle } from '../platform/platform';
 import { nodePlatform } from '../platform/node-platform';
+import { directPublisher } from '../platform/direct-publish';
 import { stacklessError } from '../internal/stackless';
 import type { RedisLike } from '../transport/redis-like';
 import { Transport, DEFAULT_INBOUND_QUEUE, type InboundQueueOptions } from '../transport/transport';
@@ -416,6 +417,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     const publisher = options.publisher ?? deferred?.publisher ?? this.platform.createRedis(this.redis.target);
     const subscriber = options.subscriber ?? (options.publisher ? options.publisher.duplicate() : (deferred?.subscriber ?? this.platform.createRedis(this.redis.target)));
     this.pendingInfo = new PendingReplies<ClusterInfo>(this.platform.clock);
+    const direct = directPublisher(publisher);
     this.transport = new Transport({
       publisher,
       subscriber,
@@ -428,6 +430,7 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       meta: this.meta,
       nextId: this.nextId,
       coalesce: orDefault(options.coalesce, true),
+      ...(direct === undefined ? {} : { direct }),
       offlineQueue: { ...DEFAULT_OFFLINE_QUEUE, ...options.offlineQueue },
       inboundQueue: { ...DEFAULT_INBOUND_QUEUE, ...options.inboundQueue },
       redisLabel: this.redis.label,

@@ -61,6 +61,8 @@ export const MAX_UNHEARD = 10_000;
 
 export interface OutboxDeps {
   publish(channel: string, raw: string): Promise<number>;
+  /** Runs `write` with the publishes it makes sent to Redis together (a tick with frames for several channels); absent: each goes as publish() sends it. */
+  corked?(write: () => void): void;
   codec: Codec;
   clock: Clock;
   seqs: SequenceNumbers;
@@ -304,6 +306,11 @@ export class Outbox {
       if (list === undefined) channels.set(item.channel, [item]);
       else list.push(item);
     }
+    if (channels.size > 1 && this.deps.corked !== undefined) this.deps.corked(() => this.publishChannels(channels));
+    else this.publishChannels(channels);
+  }
+
+  private publishChannels(channels: Map<string, Pending[]>): void {
     for (const [channel, list] of channels) {
       if (list.length === 1) this.publishOne(list[0]!);
       else this.publishBatches(channel, list);

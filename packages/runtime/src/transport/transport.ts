@@ -1,6 +1,7 @@
 import { ClustrError, type Codec, type Frame, type FrameSigner, type Meta, type SingleFrame } from '@clustr/protocol/core';
 import type { RedisLike } from './redis-like';
 import type { Clock, TimerHandle } from '../platform/platform';
+import type { DirectPublisher } from '../platform/direct-publish';
 import type { RejectedFrame } from '../process/events';
 import { Connection, type ConnectionChange, type ConnectionInfo, type ConnectionState } from './connection';
 import { Outbox, type OfflineQueueOptions } from './outbox';
@@ -45,6 +46,12 @@ export interface TransportOptions {
   meta: Meta;
   nextId(): string;
   coalesce: boolean;
+  /**
+   * Publishes on the publisher without its auto-pipeline (see DirectPublisher), used with
+   * `coalesce`: the outbox groups each tick's frames itself. Every frame then goes this way, so
+   * none overtakes another.
+   */
+  direct?: DirectPublisher;
   offlineQueue: Required<OfflineQueueOptions>;
   inboundQueue: Required<InboundQueueOptions>;
   /** The Redis URL without its password, for messages. */
@@ -122,7 +129,7 @@ export class Transport {
       reject: options.onReject,
     };
     this.outbox = new Outbox({
-      publish: (channel, raw) => this.publisher.publish(channel, raw),
+      ...(options.coalesce && options.direct !== undefined ? { publish: options.direct.publish, corked: options.direct.corked } : { publish: (channel: string, raw: string) => this.publisher.publish(channel, raw) }),
       codec: options.codec,
       clock: options.clock,
       seqs: new SequenceNumbers(() => options.clock.now()),

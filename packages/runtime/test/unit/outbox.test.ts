@@ -13,6 +13,8 @@ interface SetupOptions {
   limits?: OfflineQueueOptions;
   /** Clock time at the start. */
   now?: number;
+  /** Give the outbox a `corked` that records what is published inside it. */
+  corked?: boolean;
 }
 
 const META = { pid: 1, group: 'web' };
@@ -41,9 +43,24 @@ function setup(options: SetupOptions = {}) {
   };
   let ready = true;
   let ids = 0;
-  const published: Array<{ channel: string; raw: string; answer(receivers: number): void; refuse(error: Error): void }> = [];
+  const published: Array<{ channel: string; raw: string; corked: boolean; answer(receivers: number): void; refuse(error: Error): void }> = [];
+  let inCork = false;
+  let corks = 0;
   const outbox = new Outbox({
-    publish: (channel, raw) => new Promise<number>((resolve, reject) => published.push({ channel, raw, answer: resolve, refuse: reject })),
+    publish: (channel, raw) => new Promise<number>((resolve, reject) => published.push({ channel, raw, corked: inCork, answer: resolve, refuse: reject })),
+    ...(options.corked === true
+      ? {
+          corked: (write: () => void) => {
+            corks++;
+            inCork = true;
+            try {
+              write();
+            } finally {
+              inCork = false;
+            }
+          },
+        }
+      : {}),
     codec: options.codec ?? createCodec(),
     clock,
     seqs: new SequenceNumbers(() => now),
@@ -90,6 +107,7 @@ function setup(options: SetupOptions = {}) {
   };
   return {
     outbox,
+    corks: () => corks,
     published,
     settled,
     errors,
@@ -775,6 +793,31 @@ describe('Outbox coalescing', () => {
     await answerEach(published, [2, 0, 1]);
     await turn();
     expect(settled).toEqual(['{"n":1}:2', '{"n":3}:2', '{"n":6}:2', '{"n":2}:0', '{"n":5}:0', '{"n":4}:1']);
+  });
+
+  test('a tick with frames for several channels is published in one corked write, channel after channel; a tick with one channel is published as is', async () => {
+    const { published, send, turn, corks } = setup({ coalesce: true, corked: true });
+    send('c', f(1));
+    send('d', f(2));
+    send('c', f(3));
+    await turn();
+    expect(corks()).toBe(1);
+    expect(published.map((p) => [p.channel, p.corked])).toEqual([
+      ['c', true],
+      ['d', true],
+    ]);
+    send('c', f(4));
+    send('c', f(5));
+    await turn();
+    send('e', f(6));
+    await turn();
+    expect(corks()).toBe(1);
+    expect(published.map((p) => [p.channel, p.raw, p.corked])).toEqual([
+      ['c', batchOf('b1', ['{"n":1,"seq":1}', '{"n":3,"seq":2}']), true],
+      ['d', '{"n":2,"seq":1}', true],
+      ['c', batchOf('b2', ['{"n":4,"seq":3}', '{"n":5,"seq":4}']), false],
+      ['e', '{"n":6,"seq":1}', false],
+    ]);
   });
 
   test('a lone frame goes alone, as a frame, not a batch (and takes no batch id); the next tick is a tick of its own', async () => {
