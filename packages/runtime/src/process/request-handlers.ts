@@ -80,7 +80,7 @@ export class RequestHandlers {
    * the Map for its oldest entry walks every entry deleted since V8 last compacted it: at 50,000
    * remembered requests, tens of thousands of steps per request.)
    */
-  private order: Seen[] = [];
+  private order: Array<Seen | undefined> = [];
   private oldest = 0;
   private running = 0;
   /** The latest time a running handler's caller still waits. */
@@ -251,7 +251,8 @@ export class RequestHandlers {
       const seen = order[this.oldest]!;
       if (seen.expires > now && this.seen.size < MAX_SEEN) break;
       this.seen.delete(seen.key);
-      this.oldest++;
+      // Let its answer go now, not at the next compaction.
+      order[this.oldest++] = undefined;
     }
     // Drop the forgotten front once it is half the list: each entry is moved at most once more.
     if (this.oldest * 2 > order.length) {

@@ -207,8 +207,11 @@ export class Outbox {
     for (const item of waiting) this.dispatch(item);
   }
 
-  /** Rejects everything still waiting; later sends reject at once. */
+  /** Sends the frames of the current tick, rejects everything still waiting; later sends reject at once. */
   close(reason: Error): void {
+    // The frames of this tick were accepted while the connection was up: out they go, before the
+    // transport quits (its QUIT would otherwise reach Redis first, and they would fail).
+    if (this.tickScheduled) this.flushTick();
     this.closed = true;
     this.cancelTimer();
     for (const item of this.queue.splice(0)) item.reject(reason);

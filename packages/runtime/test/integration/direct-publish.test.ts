@@ -53,6 +53,58 @@ test('publishes at once, resolving to the number of receivers; corked writes arr
   expect(b).toEqual(['three']);
 });
 
+test('corked() corks the socket for the writes it makes and uncorks it after, even when a write throws; a client without a socket yet just writes', async () => {
+  const pub = client();
+  await pub.ping();
+  const stream = (pub as unknown as { stream: { cork(): void; uncork(): void } }).stream;
+  const calls: string[] = [];
+  const cork = jest.spyOn(stream, 'cork').mockImplementation(function (this: unknown) {
+    calls.push('cork');
+  });
+  const uncork = jest.spyOn(stream, 'uncork').mockImplementation(function (this: unknown) {
+    calls.push('uncork');
+  });
+  const direct = directPublisher(pub as unknown as RedisLike)!;
+  direct.corked(() => calls.push('write'));
+  expect(() =>
+    direct.corked(() => {
+      calls.push('write');
+      throw new Error('boom');
+    }),
+  ).toThrow('boom');
+  expect(calls).toEqual(['cork', 'write', 'uncork', 'cork', 'write', 'uncork']);
+  cork.mockRestore();
+  uncork.mockRestore();
+
+  const idle = new Redis(URL, { lazyConnect: true });
+  let wrote = false;
+  directPublisher(idle as unknown as RedisLike)!.corked(() => (wrote = true));
+  expect(wrote).toBe(true);
+  idle.disconnect();
+});
+
+test('a command of the user’s still waiting in the client’s auto-pipeline is not overtaken: Redis runs it first', async () => {
+  const ns = freshNamespace('direct');
+  const pub = client();
+  await pub.ping();
+  const monitor = await client().monitor();
+  const seen: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args.some((arg) => arg.startsWith(ns))) seen.push(`${args[0]!.toLowerCase()} ${args[1]}`);
+  });
+  const direct = directPublisher(pub as unknown as RedisLike)!;
+  // The user's SET waits in the auto-pipeline for a later turn; the frame comes after it, in this one.
+  const set = pub.set(`${ns}:k`, 'v');
+  const published = direct.publish(`${ns}:c`, 'frame');
+  // With the pipeline empty again, a frame is written at once.
+  await Promise.all([set, published]);
+  const later = direct.publish(`${ns}:c`, 'next');
+  await later;
+  await until(() => seen.length === 3);
+  expect(seen).toEqual([`set ${ns}:k`, `publish ${ns}:c`, `publish ${ns}:c`]);
+  monitor.disconnect();
+});
+
 test('a client that is not an ioredis client of clustr’s copy gets none: it publishes through its own publish()', () => {
   const fake = new FakeRedis();
   expect(directPublisher(fake as unknown as RedisLike)).toBeUndefined();

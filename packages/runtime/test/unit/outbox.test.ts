@@ -1061,6 +1061,23 @@ describe('Outbox.close()', () => {
     await turn();
     expect(errors.get(f(4))).toMatchObject({ code: 'CLUSTR_CLOSED', message: 'cannot publish: this process has been closed.' });
   });
+
+  test('frames of the current tick are sent at the close, before the transport quits; what is sent after it rejects', async () => {
+    const { outbox, published, send, turn, settled } = setup({ coalesce: true });
+    send('c', f(1));
+    send('d', f(2));
+    outbox.close(new ClustrError('CLUSTR_CLOSED', 'closed'));
+    expect(published.map((p) => [p.channel, p.raw])).toEqual([
+      ['c', '{"n":1,"seq":1}'],
+      ['d', '{"n":2,"seq":1}'],
+    ]);
+    send('c', f(3));
+    await turn();
+    expect(published).toHaveLength(2);
+    await answerEach(published, [1, 1]);
+    await turn();
+    expect(settled).toEqual(['{"n":3}:CLUSTR_CLOSED', '{"n":1}:1', '{"n":2}:1']);
+  });
 });
 
 describe('Outbox after close()', () => {
