@@ -84,6 +84,34 @@ describe('a cluster with a secret', () => {
     expect(w.stats).toMatchObject({ onPrivate: 1, onMessage: 1 });
   });
 
+  test('forged confirmations and requests, unsigned or signed with another key, reach no count, no callback and no handler', async () => {
+    c = await startCluster({ groups: ['web'], master: { secret: KEY_A } });
+    const w = c.workers[0]!;
+    const ran: string[] = [];
+    w.onConfirmation(1, 'deploy', () => ran.push('confirmed'));
+    w.onRequest(() => {
+      ran.push('request handler');
+      return 'ok';
+    });
+    const asMaster = { pid: c.master.pid, group: 'master' };
+    const confirmations = `${c.cluster.namespace}:confirmation`;
+    const channel = privateChannel(c, w.pid);
+    const now = c.cluster.clock.now();
+    c.cluster.server.inject(confirmations, forged('confirmation', { identifier: 'deploy' }, asMaster, 1));
+    c.cluster.server.inject(confirmations, seal(KEY_B, confirmations, forged('confirmation', { identifier: 'deploy' }, asMaster, 2), now));
+    c.cluster.server.inject(channel, forged('request', { body: 1 }, asMaster, 3));
+    c.cluster.server.inject(channel, seal(KEY_B, channel, forged('request', { body: 2 }, asMaster, 4), now));
+    await c.cluster.settle();
+    expect(ran).toEqual([]);
+    expect(w.stats.rejectedFrames).toEqual({ unsigned: 2, bad_signature: 2 });
+    expect(w.stats).toMatchObject({ receivedConfirmations: 0, successfulConfirmations: 0, requestsReceived: 0, requestsReplied: 0 });
+    // The same frames signed with the cluster's key are obeyed: the checks above are the signature's doing.
+    c.cluster.server.inject(confirmations, seal(KEY_A, confirmations, forged('confirmation', { identifier: 'deploy' }, asMaster, 5), now));
+    c.cluster.server.inject(channel, seal(KEY_A, channel, forged('request', { body: 3 }, asMaster, 6), now));
+    await c.cluster.settle();
+    expect(ran).toEqual(['confirmed', 'request handler']);
+  });
+
   test('a replay window of 1 s drops a frame 1001 ms old and takes one 1000 ms old', async () => {
     c = await startCluster({ groups: ['web'], master: { secret: KEY_A }, worker: { replayWindow: 1_000 } });
     const w = c.workers[0]!;
