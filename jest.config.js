@@ -27,7 +27,7 @@ module.exports = {
       // (packages/runtime/test/integration/signed-run.ts).
       ...common,
       displayName: 'integration:signed',
-      testMatch: ['messaging', 'supervision-respawn', 'supervision-signals', 'supervision-spawn', 'reload'].map((suite) => `<rootDir>/packages/runtime/test/integration/${suite}.test.ts`),
+      testMatch: ['messaging', 'requests', 'supervision-respawn', 'supervision-signals', 'supervision-spawn', 'reload'].map((suite) => `<rootDir>/packages/runtime/test/integration/${suite}.test.ts`),
       setupFiles: ['<rootDir>/packages/runtime/test/integration/signed/env.ts'],
       setupFilesAfterEnv: ['<rootDir>/packages/runtime/test/integration/signed/check.ts'],
     },
