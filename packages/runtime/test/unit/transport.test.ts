@@ -640,6 +640,38 @@ describe('publishing', () => {
     ]);
   });
 
+  test.each([
+    { coalesce: true, via: 'direct' },
+    { coalesce: false, via: 'publish()' },
+  ])('with a direct publisher and coalesce: $coalesce, frames go through $via (corked when a tick with coalescing holds several channels)', async ({ coalesce }) => {
+    const direct: Array<[string, string]> = [];
+    let corks = 0;
+    const { transport, publisher, connect } = setup({
+      coalesce,
+      direct: {
+        publish: (channel: string, raw: string) => {
+          direct.push([channel, raw]);
+          return Promise.resolve(2);
+        },
+        corked: (write: () => void) => {
+          corks++;
+          write();
+        },
+      },
+    });
+    await connect();
+    publisher.receivers = 5;
+    const sent = [transport.publish(CH, publicFrame(1)), transport.publish(`${CH}-b`, publicFrame(2))];
+    await expect(Promise.all(sent)).resolves.toEqual(coalesce ? [2, 2] : [5, 5]);
+    const expected = [
+      [CH, `${JSON.stringify(publicFrame(1)).slice(0, -1)},"seq":1}`],
+      [`${CH}-b`, `${JSON.stringify(publicFrame(2)).slice(0, -1)},"seq":1}`],
+    ];
+    expect(direct).toEqual(coalesce ? expected : []);
+    expect(publisher.sent('publish')).toEqual(coalesce ? [] : expected);
+    expect(corks).toBe(coalesce ? 1 : 0);
+  });
+
   test('a frame too large for the codec is rejected with the codec error, not thrown, and nothing is sent', async () => {
     const { transport, publisher, connect } = setup({ codec: createCodec({ maxBytes: 256 }) });
     await connect();
