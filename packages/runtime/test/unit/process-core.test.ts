@@ -882,7 +882,7 @@ describe('emitting', () => {
       ['kill', { pid: 9, code: 4 }],
       ['confirmation', { identifier: 'e' }],
     ]);
-    const error = await rejectionOf(s.proc.emit('nope' as never));
+    const error = await rejectionOf((s.proc.emit as (kind: string) => Promise<number>)('nope'));
     expect(error).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'kind', message: 'emit() got unknown kind "nope"; use public, private, group, any, kill or confirmation.' });
   });
 
@@ -919,7 +919,7 @@ describe('emitting', () => {
   });
 
   test('data is checked against messages: the first issue named, with the schema to match', async () => {
-    const s = setup({ messages: { public: { type: 'number' }, group: { type: 'string' } } });
+    const s = setup({ messages: { public: { type: 'number' }, group: { type: 'string' } } as never });
     const error = await rejectionOf(s.proc.emitPublic('x' as never));
     expect(error).toMatchObject({ code: 'CLUSTR_INVALID_DATA', field: '/data', message: 'emitPublic: /data must be number. Send data that matches messages.public.' });
     const any = await rejectionOf(s.proc.emitAny('web', 5 as never));
@@ -1042,7 +1042,7 @@ describe('receiving', () => {
   });
 
   test('user data that fails messages is dropped as invalid_data', async () => {
-    const s = setup({ messages: { private: { type: 'number' } } });
+    const s = setup({ messages: { private: { type: 'number' } } as never });
     await s.connect();
     const got: unknown[] = [];
     s.proc.onPrivate((m) => got.push(m.data));
@@ -1072,7 +1072,7 @@ describe('receiving', () => {
   });
 
   test('an emitAny message for another group is misrouted; data failing messages.group is invalid, with the path into the body', async () => {
-    const s = setup({ messages: { group: { type: 'object', properties: { n: { type: 'number' } } } } });
+    const s = setup({ messages: { group: { type: 'object', properties: { n: { type: 'number' } } } } as never });
     await s.connect();
     const got: unknown[] = [];
     s.proc.onGroup((m) => got.push(m.data));
@@ -2141,7 +2141,7 @@ describe('more of requests', () => {
   });
 
   test('a reply that fails the reply schema is reported', async () => {
-    const s = setup({ messages: { reply: { type: 'number' } } });
+    const s = setup({ messages: { reply: { type: 'number' } } as never });
     await s.connect();
     s.proc.onRequest(() => 'text' as never);
     s.receive(OWN, { kind: 'request', id: 'r1', data: { body: 1 } });
