@@ -126,6 +126,13 @@ export const UNITS = {
     // in-process clusters would cost seconds per mutant.
     tests: [`${RT_TESTS}/health-parts.test.ts`],
   },
+  // The base class of every master and worker, as a tiny subclass on hand-driven Redis clients, a
+  // hand clock and a bare platform: not the in-process clusters of messaging, options or kill
+  // tests, which would cost seconds per mutant.
+  process: {
+    files: [`${RT}/process/cluster-process.ts`],
+    tests: [`${RT_TESTS}/process-core.test.ts`],
+  },
 };
 
 export const UNIT_NAMES = Object.keys(UNITS);

@@ -363,7 +363,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.group = init.group;
     assertGroupName(this.group);
     this.namespace = options.namespace ?? env['CLUSTR_NAMESPACE'] ?? DEFAULT_NAMESPACE;
-    checks.namespace(this.namespace, options.namespace === undefined ? 'CLUSTR_NAMESPACE' : 'namespace');
+    // The option is checked with the others (checkKeys); one from the environment is checked here.
+    if (options.namespace === undefined) checks.namespace(this.namespace, 'CLUSTR_NAMESPACE');
     const masterFromEnv = Number(env['CLUSTR_MASTER_PID']);
     this.masterPid = role === 'master' ? this.pid : Number.isInteger(masterFromEnv) && masterFromEnv > 0 ? masterFromEnv : undefined;
     this.reloadDelay = orDefault(options.reloadDelay, 500);
@@ -1334,12 +1335,8 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       hooks.map(
         (hook) =>
           new Promise<void>((resolve) => {
-            let called = false;
-            const done = () => {
-              if (called) return;
-              called = true;
-              resolve();
-            };
+            // A second call of done() resolves nothing more: a promise settles once.
+            const done = () => resolve();
             // A hook that throws has finished, badly: waiting for its done() would only add killTimeout.
             if (!this.invoke('onKill', () => hook(done), done)) done();
           }),
