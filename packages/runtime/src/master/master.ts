@@ -245,16 +245,19 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
    */
   listen(options: SharedSocketOptions): { port: number; host: string } {
     this.assertRunning('listen');
-    // port and host are checked where the socket is bound; here, a typo (`prot`) is named.
-    checkKeys(optionsObject(options, 'listen() options'), LISTEN_OPTION_KEYS, 'listen().');
-    const distribution = options.distribution ?? 'round-robin';
+    // port and host are checked where the socket is bound; here, a typo (`prot`) is named. The
+    // checked object from here on: listen() called without options (from JavaScript) is a missing
+    // port, not a TypeError.
+    const given = optionsObject(options, 'listen() options');
+    checkKeys(given, LISTEN_OPTION_KEYS, 'listen().');
+    const distribution = (given as Partial<SharedSocketOptions>).distribution ?? 'round-robin';
     if (distribution !== 'round-robin' && distribution !== 'shared') {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() distribution must be "round-robin" or "shared"; got ${JSON.stringify(distribution)}.`, { field: 'distribution' });
     }
     if (this.sockets.length > 0 && distribution !== this.distribution) {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() distribution "${distribution}" differs from the "${this.distribution}" of an earlier listen(): every shared port of a master is served the same way.`, { field: 'distribution' });
     }
-    const socket = bindSharedSocket(options);
+    const socket = bindSharedSocket(given as unknown as SharedSocketOptions);
     this.distribution = distribution;
     this.sockets.push(socket);
     if (this.stopAccepting.length > 0) this.stopAccepting.push(acceptConnections(socket, (connection) => this.distributor.offer(connection)));

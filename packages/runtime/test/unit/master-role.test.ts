@@ -774,6 +774,9 @@ describe('shared sockets', () => {
     const r = await started();
     const wrong = thrownClustrError(() => r.master.listen({ port: 0, distribution: 'random' as 'shared' }));
     expect(wrong).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'distribution', message: 'listen() distribution must be "round-robin" or "shared"; got "random".' });
+    // From JavaScript, without options: the port is named (it was a TypeError on `distribution`).
+    const none = thrownClustrError(() => (r.master.listen as () => unknown)());
+    expect(none).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'port', message: 'listen() port must be a whole number from 0 to 65535; got undefined.' });
     r.master.listen({ port: 0, host: '127.0.0.1', distribution: 'shared' });
     const differs = thrownClustrError(() => r.master.listen({ port: 0, host: '127.0.0.1' }));
     expect(differs).toMatchObject({
