@@ -8,6 +8,7 @@ import type { MasterOptions } from '../../src/master/master';
 import { REVALIDATE_AFTER_MS } from '../../src/master/master';
 import type { ReloadResult } from '../../src/reload/reload-machine';
 import type { ErrorContext } from '../../src/process/cluster-process';
+import type { IpcMessage } from '../../src/platform/platform';
 import { advance, flush } from './fake-platform';
 import { peer, rolePlatform, type Peer, type RolePlatform } from './role-rig';
 import { recordingLogger, thrownClustrError, watch, type RecordingLogger } from './probes';
@@ -142,6 +143,21 @@ describe('the registry', () => {
     for (const name of ['SIGTERM', 'SIGINT', 'SIGHUP']) expect(r.f.signalHandlers.get(name)!.size).toBe(0);
   });
 
+  test("a registered grandchild that stops beating is reported as hung (its parent's watchdog restarts it)", async () => {
+    const r = await started();
+    register(r, 300);
+    register(r, 301, 'jobs', 300);
+    await flush();
+    const health = { parentPid: 300, host: 'box-1', startedAt: 0, uptime: 0, interval: 1_000, rss: 1, heapUsed: 1, heapTotal: 1, cpu: 0, loopP50: 0, loopP99: 0, loopMax: 0, restarts: 0, stats: {} };
+    r.peer.send(r.peer.names.master, 'heartbeat', health, { pid: 301, group: 'jobs' });
+    await flush();
+    await advance(r.f.clock, 2_999);
+    expect(r.errors).toEqual([]);
+    await advance(r.f.clock, 1);
+    expect(r.errors.map(([error, context]) => [(error as ClustrError).code, context])).toEqual([['CLUSTR_PROCESS_HUNG', { event: 'process.hung', pid: 301, parentPid: 300, silentMs: 3_000 }]]);
+    await r.master.close(0);
+  });
+
   test('a cluster-info request is answered on the asker\'s private channel, naming the request', async () => {
     const r = await started();
     register(r, 300);
@@ -186,7 +202,8 @@ describe('after Redis comes back', () => {
     register(r, 302);
     await flush();
     r.f.alive.add(300);
-    r.f.server.dropAllConnections();
+    // The master's connections drop, not the peer's: it hears everything the master says.
+    for (const client of r.f.clients) client.dropConnection();
     // FakeRedis's first reconnect attempt comes 50 ms after the drop (ioredis's default).
     await advance(r.f.clock, 49);
     expect(r.logger.events('redis.recovered')).toHaveLength(0);
@@ -300,9 +317,14 @@ describe('onClusterStarted', () => {
     expect(calls).toEqual(['a', 'b']);
     expect(records(r.logger, 'cluster.started')).toEqual([{ level: 'info', fields: { event: 'cluster.started', children: [one, two] }, msg: 'cluster started' }]);
     register(r, 999);
-    r.master.spawn([{ file: 'w.js' }]);
+    register(r, one!);
+    r.f.server.inject(r.peer.names.master, 'not a frame');
     await flush();
     expect(calls).toEqual(['a', 'b']);
+    r.master.spawn([{ file: 'w.js', ready: 'spawn' }]);
+    await flush();
+    expect(calls).toEqual(['a', 'b']);
+    expect(r.logger.events('cluster.started')).toHaveLength(1);
     await r.master.close(0);
   });
 
@@ -324,6 +346,44 @@ describe('onClusterStarted', () => {
     await flush();
     expect(calls).toBe(1);
     expect(r.logger.events('cluster.started')).toEqual([{ event: 'cluster.started', children: [one!.pid, two!.pid, again.pid] }]);
+    await r.master.close(0);
+  });
+
+  test('a child ready at spawn that crashed holds the start back until it is running again', async () => {
+    const r = await started();
+    let calls = 0;
+    r.master.onClusterStarted(() => calls++);
+    r.master.spawn([{ file: 'w.js', ready: 'spawn' }, { file: 'w.js' }]);
+    await flush();
+    const [one, two] = r.f.children;
+    one!.exit({ code: 1, signal: null });
+    await flush();
+    register(r, two!.pid);
+    await flush();
+    expect(calls).toBe(0);
+    await advance(r.f.clock, 100);
+    expect(r.f.children).toHaveLength(3);
+    expect(calls).toBe(1);
+    expect(r.logger.events('cluster.started')).toEqual([{ event: 'cluster.started', children: [r.f.children[2]!.pid, two!.pid] }]);
+    await r.master.close(0);
+  });
+
+  test('a child replaced by a reload before it ever registered does not hold the start back', async () => {
+    const r = await started();
+    let calls = 0;
+    r.master.onClusterStarted(() => calls++);
+    r.master.spawn([{ file: 'w.js' }]);
+    await flush();
+    const old = r.f.children[0]!;
+    void r.master.reload();
+    await flush();
+    const fresh = r.f.children[1]!;
+    register(r, fresh.pid);
+    await advance(r.f.clock, 0);
+    expect(old.signals).toEqual(['SIGTERM']);
+    await advance(r.f.clock, 100);
+    expect(calls).toBe(1);
+    expect(r.logger.events('cluster.started')).toEqual([{ event: 'cluster.started', children: [fresh.pid] }]);
     await r.master.close(0);
   });
 
@@ -521,7 +581,7 @@ describe('reload', () => {
     void r.master.close(0);
     await advance(r.f.clock, 1_000);
     expect(reload.state).toBe('resolved');
-    expect(reload.value).toMatchObject({ ok: false });
+    expect(reload.value).toMatchObject({ ok: false, failure: { reason: 'cancelled' } });
     expect(r.f.exits).toEqual([0]);
   });
 
@@ -638,7 +698,7 @@ describe('shared sockets', () => {
 
   /** Waits for the kernel and the sockets' events (real ones), a few seconds at most. */
   async function until(condition: () => boolean): Promise<void> {
-    for (let i = 0; i < 3_000 && !condition(); i++) await new Promise<void>((done) => setTimeout(done, 1));
+    for (let i = 0; i < 500 && !condition(); i++) await new Promise<void>((done) => setTimeout(done, 1));
   }
 
   test('listen() binds once and every child spawned afterwards inherits it, with the distribution; close() releases the port', async () => {
@@ -653,7 +713,7 @@ describe('shared sockets', () => {
     await flush();
     const [before, after] = r.f.children;
     expect(before!.spec.inheritFds).toEqual([]);
-    expect(after!.spec.inheritFds).toHaveLength(1);
+    expect(after!.spec.inheritFds).toEqual([expect.any(Number)]);
     expect(after!.spec.env['CLUSTR_LISTEN_MODE']).toBe('shared');
     expect(await portFree(port)).toBe(false);
     await r.master.close(0);
@@ -672,6 +732,10 @@ describe('shared sockets', () => {
     await until(() => r.f.sentTo.get(child.pid)!.length === 1);
     expect(r.f.sentTo.get(child.pid)).toEqual([{ clustr: 'conn' }]);
     expect([...r.master.connectionsHanded]).toEqual([[child.pid, 1]]);
+    // Any other message of the child changes nothing.
+    r.f.childSays(child.pid, { clustr: 'hello' } as unknown as IpcMessage);
+    await flush();
+    expect(r.f.sentTo.get(child.pid)).toEqual([{ clustr: 'conn' }]);
     r.f.childSays(child.pid, { clustr: 'draining' });
     await flush();
     expect(r.f.sentTo.get(child.pid)).toEqual([{ clustr: 'conn' }, { clustr: 'draining-ack' }]);
@@ -774,6 +838,8 @@ describe('shared sockets', () => {
     const r = await started();
     const wrong = thrownClustrError(() => r.master.listen({ port: 0, distribution: 'random' as 'shared' }));
     expect(wrong).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'distribution', message: 'listen() distribution must be "round-robin" or "shared"; got "random".' });
+    const notAnObject = thrownClustrError(() => r.master.listen(null as unknown as { port: number }));
+    expect(notAnObject).toMatchObject({ code: 'CLUSTR_INVALID_OPTION', message: 'listen() options must be an options object; got null.' });
     // From JavaScript, without options: the port is named (it was a TypeError on `distribution`).
     const none = thrownClustrError(() => (r.master.listen as () => unknown)());
     expect(none).toMatchObject({ code: 'CLUSTR_INVALID_ARGUMENT', field: 'port', message: 'listen() port must be a whole number from 0 to 65535; got undefined.' });

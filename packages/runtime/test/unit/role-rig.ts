@@ -30,6 +30,8 @@ export interface RolePlatform extends FakePlatform {
   alive: Set<number>;
   /** Lines written to stdout/stderr. */
   written: string[];
+  /** The Redis clients the process created, to drop its connections alone. */
+  clients: FakeRedis[];
 }
 
 export function rolePlatform(options: FakePlatformOptions = {}): RolePlatform {
@@ -44,6 +46,7 @@ export function rolePlatform(options: FakePlatformOptions = {}): RolePlatform {
   const watched: number[] = [];
   const alive = new Set<number>();
   const written: string[] = [];
+  const clients: FakeRedis[] = [];
   const platform: Platform = {
     ...f.platform,
     spawn(spec) {
@@ -64,7 +67,11 @@ export function rolePlatform(options: FakePlatformOptions = {}): RolePlatform {
       parentGone.push(onGone);
       return () => parentGone.splice(parentGone.indexOf(onGone), 1);
     },
-    createRedis: () => new FakeRedis({ server }) as unknown as RedisLike,
+    createRedis: () => {
+      const client = new FakeRedis({ server });
+      clients.push(client);
+      return client as unknown as RedisLike;
+    },
     signalPid: (pid) => alive.has(pid),
     write: (_stream, text) => void written.push(text),
   };
@@ -75,6 +82,7 @@ export function rolePlatform(options: FakePlatformOptions = {}): RolePlatform {
     watched,
     alive,
     written,
+    clients,
     childSays: (pid, message) => {
       for (const listener of listeners.get(pid) ?? []) listener(message);
     },

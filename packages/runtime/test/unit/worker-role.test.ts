@@ -55,6 +55,9 @@ describe('creating a worker', () => {
     const error = thrownClustrError(() => Worker.create({ group: 'a b', platform: f.platform }));
     expect(error.code).toBe('CLUSTR_INVALID_NAME');
     expect(f.server.connectionCount).toBe(0);
+    // Checked with the other options, in their order: the first wrong one is named.
+    expect(thrownClustrError(() => Worker.create({ group: 'a b', reloadDelay: -1, platform: f.platform })).field).toBe('group');
+    expect(thrownClustrError(() => Worker.create({ reloadDelay: -1, group: 'a b', platform: f.platform })).field).toBe('reloadDelay');
   });
 
   test.each([
@@ -215,8 +218,24 @@ describe('emitReady', () => {
     await flush();
     expect(ready.state).toBe('rejected');
     expect(ready.error).toBeInstanceOf(ClustrError);
-    expect((ready.error as ClustrError).code).not.toBe('CLUSTR_CLOSED');
+    expect((ready.error as ClustrError).code).toBe('CLUSTR_TRANSPORT');
     void worker.close(0);
+    await advance(f.clock, 5_000);
+  });
+
+  test('a refused subscription is not swallowed when the worker stops meanwhile either', async () => {
+    const f = rolePlatform({ env: { CLUSTR_PARENT_PID: '42' } });
+    const publisher = new StubRedis();
+    const subscriber = new StubRedis();
+    publisher.status = 'ready';
+    subscriber.status = 'ready';
+    subscriber.answers = new Error('ERR subscribe refused');
+    const worker = Worker.create({ group: 'web', platform: f.platform, namespace: NS, publisher, subscriber, onError: () => undefined });
+    const ready = watch(worker.emitReady());
+    void worker.close(0);
+    await flush();
+    expect(ready.state).toBe('rejected');
+    expect((ready.error as ClustrError).code).toBe('CLUSTR_TRANSPORT');
     await advance(f.clock, 5_000);
   });
 });
@@ -251,7 +270,7 @@ describe('registering again', () => {
     await ready.worker.emitReady();
     await flush();
     for (const r of [ready, idle]) {
-      r.f.server.dropAllConnections();
+      for (const client of r.f.clients) client.dropConnection();
       await advance(r.f.clock, 5_000);
       expect(r.worker.connection.state).toBe('ready');
     }
