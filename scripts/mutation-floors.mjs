@@ -133,6 +133,14 @@ export const UNITS = {
     files: [`${RT}/process/cluster-process.ts`],
     tests: [`${RT_TESTS}/process-core.test.ts`],
   },
+  roles: {
+    files: [`${RT}/master/master.ts`, `${RT}/worker/worker.ts`, `${RT}/process/embedded-redis.ts`],
+    // A Master or a Worker alone on the fake platform, the rest of the cluster a peer on the same
+    // FakeRedis and fake children (test/unit/role-rig.ts), on a hand clock; the Redis choice on a
+    // stand-in redis-server control. Not signals.test.ts or embedded-redis.test.ts, whose
+    // in-process clusters (or whole masters) would cost seconds per mutant.
+    tests: ['master-role', 'worker-role', 'embedded-redis-parts'].map((name) => `${RT_TESTS}/${name}.test.ts`),
+  },
 };
 
 export const UNIT_NAMES = Object.keys(UNITS);

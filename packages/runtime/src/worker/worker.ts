@@ -36,6 +36,7 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     if (group === MASTER_GROUP) {
       throw new ClustrError('CLUSTR_RESERVED_GROUP', `the group "${MASTER_GROUP}" is reserved for the master; give this worker another group, e.g. "web".`, { field: 'group' });
     }
+    // Stryker disable next-line StringLiteral: the role is only ever compared with 'master'
     super({ group, options, role: 'worker', roleChecks: { group: (value, field) => assertGroupName(value, field) } });
     const fromEnv = Number(this.platform.env['CLUSTR_PARENT_PID']);
     this.parentPid = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : this.platform.ppid;
@@ -111,6 +112,7 @@ export class Worker<S extends MessageSchemas = MessageSchemas> extends ClusterPr
   protected override async beforeDisconnect(): Promise<void> {
     if (this.registered) {
       // Bounded: with Redis down the publish would wait in the offline queue and hold the exit.
+      // Stryker disable next-line ArrowFunction: publish() reports the failure; what the catch returns is never read
       await bounded(this.publish(this.channels.master, this.frame('deregister', { pid: this.pid })).catch(() => 0), DEREGISTER_TIMEOUT_MS, this.platform.clock);
     }
   }
