@@ -7,7 +7,7 @@ const path = require('node:path');
 // Not the package entry: it loads the codec, which refuses a stale generated file, the very file this script rewrites.
 const { PROTOCOL_VERSION } = require('../dist/constants.js');
 const { renderJsonSchemas } = require('../dist/json-schema.js');
-const { FRAME_VALIDATORS_FILE, FRAME_VALIDATORS_DECLARATIONS, renderFrameValidators, renderFrameValidatorDeclarations } = require('../dist/frame-validators.js');
+const { FRAME_VALIDATORS_FILE, FRAME_VALIDATORS_DECLARATIONS, FRAME_VALIDATORS_DIR, renderFrameValidators, renderFrameValidatorDeclarations } = require('../dist/frame-validators.js');
 
 const root = path.join(__dirname, '..');
 const dir = path.join(root, 'schema');
@@ -20,6 +20,10 @@ for (const old of fs.readdirSync(dir)) {
 for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
 process.stdout.write(`wrote ${Object.keys(files).length} schema files to ${path.relative(process.cwd(), dir) || '.'}\n`);
 
-fs.writeFileSync(path.join(root, FRAME_VALIDATORS_FILE), renderFrameValidators());
+// The per-kind modules are written afresh: a kind that left the schema must not leave its file behind.
+fs.rmSync(path.join(root, FRAME_VALIDATORS_DIR), { recursive: true, force: true });
+fs.mkdirSync(path.join(root, FRAME_VALIDATORS_DIR), { recursive: true });
+const generated = renderFrameValidators();
+for (const [file, text] of Object.entries(generated)) fs.writeFileSync(path.join(root, file), text);
 fs.writeFileSync(path.join(root, FRAME_VALIDATORS_DECLARATIONS), renderFrameValidatorDeclarations());
-process.stdout.write(`wrote ${FRAME_VALIDATORS_FILE} and ${FRAME_VALIDATORS_DECLARATIONS}\n`);
+process.stdout.write(`wrote ${FRAME_VALIDATORS_FILE}, ${FRAME_VALIDATORS_DECLARATIONS} and ${Object.keys(generated).length - 1} validators in ${FRAME_VALIDATORS_DIR}\n`);

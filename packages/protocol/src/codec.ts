@@ -97,16 +97,18 @@ export interface Codec {
   readonly maxDepth: number;
 }
 
-// Ajv validators compiled from FRAME_SCHEMAS at build time (src/frame-validators.ts renders them into src/generated/frame-validators.js):
-// loading them costs no Ajv compiler and no TypeBox, which keeps worker start-up short.
-const VALIDATORS = Object.fromEntries(
-  FRAME_KINDS.map((kind) => {
-    const validate = (generated as unknown as Record<string, ValidateFunction | undefined>)[`validate_${kind}`];
-    // A stale generated file must fail at load, not as a TypeError inside decode (which never throws).
-    if (typeof validate !== 'function') throw new Error(`@clustr/protocol: src/generated/frame-validators.js has no validator for ${kind}; run \`pnpm schema\` and rebuild.`);
-    return [kind, validate];
-  }),
-) as Record<FrameKind, ValidateFunction>;
+// Ajv validators compiled from FRAME_SCHEMAS at build time (src/frame-validators.ts renders them into src/generated):
+// loading them costs no Ajv compiler and no TypeBox, which keeps worker start-up short. Each kind's
+// module loads the first time a frame of that kind is checked: a process parses only the few it meets.
+// A stale generated index must fail at load, not as a TypeError inside decode (which never throws).
+for (const kind of FRAME_KINDS) {
+  if (!generated.kinds.includes(kind)) throw new Error(`@clustr/protocol: src/generated/frame-validators.js has no validator for ${kind}; run \`pnpm schema\` and rebuild.`);
+}
+const VALIDATORS: Partial<Record<FrameKind, ValidateFunction>> = {};
+
+function validatorOf(kind: FrameKind): ValidateFunction {
+  return (VALIDATORS[kind] ??= generated.loadValidator(kind)!);
+}
 
 const KINDS = new Set<string>(FRAME_KINDS);
 
@@ -252,12 +254,12 @@ export function createCodec(options: CodecOptions = {}): Codec {
     if (kind === 'batch') {
       // A batch's frames are checked one by one in unpack(), so that one bad frame is dropped alone;
       // here only the batch's own fields (the frames sit two levels down: their depth is their own).
-      const validate = VALIDATORS.batch;
+      const validate = validatorOf('batch');
       return validate(value) ? { ok: true, frame: value as Frame } : fail('invalid_frame', toIssues(validate.errors));
     }
     const problem = structureProblem(raw, () => value, maxDepth);
     if (problem) return fail(problem.reason, [structureProblemIssue(problem, maxDepth)]);
-    const validate = VALIDATORS[kind];
+    const validate = validatorOf(kind);
     return validate(value) ? { ok: true, frame: value as Frame } : fail('invalid_frame', toIssues(validate.errors));
   }
 
@@ -271,7 +273,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
       if (kind === 'batch') return fail('invalid_frame', [{ path: `${base}/kind`, keyword: 'not', message: 'is batch; a batch cannot carry a batch' }]);
       const problem = walk(item, maxDepth, base);
       if (problem) return fail(problem.reason, [structureProblemIssue(problem, maxDepth)]);
-      const validate = VALIDATORS[kind];
+      const validate = validatorOf(kind);
       if (!validate(item)) return fail('invalid_frame', toIssues(validate.errors, base));
     }
     const from = head['meta'] as FrameOf<'batch'>['meta'];
@@ -287,7 +289,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
 
   function encode(frame: Frame): string {
     const kind = (frame as { kind?: unknown } | null)?.kind;
-    const validate = typeof kind === 'string' && KINDS.has(kind) ? VALIDATORS[kind as FrameKind] : undefined;
+    const validate = typeof kind === 'string' && KINDS.has(kind) ? validatorOf(kind as FrameKind) : undefined;
     if (!validate) {
       throw new ClustrError('CLUSTR_INVALID_FRAME', `frame.kind must be one of ${FRAME_KINDS.join(', ')}; got ${JSON.stringify(kind)}.`, {
         field: '/kind',

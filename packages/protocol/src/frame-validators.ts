@@ -1,11 +1,13 @@
 import * as ajvModule from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { createAjv } from './ajv-setup';
-import { FRAME_KINDS, FRAME_SCHEMAS } from './schema';
+import { FRAME_KINDS, type FrameKind } from './constants';
+import { FRAME_SCHEMAS } from './schema';
 
-/** Where the generated module and its declarations live, relative to the package root. */
+/** Where the generated index, its declarations and the per-kind modules live, relative to the package root. */
 export const FRAME_VALIDATORS_FILE = 'src/generated/frame-validators.js';
 export const FRAME_VALIDATORS_DECLARATIONS = 'src/generated/frame-validators.d.ts';
+export const FRAME_VALIDATORS_DIR = 'src/generated/validators';
 
 const NOTE = `// Generated from the TypeBox schemas in src/schema.ts by \`pnpm schema\`. Do not edit.
 // A test fails while this file is out of date.
@@ -13,29 +15,54 @@ const NOTE = `// Generated from the TypeBox schemas in src/schema.ts by \`pnpm s
 
 // Plain CommonJS, not TypeScript: the compiled validators run to thousands of lines of nested
 // conditions, which TypeScript's flow analysis cannot get through (and gains nothing from);
-// the build copies both files into dist/generated.
+// the build copies the generated folder into dist/generated.
 const HEADER = `${NOTE}// Ajv's standalone code: compiling at build time keeps Ajv's compiler and TypeBox out of every process's start-up.
 /* eslint-disable */
 `;
 
-/**
- * The source of src/generated/frame-validators.js: one Ajv validator per frame
- * kind, exported as `validate_<kind>`: first error only, strict schemas, and the
- * length keywords of createAjv().
- */
-export function renderFrameValidators(): string {
-  const ajv = createAjv(ajvModule, { allErrors: false, strict: true, allowUnionTypes: true, discriminator: true, code: { source: true, esm: false, lines: true } });
-  const exports: Record<string, string> = {};
-  for (const kind of FRAME_KINDS) {
-    const schema = FRAME_SCHEMAS[kind];
-    ajv.addSchema(schema);
-    exports[`validate_${kind}`] = schema.$id!;
-  }
-  return `${HEADER}${standaloneCode(ajv, exports)}\n`;
+/** The file of one kind's validator, relative to the package root. */
+export function frameValidatorFile(kind: FrameKind): string {
+  return `${FRAME_VALIDATORS_DIR}/${kind}.js`;
 }
 
-/** The declarations of the generated module: one `validate_<kind>` per kind. */
+/**
+ * The source of every generated validator module, by file (relative to the
+ * package root): one module per frame kind exporting `validate` (first error
+ * only, strict schemas, the length keywords of createAjv()), and an index that
+ * loads a kind's module the first time the codec asks for it.
+ *
+ * One module per kind, not one for all: together they are about 400 KB of
+ * JavaScript, which every process would parse at start-up (about 12 ms on a
+ * 2-core machine) although a worker meets only a few kinds before it is ready.
+ */
+export function renderFrameValidators(): Record<string, string> {
+  const ajv = createAjv(ajvModule, { allErrors: false, strict: true, allowUnionTypes: true, discriminator: true, code: { source: true, esm: false, lines: true } });
+  for (const kind of FRAME_KINDS) ajv.addSchema(FRAME_SCHEMAS[kind]);
+  const files: Record<string, string> = {};
+  for (const kind of FRAME_KINDS) {
+    files[frameValidatorFile(kind)] = `${HEADER}${standaloneCode(ajv, { validate: FRAME_SCHEMAS[kind].$id! })}\n`;
+  }
+  // Static require() calls, one per kind, so bundlers see every module the index can load.
+  const cases = FRAME_KINDS.map((kind) => `    case ${JSON.stringify(kind)}: return require(${JSON.stringify(`./validators/${kind}.js`)}).validate;`);
+  files[FRAME_VALIDATORS_FILE] = `${HEADER}"use strict";
+exports.kinds = ${JSON.stringify(FRAME_KINDS)};
+exports.loadValidator = function loadValidator(kind) {
+  switch (kind) {
+${cases.join('\n')}
+    default: return undefined;
+  }
+};
+`;
+  return files;
+}
+
+/** The declarations of the generated index. */
 export function renderFrameValidatorDeclarations(): string {
-  const lines = FRAME_KINDS.map((kind) => `export declare const validate_${kind}: ValidateFunction;`);
-  return `${NOTE}import type { ValidateFunction } from 'ajv';\n\n${lines.join('\n')}\n`;
+  return `${NOTE}import type { ValidateFunction } from 'ajv';
+
+/** The frame kinds this generated code has a validator for. */
+export declare const kinds: readonly string[];
+/** Loads (on first call; require caches it) the validator of one frame kind; undefined for an unknown kind. */
+export declare function loadValidator(kind: string): ValidateFunction | undefined;
+`;
 }

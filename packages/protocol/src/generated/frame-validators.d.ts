@@ -2,23 +2,7 @@
 // A test fails while this file is out of date.
 import type { ValidateFunction } from 'ajv';
 
-export declare const validate_public: ValidateFunction;
-export declare const validate_private: ValidateFunction;
-export declare const validate_group: ValidateFunction;
-export declare const validate_any: ValidateFunction;
-export declare const validate_request: ValidateFunction;
-export declare const validate_reply: ValidateFunction;
-export declare const validate_kill: ValidateFunction;
-export declare const validate_confirmation: ValidateFunction;
-export declare const validate_register: ValidateFunction;
-export declare const validate_deregister: ValidateFunction;
-export declare const validate_heartbeat: ValidateFunction;
-export declare const validate_clusterInfoRequest: ValidateFunction;
-export declare const validate_clusterInfoReply: ValidateFunction;
-export declare const validate_announce: ValidateFunction;
-export declare const validate_membership: ValidateFunction;
-export declare const validate_statusRequest: ValidateFunction;
-export declare const validate_statusReply: ValidateFunction;
-export declare const validate_command: ValidateFunction;
-export declare const validate_commandReply: ValidateFunction;
-export declare const validate_batch: ValidateFunction;
+/** The frame kinds this generated code has a validator for. */
+export declare const kinds: readonly string[];
+/** Loads (on first call; require caches it) the validator of one frame kind; undefined for an unknown kind. */
+export declare function loadValidator(kind: string): ValidateFunction | undefined;

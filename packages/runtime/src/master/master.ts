@@ -4,7 +4,7 @@ import { checkKeys, checks, optionsObject } from '../process/options';
 import { ReloadMachine, type ReloadResult } from '../reload/reload-machine';
 import { Registry } from './registry';
 import type { Socket } from 'node:net';
-import { acceptConnections, bindSharedSocket, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
+import { acceptConnections, bindSharedSocket, endpoint, listenInBackground, type SharedSocket, type SharedSocketOptions } from '../net/shared-socket';
 import { Distributor, type Distribution } from '../net/distributor';
 import type { ReloadState } from '../process/events';
 import { StatusTable } from './status';
@@ -13,6 +13,8 @@ import { bounded } from '../transport/transport';
 
 /** How long a stopping master waits to tell `clustr stop` that its children are gone. */
 const STOPPED_REPLY_TIMEOUT_MS = 1_000;
+/** Exit code of a master whose shared socket could not listen (listenFailed). */
+const EXIT_LISTEN_FAILED = 1;
 
 export interface MasterOptions<S extends MessageSchemas = MessageSchemas> extends ProcessOptions<S> {
   /** Milliseconds a replacement may take to register during a reload before the reload is abandoned (children with `ready: 'register'`). Default `30000`. */
@@ -243,11 +245,16 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
    * spread; with `'shared'` the workers accept themselves and the master never
    * touches a connection. Either way connections made while no worker serves
    * wait (in the kernel's queue, or held by the master for up to 30 s). The
-   * port stays open across reloads. Throws a ClustrError `CLUSTR_SHARED_SOCKET`
+   * socket is bound before listen() returns and listens tens of milliseconds
+   * later (a helper process does it in the background); no child starts before.
+   * The port stays open across reloads. Throws a ClustrError `CLUSTR_SHARED_SOCKET`
    * naming the host, port and system error (EADDRINUSE) when the port is taken:
-   * by another program, another master, or an earlier listen() of this one.
+   * by another program, another master, or an earlier listen() of this one. A
+   * master that binds a port in the same instant as another and loses the race
+   * to listen reports the error through onError and stops with exit code 1.
+   * `listening` resolves once the socket listens (and rejects with that error).
    */
-  listen(options: SharedSocketOptions): { port: number; host: string } {
+  listen(options: SharedSocketOptions): { port: number; host: string; listening: Promise<void> } {
     this.assertRunning('listen');
     // port and host are checked where the socket is bound; here, a typo (`prot`) is named. The
     // checked object from here on: listen() called without options (from JavaScript) is a missing
@@ -261,12 +268,21 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     if (this.sockets.length > 0 && distribution !== this.distribution) {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() distribution "${distribution}" differs from the "${this.distribution}" of an earlier listen(): every shared port of a master is served the same way.`, { field: 'distribution' });
     }
-    const socket = bindSharedSocket(given as unknown as SharedSocketOptions);
+    const wanted = given as unknown as SharedSocketOptions;
+    // The bind below would succeed next to an earlier socket of ours that is not listening yet
+    // (its helper still runs), and the conflict would only show later: named now instead.
+    // (A socket's port is never 0: port 0 asks for a free one and never matches.)
+    const host = wanted.host ?? '127.0.0.1';
+    if (this.sockets.some((earlier) => earlier.port === wanted.port && earlier.host === host)) {
+      throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not bind ${endpoint(host, wanted.port)} (EADDRINUSE). An earlier listen() of this master uses this port; listen once per port.`, { field: 'port' });
+    }
+    const socket = bindSharedSocket(wanted, this.platform.listenShared ?? listenInBackground);
+    socket.listening.catch((error: Error) => this.listenFailed(error));
     this.distribution = distribution;
     this.sockets.push(socket);
     if (this.stopAccepting.length > 0) this.stopAccepting.push(acceptConnections(socket, (connection) => this.distributor.offer(connection)));
     this.logger.info({ event: 'socket.bound', port: socket.port, host: socket.host, distribution }, 'bound shared listening socket');
-    return { port: socket.port, host: socket.host };
+    return { port: socket.port, host: socket.host, listening: socket.listening };
   }
 
   /** Connections handed to each worker by the round-robin distribution so far, by pid. */
@@ -327,6 +343,22 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
       this.applyMembership(info);
       if (this.status === 'running') void this.publish(this.channels.control, this.frame('membership', info)).catch(() => undefined);
     });
+  }
+
+  protected override beforeLaunch(): Promise<unknown> {
+    return Promise.all(this.sockets.map((socket) => socket.listening));
+  }
+
+  /**
+   * A bound socket that could not listen (another socket on the port listened first, or the
+   * helper failed): the master cannot serve what it promised. One line on stderr, onError,
+   * and it stops with exit code 1 before launching any child that would inherit the socket.
+   */
+  private listenFailed(error: Error): void {
+    if (this.status !== 'running') return;
+    this.platform.write('stderr', `clustr[${this.group}:${this.pid}]: ${error.message}\n`);
+    this.report(error, { event: 'socket.listen_failed' });
+    void this.shutdown(EXIT_LISTEN_FAILED, 'listen-failed', false);
   }
 
   protected override inheritFds(): number[] {

@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import { Server, isIPv6, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
 import { ClustrError } from '@clustr/protocol/core';
 import type { Distribution } from './distributor';
@@ -22,8 +23,14 @@ export interface SharedSocket {
   readonly fd: number;
   readonly port: number;
   readonly host: string;
-  /** The bound, listening handle: what `acceptConnections()` accepts on. */
+  /** The bound handle (listening once `listening` settles): what `acceptConnections()` accepts on. */
   readonly handle: TcpHandle;
+  /**
+   * Resolves once the socket is in the listening state: from then on the kernel queues
+   * connections. Rejects with CLUSTR_SHARED_SOCKET when it cannot listen (another socket
+   * bound to the same port started listening first). Never an unhandled rejection.
+   */
+  readonly listening: Promise<void>;
   close(): void;
 }
 
@@ -33,6 +40,7 @@ export interface TcpHandle {
   bind(host: string, port: number): number;
   bind6(host: string, port: number, flags: number): number;
   open(fd: number): number;
+  listen(backlog: number): number;
   getsockname(out: { address?: string; port?: number }): number;
   close(): void;
 }
@@ -67,23 +75,31 @@ export function tcpBinding(): TcpBinding {
 }
 
 /** `host:port`, with an IPv6 host in brackets. */
-function endpoint(host: string, port: number): string {
+export function endpoint(host: string, port: number): string {
   return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/** Longest wait for the listen helper; it normally exits within tens of milliseconds. */
+const HELPER_TIMEOUT_MS = 30_000;
 
 /**
  * Binds a TCP socket and puts it into the listening state without ever accepting on it.
  * Node's public API only offers sockets that listen and accept, and a parent that accepts
  * on a socket it shares takes connections it never answers; the master holds this one
  * without watching it, so only workers accept, and the kernel queues connections from the
- * moment listen() returns, also while no worker is accepting.
+ * moment the socket listens, also while no worker is accepting.
  *
- * Listening here, not in the first worker, is what makes a port conflict an error of
- * listen(): libuv sets SO_REUSEADDR, under which a bind succeeds next to any socket that
- * is bound but not listening (a second listen() on the port, a second master) and fails
- * (reported only through getsockname) next to a listening one.
+ * The bind happens here, synchronously, so a port another program listens on is an error of
+ * this call: libuv sets SO_REUSEADDR, under which a bind fails (reported only through
+ * getsockname) next to a listening socket. The listen happens in a helper process that
+ * inherits the socket (see LISTEN_HELPER), in the background: a Node.js start costs about
+ * 65 ms, which a synchronous helper added to every master's start. `listening` settles
+ * when it is done; the master launches no child before (cluster-process.ts, launch gate).
+ * A bind succeeds next to a socket that is bound but not listening yet (a second master
+ * starting in the same instant): whichever listens first wins, and the other's `listening`
+ * rejects.
  */
-export function bindSharedSocket(options: SharedSocketOptions): SharedSocket {
+export function bindSharedSocket(options: SharedSocketOptions, listen: (fd: number) => Promise<number> = listenInBackground): SharedSocket {
   const host = options.host ?? '127.0.0.1';
   const port = options.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -92,39 +108,74 @@ export function bindSharedSocket(options: SharedSocketOptions): SharedSocket {
   const binding = tcpBinding();
   const handle = new binding.TCP(binding.constants.SERVER);
   const address: { port?: number } = {};
-  const fail = (status: number, step: string): never => {
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
     handle.close();
-    const name = getSystemErrorName(status);
-    const fix = name === 'EADDRINUSE' ? 'Another process (or an earlier listen()) uses this port; pick another or stop it.' : 'Check the host address.';
-    throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not ${step} ${endpoint(host, port)} (${name}). ${fix}`, { field: 'port' });
   };
   const bound = isIPv6(host) ? handle.bind6(host, port, 0) : handle.bind(host, port);
-  if (bound !== 0) fail(bound, 'bind');
+  if (bound !== 0) failed(close, host, port, bound, 'bind');
   // libuv defers EADDRINUSE from bind() to listen(); getsockname() reports it now.
   const named = handle.getsockname(address);
-  if (named !== 0) fail(named, 'bind');
-  const helper = spawnSync(process.execPath, ['-e', LISTEN_HELPER], { stdio: ['ignore', 'pipe', 'pipe', handle.fd], env: {}, encoding: 'utf8', timeout: 30_000 });
-  const listened = Number(helper.stdout);
-  if (helper.error !== undefined || helper.status !== 0 || helper.stdout === '' || !Number.isInteger(listened)) {
-    handle.close();
-    throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not put ${endpoint(host, port)} into the listening state: the helper process (${process.execPath}) failed${helper.stderr ? `: ${helper.stderr.trim()}` : ''}.`, {
-      field: 'port',
-      cause: helper.error,
-    });
-  }
-  if (listened !== 0) fail(listened, 'listen on');
-  let closed = false;
-  return {
-    fd: handle.fd,
-    port: address.port!,
-    host,
-    handle,
-    close() {
-      if (closed) return;
-      closed = true;
-      handle.close();
+  if (named !== 0) failed(close, host, port, named, 'bind');
+  const listening = listen(handle.fd).then(
+    (status) => {
+      if (status !== 0) failed(close, host, address.port!, status, 'listen on');
     },
-  };
+    (error: unknown) => {
+      close();
+      throw error;
+    },
+  );
+  // Marked handled here: the caller decides what a failure means; a master that closed first does not care.
+  listening.catch(() => undefined);
+  return { fd: handle.fd, port: address.port!, host, handle, listening, close };
+}
+
+/** Throws the CLUSTR_SHARED_SOCKET error of a failed step, after closing the handle. */
+function failed(close: () => void, host: string, port: number, status: number, step: string): never {
+  close();
+  const name = getSystemErrorName(status);
+  const fix = name === 'EADDRINUSE' ? 'Another process (or an earlier listen()) uses this port; pick another or stop it.' : 'Check the host address.';
+  throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not ${step} ${endpoint(host, port)} (${name}). ${fix}`, { field: 'port' });
+}
+
+/**
+ * Runs LISTEN_HELPER on descriptor `fd` in the background (nodePlatform's `listenShared`).
+ * Resolves to listen()'s status: 0 once the socket listens, a negative system error number
+ * when it could not. Rejects with CLUSTR_SHARED_SOCKET when the helper itself failed.
+ */
+export function listenInBackground(fd: number): Promise<number> {
+  const failure = (why: string, cause?: unknown) =>
+    new ClustrError('CLUSTR_SHARED_SOCKET', `could not put the shared socket (fd ${fd}) into the listening state: the helper process (${process.execPath}) failed: ${why}.`, {
+      field: 'port',
+      ...(cause === undefined ? {} : { cause }),
+    });
+  return new Promise<number>((resolve, reject) => {
+    let helper: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      helper = spawn(process.execPath, ['-e', LISTEN_HELPER], { stdio: ['ignore', 'pipe', 'pipe', fd], env: {}, timeout: HELPER_TIMEOUT_MS }) as ChildProcessByStdio<null, Readable, Readable>;
+    } catch (error) {
+      // Some failures (a descriptor that is not open: EBADF) are thrown by spawn() itself.
+      reject(failure((error as Error).message, error));
+      return;
+    }
+    let stdout = '';
+    let stderr = '';
+    let spawnError: Error | undefined;
+    helper.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    helper.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    helper.once('error', (error) => (spawnError = error));
+    helper.once('close', (code) => {
+      const status = Number(stdout);
+      if (spawnError === undefined && code === 0 && stdout !== '' && Number.isInteger(status)) {
+        resolve(status);
+        return;
+      }
+      reject(failure(spawnError?.message ?? (stderr.trim() || (code === null ? 'it was killed' : `it exited with code ${code}`)), spawnError));
+    });
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import { inheritableExecArgv } from './exec-argv';
 import type { RedisLike } from '../transport/redis-like';
 import type { RedisTarget } from '../process/redis-target';
 import { LineSplitter } from '../internal/lines';
+import { listenInBackground } from '../net/shared-socket';
 
 const PARENT_POLL_MS = 500;
 /** How long an exit waits for the child's remaining output. */
@@ -308,5 +309,6 @@ export function nodePlatform(): Platform {
     },
     monitorLoopDelay: loopDelayMonitor,
     redisServer: nodeRedisServer(findExecutable),
+    listenShared: listenInBackground,
   };
 }

@@ -139,6 +139,14 @@ export interface Platform {
    * processes (the testkit): the master then connects to the default address as given.
    */
   readonly redisServer?: RedisServerControl;
+  /**
+   * Puts a bound TCP socket (descriptor `fd`, the one `master.listen()` shares) into the
+   * listening state without accepting on it. Resolves to listen()'s status: 0, or a negative
+   * system error number (EADDRINUSE when another socket on the port listened first); rejects
+   * when it could not try. nodePlatform runs a short-lived helper process in the background.
+   * Absent: the master does the same.
+   */
+  listenShared?(fd: number): Promise<number>;
 }
 
 /** Memory of one process, in bytes. */

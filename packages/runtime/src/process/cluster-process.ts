@@ -472,6 +472,11 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.subscribeTo(role === 'master' ? [own, this.channels.master, this.channels.control] : [own, this.channels.control]);
     this.connectTimer = this.platform.clock.setTimeout(() => this.unreachable(), this.connectTimeout);
 
+    const launchGate = (): Promise<void> =>
+      this.subscribed.then(() => this.beforeLaunch()).then(
+        () => undefined,
+        () => undefined,
+      );
     this.supervisor = new Supervisor({
       platform: this.platform,
       events: this.events,
@@ -489,10 +494,11 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
       }),
       inheritFds: () => this.inheritFds(),
       listenMode: () => this.listenMode(),
-      gate: this.subscribed.then(
-        () => undefined,
-        () => undefined,
-      ),
+      // Read at every first launch (a getter), so what a subclass waits for is taken as it is then:
+      // the master's shared sockets listen before any child that inherits them starts.
+      get gate(): Promise<void> {
+        return launchGate();
+      },
     });
 
     [this.requests, this.requestHandlers] = this.createRequests(options, role);
@@ -984,6 +990,11 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
   /** How children handed the shared sockets get connections (the master's `listen()` decides). */
   protected listenMode(): string {
     return 'shared';
+  }
+
+  /** What a first launch of a child waits for besides the subscriptions (the master: its sockets listen). A failure is the subclass's to report. */
+  protected beforeLaunch(): Promise<unknown> {
+    return Promise.resolve();
   }
 
   /** Work a subclass does before its children are stopped (the master cancels a reload). */

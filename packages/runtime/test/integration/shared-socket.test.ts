@@ -48,12 +48,13 @@ describe('shared socket: master.listen()', () => {
   it('throws when the same master listens on one port twice; the first socket keeps working', async () => {
     const master = Master.create({ namespace: freshNamespace('sock'), platform: inProcess() });
     try {
-      const { port } = master.listen({ port: 0 });
+      const { port, listening } = master.listen({ port: 0 });
       const error = listenError(master, port);
       expect(isClustrError(error, 'CLUSTR_SHARED_SOCKET')).toBe(true);
       expect((error as Error).message).toContain(`127.0.0.1:${port}`);
       expect((error as Error).message).toContain('EADDRINUSE');
-      // Still bound and listening (nothing accepts yet): a client connects into the queue.
+      // Still bound, and listening once the helper is done (nothing accepts yet): a client connects into the queue.
+      await listening;
       await new Promise<void>((resolve, reject) => {
         const client = net.connect(port, '127.0.0.1', () => {
           client.destroy();
@@ -80,7 +81,7 @@ describe('shared socket: master.listen()', () => {
     await stopCluster(first);
   });
 
-  it('queues connections from listen() on, and only workers accept them: a request sent before any worker exists is answered by the first one', async () => {
+  it('queues connections once listen() has its socket listening, and only workers accept them: a request sent before any worker exists is answered by the first one', async () => {
     const fx = startMaster({ listen: { port: 0 }, batches: [[], [{ file: 'sup-http.js' }]] });
     const port = (await fx.waitFor(is('master'), 'master up'))['port'] as number;
     // Printed once the SIGUSR2 handler is installed: before it, the signal would kill the master.

@@ -9,6 +9,7 @@ import { REVALIDATE_AFTER_MS } from '../../src/master/master';
 import type { ReloadResult } from '../../src/reload/reload-machine';
 import type { ErrorContext } from '../../src/process/cluster-process';
 import type { IpcMessage } from '../../src/platform/platform';
+import { tcpBinding } from '../../src/net/shared-socket';
 import { advance, flush } from './fake-platform';
 import { peer, rolePlatform, type Peer, type RolePlatform } from './role-rig';
 import { recordingLogger, thrownClustrError, watch, type RecordingLogger } from './probes';
@@ -705,11 +706,12 @@ describe('shared sockets', () => {
     const r = await started();
     r.master.spawn([{ file: 'w.js' }]);
     await flush();
-    const { port, host } = r.master.listen({ port: 0, host: '127.0.0.1', distribution: 'shared' });
+    const { port, host, listening } = r.master.listen({ port: 0, host: '127.0.0.1', distribution: 'shared' });
     expect(host).toBe('127.0.0.1');
     expect(port).toBeGreaterThan(0);
     expect(records(r.logger, 'socket.bound')).toEqual([{ level: 'info', fields: { event: 'socket.bound', port, host, distribution: 'shared' }, msg: 'bound shared listening socket' }]);
     r.master.spawn([{ file: 'w.js' }]);
+    await listening;
     await flush();
     const [before, after] = r.f.children;
     expect(before!.spec.inheritFds).toEqual([]);
@@ -720,10 +722,106 @@ describe('shared sockets', () => {
     expect(await portFree(port)).toBe(true);
   });
 
+  /** A socket bound to a free loopback port and not listening, as another master's in the instant after its bind. */
+  function boundRival() {
+    const { TCP, constants } = tcpBinding();
+    const rival = new TCP(constants.SERVER);
+    expect(rival.bind('127.0.0.1', 0)).toBe(0);
+    const address: { port?: number } = {};
+    expect(rival.getsockname(address)).toBe(0);
+    return { rival, address };
+  }
+
+  test('no child starts before the shared socket listens (a helper process puts it into the listening state in the background)', async () => {
+    const r = await started();
+    const { port, listening } = r.master.listen({ port: 0, host: '127.0.0.1' });
+    let listened = false;
+    void listening.then(() => (listened = true));
+    const spawnedAfterListen: boolean[] = [];
+    r.master.onChildSpawn(() => spawnedAfterListen.push(listened));
+    r.master.spawn([{ file: 'w.js' }, { file: 'w.js' }]);
+    await listening;
+    await flush();
+    expect(spawnedAfterListen).toEqual([true, true]);
+    // Listening, and nothing accepts yet (no child serves): a client's connection waits in the kernel's queue.
+    const close = await connect(port);
+    await flush();
+    expect(r.master.connectionsHanded.size).toBe(0);
+    close();
+    await r.master.close(0);
+  });
+
+  test('a second listen() on a port this master holds is refused at once, before its socket even listens', async () => {
+    const r = await started();
+    const first = r.master.listen({ port: 0, host: '127.0.0.1' });
+    // The default host is the one given here.
+    const again = thrownClustrError(() => r.master.listen({ port: first.port }));
+    expect(again).toMatchObject({
+      code: 'CLUSTR_SHARED_SOCKET',
+      field: 'port',
+      message: `could not bind 127.0.0.1:${first.port} (EADDRINUSE). An earlier listen() of this master uses this port; listen once per port.`,
+    });
+    // The same port on another address is another socket; on IPv6 the address is named in brackets.
+    const other = r.master.listen({ port: first.port, host: '127.0.0.2' });
+    const six = r.master.listen({ port: 0, host: '::1' });
+    expect(thrownClustrError(() => r.master.listen({ port: six.port, host: '::1' })).message).toBe(
+      `could not bind [::1]:${six.port} (EADDRINUSE). An earlier listen() of this master uses this port; listen once per port.`,
+    );
+    await Promise.all([first.listening, other.listening, six.listening]);
+    expect(other.port).toBe(first.port);
+    await r.master.close(0);
+  });
+
+  test('a socket that loses the race to listen (another socket bound to the port listened first): onError, one line on stderr, exit 1, no child', async () => {
+    const r = await started();
+    // Bound by "another master" in the same instant: bound, not listening yet.
+    const { rival, address } = boundRival();
+    try {
+      const { listening } = r.master.listen({ port: address.port!, host: '127.0.0.1' });
+      r.master.spawn([{ file: 'w.js' }]);
+      // The rival listens before the master's helper can.
+      expect(rival.listen(511)).toBe(0);
+      const outcome = await listening.then(
+        () => 'listened',
+        (error: unknown) => error,
+      );
+      const message = `could not listen on 127.0.0.1:${address.port} (EADDRINUSE). Another process (or an earlier listen()) uses this port; pick another or stop it.`;
+      expect(outcome).toMatchObject({ code: 'CLUSTR_SHARED_SOCKET', field: 'port', message });
+      await flush();
+      expect(r.errors.map(([error, context]) => [error.message, context])).toEqual([[message, { event: 'socket.listen_failed' }]]);
+      expect(r.f.written.filter((line) => line.includes('EADDRINUSE'))).toEqual([`clustr[master:${r.master.pid}]: ${message}\n`]);
+      await advance(r.f.clock, 1_000);
+      expect(r.f.exits).toEqual([1]);
+      expect(r.f.children).toEqual([]);
+    } finally {
+      rival.close();
+    }
+  });
+
+  test('a master closed before its socket loses the race to listen reports nothing and keeps its exit code', async () => {
+    const r = await started();
+    const { rival, address } = boundRival();
+    try {
+      const { listening } = r.master.listen({ port: address.port!, host: '127.0.0.1' });
+      expect(rival.listen(511)).toBe(0);
+      const closed = r.master.close(0);
+      await advance(r.f.clock, 1_000);
+      await closed;
+      expect(await listening.then(() => 'listened', (error: { code?: string }) => error.code)).toBe('CLUSTR_SHARED_SOCKET');
+      await flush();
+      expect(r.errors).toEqual([]);
+      expect(r.f.written.filter((line) => line.includes('EADDRINUSE'))).toEqual([]);
+      expect(r.f.exits).toEqual([0]);
+    } finally {
+      rival.close();
+    }
+  });
+
   test('round-robin by default: once a child serves, connections are handed to it over IPC; a draining child gets none, and an answer', async () => {
     const r = await started();
-    const { port } = r.master.listen({ port: 0, host: '127.0.0.1' });
+    const { port, listening } = r.master.listen({ port: 0, host: '127.0.0.1' });
     r.master.spawn([{ file: 'w.js' }]);
+    await listening;
     await flush();
     const child = r.f.children[0]!;
     expect(child.spec.env['CLUSTR_LISTEN_MODE']).toBe('round-robin');
@@ -749,7 +847,7 @@ describe('shared sockets', () => {
 
   test('a listen() after a child serves accepts at once; a child that exits gets no more connections', async () => {
     const r = await started();
-    r.master.listen({ port: 0, host: '127.0.0.1' });
+    await r.master.listen({ port: 0, host: '127.0.0.1' }).listening;
     r.master.spawn([{ file: 'w.js' }, { file: 'w.js' }]);
     await flush();
     const [one, two] = r.f.children;
@@ -768,8 +866,9 @@ describe('shared sockets', () => {
 
   test('a connection no worker takes within 30 s is closed', async () => {
     const r = await started();
-    const { port } = r.master.listen({ port: 0, host: '127.0.0.1' });
+    const { port, listening } = r.master.listen({ port: 0, host: '127.0.0.1' });
     r.master.spawn([{ file: 'w.js' }]);
+    await listening;
     await flush();
     const child = r.f.children[0]!;
     r.f.childSays(child.pid, { clustr: 'serving' });
@@ -795,8 +894,9 @@ describe('shared sockets', () => {
   test('a child being replaced gets no more connections, even before it says it drains', async () => {
     // Stubborn children: the old one lives on after its SIGTERM, as a draining server would.
     const r = await started({}, { stubborn: true });
-    const { port } = r.master.listen({ port: 0, host: '127.0.0.1' });
+    const { port, listening } = r.master.listen({ port: 0, host: '127.0.0.1' });
     r.master.spawn([{ file: 'w.js' }]);
+    await listening;
     await flush();
     const old = r.f.children[0]!;
     register(r, old.pid);
@@ -821,8 +921,9 @@ describe('shared sockets', () => {
 
   test("with 'shared' the master never accepts, even once a child serves", async () => {
     const r = await started();
-    const { port } = r.master.listen({ port: 0, host: '127.0.0.1', distribution: 'shared' });
+    const { port, listening } = r.master.listen({ port: 0, host: '127.0.0.1', distribution: 'shared' });
     r.master.spawn([{ file: 'w.js' }]);
+    await listening;
     await flush();
     const child = r.f.children[0]!;
     r.f.childSays(child.pid, { clustr: 'serving' });

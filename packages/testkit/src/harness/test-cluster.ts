@@ -3,6 +3,7 @@ import {
   ClusterClient,
   Master,
   Worker,
+  nodePlatform,
   type ClusterClientOptions,
   type ChildExit,
   type ChildHandle,
@@ -100,6 +101,8 @@ export class TestCluster {
   readonly output: Array<{ pid: number; stream: 'stdout' | 'stderr'; text: string }> = [];
 
   private readonly programs = new Map<string, Program>();
+  /** Real work under way that simulated time must not run ahead of: shared sockets being put into the listening state. */
+  private readonly realWork = new Set<Promise<unknown>>();
   private readonly sims = new Map<number, InternalSim>();
   private nextPid: number;
   private readonly cpus: number;
@@ -240,9 +243,23 @@ export class TestCluster {
     return true;
   }
 
-  /** Lets every pending delivery and promise chain run, without moving time. */
+  /**
+   * Lets every pending delivery and promise chain run, without moving time. Real work the
+   * cluster started (a shared socket's listen helper, tens of milliseconds) is waited for too,
+   * so no simulated timer fires while a master is still waiting for its socket to listen.
+   */
   async settle(): Promise<void> {
+    while (this.realWork.size > 0) await Promise.allSettled([...this.realWork]);
     for (let i = 0; i < 5; i++) await new Promise<void>((done) => setImmediate(done));
+  }
+
+  /** The real listen helper, tracked by settle(). */
+  private listenShared(fd: number): Promise<number> {
+    const work = nodePlatform().listenShared!(fd);
+    this.realWork.add(work);
+    const done = () => this.realWork.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /** Moves time forward by `ms`, firing due timers in order and settling after each. */
@@ -420,6 +437,8 @@ export class TestCluster {
       memoryUsage: () => ({ rss: 64 * 1024 * 1024, heapUsed: 16 * 1024 * 1024, heapTotal: 32 * 1024 * 1024 }),
       cpuTime: () => 0,
       monitorLoopDelay: () => ({ take: () => ({ p50: 0, p99: 0, max: 0 }), stop: () => undefined }),
+      // The socket master.listen() binds is a real one: it listens for real, as it would in production.
+      listenShared: (fd) => this.listenShared(fd),
     };
     sim.context = {
       pid,

@@ -1,4 +1,5 @@
 // TestCluster: simulated processes, signals, timers and teardown.
+import { createConnection } from 'node:net';
 import type { SpawnSpec } from '@clustr/runtime';
 import { createTestCluster, type ProgramContext, type TestCluster } from '../../src';
 
@@ -280,5 +281,35 @@ describe('close()', () => {
     await cluster.advance(60_000);
     expect(cluster.alivePids()).toEqual([]);
     await cluster.close();
+  });
+});
+
+describe('a shared socket', () => {
+  test("master.listen() binds a real socket that listens before the first child starts; simulated time waits for it", async () => {
+    let timerFiredBeforeSpawn = false;
+    const spawnedWhileListening: boolean[] = [];
+    cluster.program('idle.js', () => undefined);
+    const master = cluster.createMaster();
+    const { port, listening } = master.listen({ port: 0, distribution: 'shared' });
+    let listened = false;
+    void listening.then(() => (listened = true));
+    master.onChildSpawn(() => spawnedWhileListening.push(listened));
+    // A simulated timer due at once: until() must not fire it while the real listen is under way.
+    master.spawn([{ file: 'idle.js' }]);
+    cluster.clock.view().setTimeout(() => (timerFiredBeforeSpawn = spawnedWhileListening.length === 0), 1);
+    await cluster.until(() => spawnedWhileListening.length === 1);
+    expect(spawnedWhileListening).toEqual([true]);
+    expect(timerFiredBeforeSpawn).toBe(false);
+    // Listening for real: a client's connection waits in the kernel's queue.
+    await new Promise<void>((resolve, reject) => {
+      const socket = createConnection(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', reject);
+    });
+    const closed = master.close(0);
+    await cluster.until(() => cluster.process(master.pid).state === 'exited');
+    await closed;
   });
 });
