@@ -84,7 +84,10 @@ export interface Codec {
   encodeBatch(head: { id: string; meta: FrameOf<'batch'>['meta']; ts?: number }, texts: readonly string[]): string;
   /** Bytes a batch adds around its frames (with `head`), plus one separator per frame. */
   batchOverhead(head: { id: string; meta: FrameOf<'batch'>['meta']; ts?: number }): number;
-  /** Reads a frame. Never throws: hostile input comes back as a DecodeFailure. A batch comes back whole; see unpack. */
+  /**
+   * Reads a frame. Never throws on any input: hostile input comes back as a DecodeFailure. (Only
+   * a broken install throws: a generated validator missing.) A batch comes back whole; see unpack.
+   */
   decode(raw: string | Buffer): DecodeResult;
   /**
    * The frames of a batch that decode returned, each checked on its own as decode
@@ -100,14 +103,18 @@ export interface Codec {
 // Ajv validators compiled from FRAME_SCHEMAS at build time (src/frame-validators.ts renders them into src/generated):
 // loading them costs no Ajv compiler and no TypeBox, which keeps worker start-up short. Each kind's
 // module loads the first time a frame of that kind is checked: a process parses only the few it meets.
-// A stale generated index must fail at load, not as a TypeError inside decode (which never throws).
+// A stale generated index must fail at load, not as a TypeError inside decode (which never throws on input).
 for (const kind of FRAME_KINDS) {
   if (!generated.kinds.includes(kind)) throw new Error(`@clustr/protocol: src/generated/frame-validators.js has no validator for ${kind}; run \`pnpm schema\` and rebuild.`);
 }
 const VALIDATORS: Partial<Record<FrameKind, ValidateFunction>> = {};
 
 function validatorOf(kind: FrameKind): ValidateFunction {
-  return (VALIDATORS[kind] ??= generated.loadValidator(kind)!);
+  const known = VALIDATORS[kind];
+  if (known !== undefined) return known;
+  const loaded = generated.loadValidator(kind);
+  if (typeof loaded !== 'function') throw new Error(`@clustr/protocol: src/generated/validators/${kind}.js exports no validator; run \`pnpm schema\` and rebuild.`);
+  return (VALIDATORS[kind] = loaded);
 }
 
 const KINDS = new Set<string>(FRAME_KINDS);
@@ -350,7 +357,7 @@ export function createCodec(options: CodecOptions = {}): Codec {
 }
 
 const defaultCodec = createCodec();
-/** Decodes with the default limits (1 MiB, depth 64). Never throws. */
+/** Decodes with the default limits (1 MiB, depth 64). Never throws on any input. */
 export const decode = defaultCodec.decode;
 /** Encodes with the default limits. Throws a ClustrError when the frame is invalid. */
 export const encode = defaultCodec.encode;

@@ -39,3 +39,15 @@ const common = {
 esbuild.buildSync({ ...common, entryPoints: [path.join(root, 'src', 'index.ts')], outfile: path.join(root, 'dist', 'index.js') });
 // Run by path (platform/redis-server.ts: join(__dirname, 'redis-watcher.js')), so it sits beside the bundle.
 esbuild.buildSync({ ...common, entryPoints: [path.join(root, 'src', 'platform', 'redis-watcher.ts')], outfile: path.join(root, 'dist', 'redis-watcher.js') });
+
+// Only declarations below dist/: JavaScript there is left from a build before the bundle, and
+// would be packed (`files` holds dist) as modules nothing should load.
+function prune(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) prune(file);
+    else if (/\.js(\.map)?$/.test(entry.name)) fs.rmSync(file);
+  }
+}
+const dist = path.join(root, 'dist');
+for (const entry of fs.readdirSync(dist, { withFileTypes: true })) if (entry.isDirectory()) prune(path.join(dist, entry.name));

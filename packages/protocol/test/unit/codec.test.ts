@@ -13,6 +13,8 @@ import {
   type Frame,
 } from '../../src';
 import { BAD_SAMPLES, GOOD_SAMPLES, prng, rawText, type BadSample } from '../fixtures/samples';
+import type * as CodecModule from '../../src/codec';
+import type * as Generated from '../../src/generated/frame-validators';
 
 const PUBLIC: Frame = { v: 2, kind: 'public', id: 'f-1', meta: { pid: 4242, group: 'web' }, data: { hello: 'world' } };
 
@@ -597,5 +599,45 @@ describe('the forbidden-key rule: "__proto__" anywhere, "prototype" only directl
       const batch = decode(codec.encodeBatch({ id: 'b', meta }, [JSON.stringify(frame)]));
       expect(batch.ok && batch.frame.kind === 'batch' && codec.unpack(batch.frame)).toMatchObject([{ ok: false, reason: 'forbidden_key', issues: [{ path: `/data/0${path}` }] }]);
     });
+  });
+});
+
+describe('a stale or broken generated validator set (an install that skipped `pnpm schema`)', () => {
+  /** A fresh codec module over a stand-in generated index. */
+  function codecWith(index: { kinds: readonly string[]; loadValidator(kind: string): unknown }): () => typeof CodecModule {
+    return () => {
+      let loaded: typeof CodecModule | undefined;
+      jest.isolateModules(() => {
+        jest.doMock('../../src/generated/frame-validators', () => index);
+        loaded = jest.requireActual<typeof CodecModule>('../../src/codec');
+      });
+      return loaded!;
+    };
+  }
+
+  test('an index without a kind fails at load, naming the kind and the fix', () => {
+    const load = codecWith({ kinds: FRAME_KINDS.filter((kind) => kind !== 'heartbeat'), loadValidator: () => undefined });
+    expect(load).toThrow('@clustr/protocol: src/generated/frame-validators.js has no validator for heartbeat; run `pnpm schema` and rebuild.');
+  });
+
+  test("a kind whose module exports no validator fails when that kind is first checked, naming the file; the others still work", () => {
+    const real = jest.requireActual<typeof Generated>('../../src/generated/frame-validators');
+    const asked: string[] = [];
+    const { createCodec: create } = codecWith({
+      kinds: FRAME_KINDS,
+      loadValidator: (kind: string) => {
+        asked.push(kind);
+        return kind === 'register' ? undefined : real.loadValidator(kind);
+      },
+    })();
+    const codec = create();
+    const meta = { pid: 42, group: 'web', instance: 'abc' };
+    expect(codec.decode(JSON.stringify({ v: 2, kind: 'deregister', id: 'f1', meta, data: { pid: 42 } })).ok).toBe(true);
+    expect(codec.decode(JSON.stringify({ v: 2, kind: 'deregister', id: 'f2', meta, data: { pid: 43 } })).ok).toBe(true);
+    expect(() => codec.decode(JSON.stringify({ v: 2, kind: 'register', id: 'f3', meta, data: { parentPid: 1 } }))).toThrow(
+      '@clustr/protocol: src/generated/validators/register.js exports no validator; run `pnpm schema` and rebuild.',
+    );
+    // Each kind's module is asked for once, and only when a frame of that kind needs it.
+    expect(asked).toEqual(['deregister', 'register']);
   });
 });

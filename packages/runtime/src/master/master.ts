@@ -246,10 +246,12 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
    * touches a connection. Either way connections made while no worker serves
    * wait (in the kernel's queue, or held by the master for up to 30 s). The
    * socket is bound before listen() returns and listens tens of milliseconds
-   * later (a helper process does it in the background); no child starts before.
+   * later (a helper process does it in the background); no child is first
+   * launched before.
    * The port stays open across reloads. Throws a ClustrError `CLUSTR_SHARED_SOCKET`
    * naming the host, port and system error (EADDRINUSE) when the port is taken:
-   * by another program, another master, or an earlier listen() of this one. A
+   * by another program, another master, or an earlier listen() of this one on
+   * the same address (or one a wildcard address covers). A
    * master that binds a port in the same instant as another and loses the race
    * to listen reports the error through onError and stops with exit code 1.
    * `listening` resolves once the socket listens (and rejects with that error).
@@ -268,19 +270,14 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
     if (this.sockets.length > 0 && distribution !== this.distribution) {
       throw new ClustrError('CLUSTR_INVALID_ARGUMENT', `listen() distribution "${distribution}" differs from the "${this.distribution}" of an earlier listen(): every shared port of a master is served the same way.`, { field: 'distribution' });
     }
-    const wanted = given as unknown as SharedSocketOptions;
-    // The bind below would succeed next to an earlier socket of ours that is not listening yet
-    // (its helper still runs), and the conflict would only show later: named now instead.
-    // (A socket's port is never 0: port 0 asks for a free one and never matches.)
-    const host = wanted.host ?? '127.0.0.1';
-    if (this.sockets.some((earlier) => earlier.port === wanted.port && earlier.host === host)) {
-      throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not bind ${endpoint(host, wanted.port)} (EADDRINUSE). An earlier listen() of this master uses this port; listen once per port.`, { field: 'port' });
-    }
-    const socket = bindSharedSocket(wanted, this.platform.listenShared ?? listenInBackground);
+    const listenShared = this.platform.listenShared;
+    // An earlier socket of ours is passed: the bind would succeed next to one not listening yet
+    // (its helper still runs), and the clash would only show later; it is named at once instead.
+    const socket = bindSharedSocket(given as unknown as SharedSocketOptions, listenShared ? (fd) => listenShared.call(this.platform, fd) : listenInBackground, this.sockets);
     socket.listening.catch((error: Error) => this.listenFailed(error));
     this.distribution = distribution;
     this.sockets.push(socket);
-    if (this.stopAccepting.length > 0) this.stopAccepting.push(acceptConnections(socket, (connection) => this.distributor.offer(connection)));
+    if (this.stopAccepting.length > 0) this.accept(socket);
     this.logger.info({ event: 'socket.bound', port: socket.port, host: socket.host, distribution }, 'bound shared listening socket');
     return { port: socket.port, host: socket.host, listening: socket.listening };
   }
@@ -301,7 +298,18 @@ export class Master<S extends MessageSchemas = MessageSchemas> extends ClusterPr
    */
   private acceptOnSharedSockets(): void {
     if (this.distribution !== 'round-robin' || this.stopAccepting.length > 0) return;
-    for (const socket of this.sockets) this.stopAccepting.push(acceptConnections(socket, (connection) => this.distributor.offer(connection)));
+    for (const socket of this.sockets) this.accept(socket);
+  }
+
+  /**
+   * Accepts on `socket` here and hands what comes to the distributor. Its listen can fail only
+   * while the socket's helper runs and another socket on the port listens first: the helper's
+   * answer then stops the master (listenFailed); here it is logged.
+   */
+  private accept(socket: SharedSocket): void {
+    const onError = (error: Error) =>
+      this.logger.warn({ event: 'socket.accept_failed', port: socket.port, host: socket.host, error }, `could not accept on ${endpoint(socket.host, socket.port)}: ${error.message}`);
+    this.stopAccepting.push(acceptConnections(socket, (connection) => this.distributor.offer(connection), onError));
   }
 
   protected override childGone(pid: number): void {

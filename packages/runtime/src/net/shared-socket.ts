@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { fstatSync } from 'node:fs';
-import { Server, isIPv6, type Socket } from 'node:net';
+import { Server, isIPv4, isIPv6, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
 import { ClustrError } from '@clustr/protocol/core';
@@ -23,6 +23,8 @@ export interface SharedSocket {
   readonly fd: number;
   readonly port: number;
   readonly host: string;
+  /** The address bound, as the system names it (`::1` for `0:0:0:0:0:0:0:1`). */
+  readonly address: string;
   /** The bound handle (listening once `listening` settles): what `acceptConnections()` accepts on. */
   readonly handle: TcpHandle;
   /**
@@ -97,9 +99,10 @@ const HELPER_TIMEOUT_MS = 30_000;
  * when it is done; the master launches no child before (cluster-process.ts, launch gate).
  * A bind succeeds next to a socket that is bound but not listening yet (a second master
  * starting in the same instant): whichever listens first wins, and the other's `listening`
- * rejects.
+ * rejects. Sockets of this process in `held` that would clash with this one are refused
+ * here, at once, for the same reason.
  */
-export function bindSharedSocket(options: SharedSocketOptions, listen: (fd: number) => Promise<number> = listenInBackground): SharedSocket {
+export function bindSharedSocket(options: SharedSocketOptions, listen: (fd: number) => Promise<number> = listenInBackground, held: readonly SharedSocket[] = []): SharedSocket {
   const host = options.host ?? '127.0.0.1';
   const port = options.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -107,7 +110,7 @@ export function bindSharedSocket(options: SharedSocketOptions, listen: (fd: numb
   }
   const binding = tcpBinding();
   const handle = new binding.TCP(binding.constants.SERVER);
-  const address: { port?: number } = {};
+  const address: { address?: string; port?: number } = {};
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -119,18 +122,42 @@ export function bindSharedSocket(options: SharedSocketOptions, listen: (fd: numb
   // libuv defers EADDRINUSE from bind() to listen(); getsockname() reports it now.
   const named = handle.getsockname(address);
   if (named !== 0) failed(close, host, port, named, 'bind');
-  const listening = listen(handle.fd).then(
+  const clash = held.find((earlier) => earlier.port === address.port && clashes(earlier.address, address.address!));
+  if (clash !== undefined) {
+    close();
+    throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not bind ${endpoint(host, address.port!)} (EADDRINUSE). An earlier listen() of this master holds ${endpoint(clash.host, clash.port)}; listen once per port and address.`, { field: 'port' });
+  }
+  // A listen function that throws instead of rejecting is a rejection too.
+  const listening = new Promise<number>((resolve) => resolve(listen(handle.fd))).then(
     (status) => {
       if (status !== 0) failed(close, host, address.port!, status, 'listen on');
     },
     (error: unknown) => {
       close();
-      throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      throw new ClustrError('CLUSTR_SHARED_SOCKET', `could not put ${endpoint(host, address.port!)} into the listening state: ${why}`, { field: 'port', cause: error });
     },
   );
   // Marked handled here: the caller decides what a failure means; a master that closed first does not care.
   listening.catch(() => undefined);
-  return { fd: handle.fd, port: address.port!, host, handle, listening, close };
+  return { fd: handle.fd, port: address.port!, host, address: address.address!, handle, listening, close };
+}
+
+/**
+ * Whether two sockets bound to one port would compete for it once both listen (on Linux):
+ * the same address, or a wildcard over the other (`::` takes IPv4 too, as Linux binds it
+ * dual-stack unless `net.ipv6.bindv6only` is set).
+ */
+function clashes(first: string, second: string): boolean {
+  const [a, b] = [unmapped(first), unmapped(second)];
+  if (a === b || a === '::' || b === '::') return true;
+  return (a === '0.0.0.0' && isIPv4(b)) || (b === '0.0.0.0' && isIPv4(a));
+}
+
+/** An IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as the IPv4 address it is. */
+function unmapped(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
 }
 
 /** Throws the CLUSTR_SHARED_SOCKET error of a failed step, after closing the handle. */
@@ -144,14 +171,10 @@ function failed(close: () => void, host: string, port: number, status: number, s
 /**
  * Runs LISTEN_HELPER on descriptor `fd` in the background (nodePlatform's `listenShared`).
  * Resolves to listen()'s status: 0 once the socket listens, a negative system error number
- * when it could not. Rejects with CLUSTR_SHARED_SOCKET when the helper itself failed.
+ * when it could not. Rejects when the helper itself failed, saying how.
  */
 export function listenInBackground(fd: number): Promise<number> {
-  const failure = (why: string, cause?: unknown) =>
-    new ClustrError('CLUSTR_SHARED_SOCKET', `could not put the shared socket (fd ${fd}) into the listening state: the helper process (${process.execPath}) failed: ${why}.`, {
-      field: 'port',
-      ...(cause === undefined ? {} : { cause }),
-    });
+  const failure = (why: string, cause?: unknown) => new Error(`the helper process (${process.execPath}) failed: ${why}.`, cause === undefined ? {} : { cause });
   return new Promise<number>((resolve, reject) => {
     let helper: ChildProcessByStdio<null, Readable, Readable>;
     try {
@@ -164,9 +187,11 @@ export function listenInBackground(fd: number): Promise<number> {
     let stdout = '';
     let stderr = '';
     let spawnError: Error | undefined;
-    helper.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    helper.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // First: others (EMFILE) come as an 'error' event, with no pipes (stdout and stderr null:
+    // hence the optional calls, which the types do not ask for).
     helper.once('error', (error) => (spawnError = error));
+    helper.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    helper.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     helper.once('close', (code) => {
       const status = Number(stdout);
       if (spawnError === undefined && code === 0 && stdout !== '' && Number.isInteger(status)) {
@@ -214,12 +239,16 @@ export function adoptSharedSocket(fd: number, source: string): TcpHandle {
 
 /**
  * Accepts on the shared socket in this process (the master, for round-robin hand-off):
- * each connection, paused so none of its bytes is read here, goes to `onConnection`.
+ * each connection, paused so none of its bytes is read here, goes to `onConnection`;
+ * an error of the server (it could not listen) to `onError`.
  * Returns a function that stops accepting and closes the socket here (the master does
  * so last, once its workers are stopped).
  */
-export function acceptConnections(socket: SharedSocket, onConnection: (connection: Socket) => void): () => void {
+export function acceptConnections(socket: SharedSocket, onConnection: (connection: Socket) => void, onError: (error: Error) => void): () => void {
   const server = new Server({ pauseOnConnect: true }, onConnection);
+  // Listening here may fail (another socket on the port listened first, while this one's helper
+  // still ran): an 'error' event, which must never be an uncaught exception in the master.
+  server.on('error', onError);
   server.listen(socket.handle as unknown as Parameters<Server['listen']>[0]);
   return () => {
     server.close();

@@ -472,8 +472,12 @@ export abstract class ClusterProcess<S extends MessageSchemas = MessageSchemas> 
     this.subscribeTo(role === 'master' ? [own, this.channels.master, this.channels.control] : [own, this.channels.control]);
     this.connectTimer = this.platform.clock.setTimeout(() => this.unreachable(), this.connectTimeout);
 
+    // The subscriptions made so far (own, master, control), not ones a later first listener adds:
+    // a listener added during a Redis outage must not hold back every launch until it is back.
+    const initial = this.subscribed;
+    // (They reject only when the process closes first: nothing launches then.)
     const launchGate = (): Promise<void> =>
-      this.subscribed.then(() => this.beforeLaunch()).then(
+      initial.then(() => this.beforeLaunch()).then(
         () => undefined,
         () => undefined,
       );

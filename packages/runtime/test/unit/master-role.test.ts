@@ -751,6 +751,22 @@ describe('shared sockets', () => {
     await r.master.close(0);
   });
 
+  test("a platform's listenShared puts the socket into the listening state, called on the platform", async () => {
+    const r = await started();
+    const calls: Array<{ fd: number; self: unknown }> = [];
+    // Does not listen: stands in for a platform with its own way to.
+    (r.f.platform as { listenShared?: (fd: number) => Promise<number> }).listenShared = function (this: unknown, fd: number) {
+      calls.push({ fd, self: this });
+      return Promise.resolve(0);
+    };
+    const { listening } = r.master.listen({ port: 0, host: '127.0.0.1' });
+    await listening;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.self).toBe(r.f.platform);
+    expect(calls[0]!.fd).toBeGreaterThan(2);
+    await r.master.close(0);
+  });
+
   test('a second listen() on a port this master holds is refused at once, before its socket even listens', async () => {
     const r = await started();
     const first = r.master.listen({ port: 0, host: '127.0.0.1' });
@@ -759,13 +775,13 @@ describe('shared sockets', () => {
     expect(again).toMatchObject({
       code: 'CLUSTR_SHARED_SOCKET',
       field: 'port',
-      message: `could not bind 127.0.0.1:${first.port} (EADDRINUSE). An earlier listen() of this master uses this port; listen once per port.`,
+      message: `could not bind 127.0.0.1:${first.port} (EADDRINUSE). An earlier listen() of this master holds 127.0.0.1:${first.port}; listen once per port and address.`,
     });
     // The same port on another address is another socket; on IPv6 the address is named in brackets.
     const other = r.master.listen({ port: first.port, host: '127.0.0.2' });
     const six = r.master.listen({ port: 0, host: '::1' });
     expect(thrownClustrError(() => r.master.listen({ port: six.port, host: '::1' })).message).toBe(
-      `could not bind [::1]:${six.port} (EADDRINUSE). An earlier listen() of this master uses this port; listen once per port.`,
+      `could not bind [::1]:${six.port} (EADDRINUSE). An earlier listen() of this master holds [::1]:${six.port}; listen once per port and address.`,
     );
     await Promise.all([first.listening, other.listening, six.listening]);
     expect(other.port).toBe(first.port);

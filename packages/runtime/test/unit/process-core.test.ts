@@ -84,8 +84,15 @@ class Probe<S extends MessageSchemas = MessageSchemas> extends ClusterProcess<S>
     this.assertPid(pid, 'target');
   }
 
+  /** What first launches wait for besides the subscriptions; the base class waits for nothing. */
+  launchHold: Promise<unknown> | undefined;
+
   protected override inheritFds(): number[] {
     return this.fds ?? super.inheritFds();
+  }
+
+  protected override beforeLaunch(): Promise<unknown> {
+    return this.launchHold ?? super.beforeLaunch();
   }
 
   protected override beforeStop(): void {
@@ -831,6 +838,50 @@ describe('listeners', () => {
     await settle();
     expect(seen).toEqual(['spawn 500 false', 'exit 500 SIGKILL']);
     expect(reported(s)).toEqual([[undefined, { event: 'listener.threw', listener: 'onChildExit' }]]);
+  });
+});
+
+describe('the launch gate', () => {
+  test("first launches wait for the subscriptions made at start, not for a listener's added later (during an outage it would hold every launch)", async () => {
+    const s = setup();
+    s.subscriber.answers = 'by hand';
+    await s.connect();
+    const initial = s.subscriber.commands.filter((c) => c.name === 'subscribe');
+    expect(initial.length).toBeGreaterThan(0);
+    s.proc.onPublic(() => undefined);
+    await settle();
+    const later = s.subscriber.commands.filter((c) => c.name === 'subscribe' && !initial.includes(c));
+    expect(later.map((c) => c.args)).toEqual([[PUBLIC]]);
+    s.proc.spawn([{ file: 'w.js' }]);
+    await settle();
+    expect(s.spawned).toEqual([]);
+    for (const command of initial) command.resolve(1);
+    await settle();
+    expect(s.spawned).toHaveLength(1);
+    s.subscriber.answers = 'at once';
+    for (const command of later) command.resolve(1);
+    const closed = s.proc.close(0);
+    s.ends[0]!({ code: 0, signal: null });
+    await closed;
+  });
+
+  test("first launches wait for beforeLaunch() too; its failure (the subclass's to report) holds nothing", async () => {
+    const s = setup();
+    await s.connect();
+    let release!: () => void;
+    s.proc.launchHold = new Promise<void>((resolve) => (release = resolve));
+    s.proc.spawn([{ file: 'w.js' }]);
+    await settle();
+    expect(s.spawned).toEqual([]);
+    release();
+    await settle();
+    expect(s.spawned).toHaveLength(1);
+    s.proc.launchHold = Promise.reject(new Error('socket lost the race'));
+    s.proc.launchHold.catch(() => undefined);
+    s.proc.spawn([{ file: 'v.js' }]);
+    await settle();
+    expect(s.spawned).toHaveLength(2);
+    await s.proc.close(0);
   });
 });
 
